@@ -1,0 +1,8 @@
+// Tests are compiled by `tsc` (which is also the typecheck) and run from dist/.
+module.exports = {
+  spec: ['dist/test/**/*.test.js'],
+  timeout: 20000,
+  recursive: true,
+  exit: true,
+  'enable-source-maps': true,
+};

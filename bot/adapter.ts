@@ -1,0 +1,55 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { Activity } from 'botframework-schema';
+import type { AppConfig } from '../src/config';
+
+const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * botbuilder's validation rejects a token signed with the wrong key by throwing a plain JsonWebTokenError, which
+ * CloudAdapter turns into a 500. A forged token is an authentication failure: surface it as 401.
+ */
+export class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string) {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      if (err instanceof AuthenticationError) throw err;
+      if (err instanceof Error && JWT_FAILURES.has(err.name)) {
+        throw new AuthenticationError(`Unauthorized: ${err.message}`, 401);
+      }
+      throw err;
+    }
+  }
+}
+
+/** botbuilder settings for the configured cloud (public, national, or the local sandbox). */
+export function botFrameworkOptions(config: AppConfig): ConfigurationBotFrameworkAuthenticationOptions {
+  const bf = config.botFramework;
+  return {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+    ToBotFromChannelOpenIdMetadataUrl: bf.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: bf.tokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: bf.emulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: bf.loginUrl,
+    ToChannelFromBotOAuthScope: bf.oauthScope,
+    OAuthUrl: bf.tokenServiceUrl,
+    CallerId: bf.callerId,
+    ValidateAuthority: bf.validateAuthority,
+  };
+}
+
+/** The CloudAdapter that validates every inbound activity's Bot Framework JWT. */
+export function createCloudAdapter(
+  config: AppConfig,
+  credentialsFactory?: ServiceClientCredentialsFactory,
+): CloudAdapter {
+  return new CloudAdapter(new ChannelAuthentication(botFrameworkOptions(config), credentialsFactory));
+}

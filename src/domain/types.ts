@@ -1,0 +1,135 @@
+/**
+ * The share core's vocabulary, shared by domain rules, the Graph client, cards and the bot.
+ * Names follow Microsoft Graph (driveItem, permission, sharingLink, driveRecipient) where Graph has a word for it.
+ */
+
+export const LINK_TYPES = ['view', 'review', 'edit', 'embed', 'blocksDownload', 'createOnly', 'addressBar', 'adminDefault'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+export const LINK_SCOPES = ['anonymous', 'organization', 'users'] as const;
+export type LinkScope = (typeof LINK_SCOPES)[number];
+
+/** Graph `drive.driveType`: OneDrive personal (consumer), OneDrive for Business, SharePoint document library. */
+export const DRIVE_TYPES = ['personal', 'business', 'documentLibrary'] as const;
+export type DriveType = (typeof DRIVE_TYPES)[number];
+
+export type ItemKind = 'file' | 'folder';
+
+/** Where an item lives, enough to address it with `/drives/{driveId}/items/{itemId}`. */
+export interface DriveItemRef {
+  driveId: string;
+  itemId: string;
+}
+
+/** What the app knows about an item after looking it up in Graph. */
+export interface DriveItemInfo extends DriveItemRef {
+  name: string;
+  kind: ItemKind;
+  driveType: DriveType;
+  webUrl: string;
+  size?: number;
+  mimeType?: string;
+  /** Human-readable folder path, e.g. "Documents/Plans". */
+  parentPath?: string;
+  /** Site that holds a SharePoint library, when known. */
+  siteId?: string;
+  lastModifiedDateTime?: string;
+  lastModifiedBy?: string;
+}
+
+/** Graph `driveRecipient`: one of email, objectId (a person in the organization) or alias. */
+export interface Recipient {
+  email?: string;
+  objectId?: string;
+  alias?: string;
+  /** For display only; never sent to Graph. */
+  displayName?: string;
+}
+
+/** What the person asked for, as chosen in the dialog (before validation). */
+export interface LinkOptions {
+  /** Omit type and scope so Graph applies the organization's default link (seed remarks). */
+  useOrganizationDefault: boolean;
+  type?: LinkType;
+  scope?: LinkScope;
+  /** A calendar date (YYYY-MM-DD) the link stops working at the end of, in the person's time zone. */
+  expirationDate?: string;
+  /** IANA time zone of the person (from the Teams clientInfo entity), e.g. "Europe/Berlin". */
+  timeZone?: string;
+  password?: string;
+  recipients: Recipient[];
+  message?: string;
+  sendNotification: boolean;
+  /** Graph default when omitted is true per the seed; undefined = leave it to Graph. */
+  retainInheritedPermissions?: boolean;
+}
+
+/** Body of `POST …/createLink`, exactly as sent to Graph. */
+export interface CreateLinkBody {
+  type?: LinkType;
+  scope?: LinkScope;
+  expirationDateTime?: string;
+  password?: string;
+  recipients?: Array<Pick<Recipient, 'email' | 'objectId' | 'alias'>>;
+  message?: string;
+  sendNotification?: boolean;
+  retainInheritedPermissions?: boolean;
+}
+
+/** Graph `identitySet` subset used in permissions. */
+export interface IdentitySet {
+  user?: { id?: string; displayName?: string; email?: string };
+  application?: { id?: string; displayName?: string };
+  siteUser?: { id?: string; displayName?: string; email?: string; loginName?: string };
+}
+
+/** Graph `permission` as returned by createLink / permissions list (the fields the app reads). */
+export interface GraphPermission {
+  id: string;
+  roles?: string[];
+  link?: {
+    type?: string;
+    scope?: string;
+    webUrl?: string;
+    webHtml?: string;
+    preventsDownload?: boolean;
+    application?: { id?: string; displayName?: string };
+  };
+  hasPassword?: boolean;
+  expirationDateTime?: string | null;
+  grantedToIdentitiesV2?: IdentitySet[];
+  grantedToV2?: IdentitySet;
+  inheritedFrom?: unknown;
+  shareId?: string;
+}
+
+/** What actually happened, for the card: Graph's answer interpreted against the request. */
+export interface ShareOutcome {
+  item: DriveItemInfo;
+  permissionId: string;
+  webUrl: string;
+  /** `<iframe>` HTML for embed links. */
+  webHtml?: string;
+  /** Type and scope Graph returned (may differ from what was asked). */
+  type?: string;
+  scope?: string;
+  roles: string[];
+  preventsDownload: boolean;
+  /** 200 from Graph: an existing link of that kind was returned instead of a new one. */
+  reused: boolean;
+  expiration: {
+    requested?: string;
+    granted?: string;
+    /** Graph granted an earlier date than asked (tenant policy), or one when none was asked. */
+    clamped: boolean;
+  };
+  passwordProtected: boolean;
+  /** Recipients Graph was asked to notify by email (only when sendNotification was sent). */
+  notified: Recipient[];
+  /** Recipients granted access (users-scoped links). */
+  grantedTo: Recipient[];
+  /** Plain-language differences between request and result, e.g. "You asked for edit; Graph created view". */
+  differences: string[];
+  apiVersion: 'v1.0' | 'beta';
+  createdAt: string;
+}

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig, readEnvFiles, type AppConfig } from './config';
+import { createLogger } from './log';
+import { createApp, listen } from './server';
+import { createCloudAdapter } from '../bot/adapter';
+import { ShareLinkBot } from '../bot/shareLinkBot';
+import { processTrustsSandbox, runTrusting } from '../sandbox/trust';
+import { startSandbox } from '../sandbox/server';
+
+/** Entry point: `npm start`. With no cloud settings it runs the embedded sandbox. */
+async function main(): Promise<void> {
+  const envName = process.env.TEAMSFX_ENV || 'local';
+  const env = { ...readEnvFiles(path.resolve('env'), envName), ...process.env };
+  let config: AppConfig;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      console.error('See README.md, "Configuration", for every setting.');
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  if (config.sandbox && !processTrustsSandbox(config.sandbox.dataDir)) {
+    // Node reads extra CAs only at start: restart this process trusting the sandbox's local CA.
+    const code = await runTrusting(config.sandbox.dataDir, process.execPath, [...process.execArgv, ...process.argv.slice(1)]);
+    process.exit(code);
+  }
+
+  const log = createLogger(config.logLevel);
+  const closers: Array<() => Promise<void>> = [];
+  if (config.sandbox) {
+    const sandbox = await startSandbox({ dataDir: config.sandbox.dataDir, port: config.sandbox.port });
+    closers.push(sandbox.close);
+    log.warn({ sandbox: sandbox.url }, 'SANDBOX MODE: talking to the local Microsoft 365 sandbox, not to Microsoft');
+  }
+
+  const adapter = createCloudAdapter(config);
+  const app = createApp({ log, adapter, bot: new ShareLinkBot() });
+  const server = await listen(app, config.host, config.port);
+  closers.unshift(server.close);
+  log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    for (const close of closers) await close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('Share Link failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import { ConfigError, loadConfig, resolveMode } from '../../src/config';
+
+const PROD = {
+  APP_MODE: 'production',
+  BOT_ID: '11111111-2222-4333-8444-555555555555',
+  BOT_PASSWORD: 'p',
+  BOT_TENANT_ID: '66666666-7777-4888-8999-000000000000',
+  APPLICATION_ID_URI: 'api://share.example.com/botid-11111111-2222-4333-8444-555555555555',
+  BOT_ENDPOINT: 'https://share.example.com',
+  OAUTH_CONNECTION_NAME: 'GraphConnection',
+};
+
+describe('config', () => {
+  it('runs in sandbox mode with no settings at all', () => {
+    const c = loadConfig({});
+    assert.equal(c.mode, 'sandbox');
+    assert.equal(c.port, 3978);
+    assert.ok(c.sandbox);
+    assert.match(c.graph.baseUrl, /^https:\/\/127\.0\.0\.1:3979/);
+    assert.ok(c.allowedTenantIds.length > 0);
+  });
+
+  it('treats any cloud setting as production', () => {
+    assert.equal(resolveMode({ BOT_ID: 'x' }), 'production');
+    assert.equal(resolveMode({ NODE_ENV: 'production' }), 'production');
+    assert.throws(() => resolveMode({ APP_MODE: 'staging' }), ConfigError);
+  });
+
+  it('refuses a half-filled production configuration and names every missing setting', () => {
+    try {
+      loadConfig({ APP_MODE: 'production', BOT_ID: PROD.BOT_ID });
+      assert.fail('should throw');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      for (const name of ['BOT_PASSWORD', 'BOT_TENANT_ID', 'APPLICATION_ID_URI', 'BOT_ENDPOINT', 'OAUTH_CONNECTION_NAME']) {
+        assert.ok(
+          err.problems.some((p) => p.startsWith(name)),
+          `${name} not named in ${err.problems.join(' | ')}`,
+        );
+      }
+    }
+  });
+
+  it('rejects malformed values with the value shown', () => {
+    assert.throws(
+      () => loadConfig({ ...PROD, BOT_ID: 'not-a-guid', GRAPH_BASE_URL: 'http://graph.example' }),
+      (err: ConfigError) =>
+        err.problems.some((p) => p.startsWith('BOT_ID must be a GUID')) &&
+        err.problems.some((p) => p.startsWith('GRAPH_BASE_URL') && p.includes('https')),
+    );
+  });
+
+  it('defaults production endpoints to the public cloud and allows overrides for national clouds', () => {
+    const c = loadConfig(PROD);
+    assert.equal(c.mode, 'production');
+    assert.equal(c.graph.baseUrl, 'https://graph.microsoft.com');
+    assert.equal(c.sso.authorityHost, 'https://login.microsoftonline.com');
+    assert.deepEqual(c.allowedTenantIds, [PROD.BOT_TENANT_ID]);
+    const gov = loadConfig({
+      ...PROD,
+      GRAPH_BASE_URL: 'https://graph.microsoft.us',
+      AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.us',
+    });
+    assert.equal(gov.graph.baseUrl, 'https://graph.microsoft.us');
+    assert.equal(gov.sso.authorityHost, 'https://login.microsoftonline.us');
+  });
+
+  it('validates the admin link policy', () => {
+    const c = loadConfig({ ...PROD, POLICY_ALLOWED_SCOPES: 'organization,users', POLICY_MAX_EXPIRATION_DAYS: '30' });
+    assert.deepEqual(c.policy.allowedScopes, ['organization', 'users']);
+    assert.equal(c.policy.maxExpirationDays, 30);
+    assert.throws(
+      () => loadConfig({ ...PROD, POLICY_ALLOWED_SCOPES: 'everyone' }),
+      (err: ConfigError) => err.problems.some((p) => p.startsWith('POLICY_ALLOWED_SCOPES')),
+    );
+  });
+});

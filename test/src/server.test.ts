@@ -1,0 +1,80 @@
+import { strict as assert } from 'node:assert';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { createApp, listen, type RunningServer } from '../../src/server';
+import { createCloudAdapter } from '../../bot/adapter';
+import { ShareLinkBot } from '../../bot/shareLinkBot';
+
+const PROD = {
+  APP_MODE: 'production',
+  BOT_ID: '11111111-2222-4333-8444-555555555555',
+  BOT_PASSWORD: 'p',
+  BOT_TENANT_ID: '66666666-7777-4888-8999-000000000000',
+  APPLICATION_ID_URI: 'api://share.example.com/botid-11111111-2222-4333-8444-555555555555',
+  BOT_ENDPOINT: 'https://share.example.com',
+  OAUTH_CONNECTION_NAME: 'GraphConnection',
+};
+
+describe('server', () => {
+  let running: RunningServer;
+  let failReady = false;
+  before(async () => {
+    const config = loadConfig(PROD);
+    const app = createApp({
+      log: createLogger('silent'),
+      adapter: createCloudAdapter(config),
+      bot: new ShareLinkBot(),
+      readiness: [
+        {
+          name: 'probe',
+          check: async () => {
+            if (failReady) throw new Error('down');
+          },
+        },
+      ],
+    });
+    running = await listen(app, '127.0.0.1', 0);
+  });
+  after(() => running.close());
+
+  it('answers /healthz', async () => {
+    const res = await fetch(`${running.url}/healthz`);
+    assert.equal(res.status, 200);
+    assert.ok(res.headers.get('x-request-id'));
+  });
+
+  it('reports readiness from its checks', async () => {
+    assert.equal((await fetch(`${running.url}/readyz`)).status, 200);
+    failReady = true;
+    const res = await fetch(`${running.url}/readyz`);
+    failReady = false;
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { checks: Array<{ ok: boolean }> }).checks[0].ok, false);
+  });
+
+  it('answers 401 to an activity without a Bot Framework JWT in production mode', async () => {
+    const res = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'invoke',
+        name: 'composeExtension/query',
+        serviceUrl: 'https://smba.trafficmanager.net/amer/',
+        channelId: 'msteams',
+        conversation: { id: 'c' },
+        from: { id: 'u' },
+        recipient: { id: 'b' },
+      }),
+    });
+    assert.equal(res.status, 401);
+  });
+
+  it('answers 400 to a body that is not JSON', async () => {
+    const res = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    assert.equal(res.status, 400);
+  });
+});
