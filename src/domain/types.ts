@@ -133,3 +133,27 @@ export interface ShareOutcome {
   apiVersion: 'v1.0' | 'beta';
   createdAt: string;
 }
+
+/** Whether one option value can be offered for an item, and if not, why (shown in the dialog). */
+export interface OptionAvailability<T extends string = string> {
+  value: T;
+  available: boolean;
+  /** Plain-language reason when unavailable, e.g. "Only for folders in OneDrive for Business and SharePoint". */
+  reason?: string;
+}
+
+/** Everything the options dialog may offer for one item on one drive under the admin policy. */
+export interface LinkChoices {
+  types: OptionAvailability<LinkType>[];
+  scopes: OptionAvailability<LinkScope>[];
+  password: { available: boolean; reason?: string };
+  recipients: { available: boolean; reason?: string };
+  sendNotification: { available: boolean; reason?: string };
+  retainInheritedPermissions: { available: boolean; reason?: string };
+  /** Latest date the person may pick (admin policy), as YYYY-MM-DD in their time zone; undefined = no limit. */
+  maxExpirationDate?: string;
+  /** Anonymous links must carry an expiration date (admin policy). */
+  expirationRequiredForAnonymous: boolean;
+  /** "Use my organization's default link" (omit type and scope). */
+  organizationDefault: { available: boolean; reason?: string };
+}
