@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
+import { DurableShareLogWriter } from '../../../src/store/durableWriter';
+import type { ShareLog, ShareRecord } from '../../../src/store/shareLog';
+import { createLogger } from '../../../src/log';
+
+function record(n: number, over: Partial<ShareRecord> = {}): ShareRecord {
+  return {
+    permissionId: `perm-${n}`,
+    tenantId: 't1',
+    userObjectId: 'u1',
+    driveId: 'd1',
+    itemId: `i${n}`,
+    itemName: `File ${n}.docx`,
+    itemWebUrl: `https://contoso.example/File${n}.docx`,
+    linkUrl: `https://contoso.example/s/${n}`,
+    type: 'view',
+    scope: 'organization',
+    roles: ['read'],
+    passwordProtected: false,
+    recipients: [],
+    notified: false,
+    reused: false,
+    createdAt: new Date(Date.UTC(2026, 10, n)).toISOString(),
+    ...over,
+  };
+}
+
+describe('share log', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sharelog-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stores, lists newest first per user, and marks revocations', async () => {
+    const log = new SqliteShareLog(path.join(dir, 'log.sqlite'));
+    await log.put(record(1));
+    await log.put(record(2));
+    await log.put(record(3, { userObjectId: 'someone-else' }));
+    const mine = await log.listByUser('t1', 'u1', 10);
+    assert.deepEqual(
+      mine.map((r) => r.permissionId),
+      ['perm-2', 'perm-1'],
+    );
+    await log.markRevoked('t1', 'perm-1', '2026-11-27T00:00:00.000Z', 'u1');
+    assert.equal((await log.get('t1', 'perm-1'))?.revokedAt, '2026-11-27T00:00:00.000Z');
+    assert.equal(await log.get('t2', 'perm-1'), undefined);
+    await log.close();
+  });
+
+  it('survives a restart', async () => {
+    const file = path.join(dir, 'log.sqlite');
+    const a = new SqliteShareLog(file);
+    await a.put(record(1));
+    await a.close();
+    const b = new SqliteShareLog(file);
+    assert.equal((await b.listByUser('t1', 'u1', 10)).length, 1);
+    await b.close();
+  });
+
+  it('never fails a share when the store is down: spools, then writes later and after a restart', async () => {
+    const real = new SqliteShareLog(':memory:');
+    let down = true;
+    const flaky: ShareLog = {
+      ...real,
+      put: async (r) => {
+        if (down) throw new Error('store unavailable');
+        return real.put(r);
+      },
+      listByUser: real.listByUser.bind(real),
+      get: real.get.bind(real),
+      markRevoked: real.markRevoked.bind(real),
+      ping: real.ping.bind(real),
+      close: real.close.bind(real),
+    };
+    const spool = path.join(dir, 'spool.jsonl');
+    const writer = new DurableShareLogWriter(flaky, spool, createLogger('silent'), 60_000);
+    await writer.record(record(1));
+    await writer.record(record(2));
+    assert.equal(writer.pending().length, 2);
+    writer.stop();
+
+    // A new process finds the spool and writes it once the store is back.
+    down = false;
+    const next = new DurableShareLogWriter(flaky, spool, createLogger('silent'), 60_000);
+    await next.start();
+    assert.equal(next.pending().length, 0);
+    assert.equal((await real.listByUser('t1', 'u1', 10)).length, 2);
+    next.stop();
+  });
+});
