@@ -1,0 +1,83 @@
+import type { InvokeResponse } from 'botbuilder';
+
+/** Adaptive Card JSON as built by src/cards. */
+export type CardJson = Record<string, unknown>;
+
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+
+/** A dialog (task module) showing an Adaptive Card: the answer to fetchTask or a submit that needs more input. */
+export function taskContinue(card: CardJson, title: string, size: 'small' | 'medium' | 'large' = 'large'): InvokeResponse {
+  return {
+    status: 200,
+    body: { task: { type: 'continue', value: { title, height: size, width: size, card: { contentType: ADAPTIVE, content: card } } } },
+  };
+}
+
+/** Inserts cards into the compose box (answer to submitAction / selectItem / query). */
+export function composeResult(
+  attachments: Array<{ content: CardJson; preview?: { contentType: string; content: CardJson } }>,
+): InvokeResponse {
+  return {
+    status: 200,
+    body: {
+      composeExtension: {
+        type: 'result',
+        attachmentLayout: 'list',
+        attachments: attachments.map((a) => ({ contentType: ADAPTIVE, content: a.content, ...(a.preview ? { preview: a.preview } : {}) })),
+      },
+    },
+  };
+}
+
+/** Asks Teams to show a sign-in link; it re-sends the original invoke with the magic code in `value.state`. */
+export function signInRequired(signInLink: string, title: string): InvokeResponse {
+  return {
+    status: 200,
+    body: { composeExtension: { type: 'auth', suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] } } },
+  };
+}
+
+/** Asks Teams to fetch an SSO token silently and re-send the search (query and queryLink only). */
+export function silentAuth(signInLink: string, title: string): InvokeResponse {
+  return {
+    status: 200,
+    body: { composeExtension: { type: 'silentAuth', suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] } } },
+  };
+}
+
+/** HTTP 412: the SSO token cannot be exchanged (usually consent); Teams shows its consent/sign-in prompt. */
+export function preconditionFailed(): InvokeResponse {
+  return { status: 412 };
+}
+
+/** A plain text message in the message extension (e.g. search had nothing to show). */
+export function composeMessage(text: string): InvokeResponse {
+  return { status: 200, body: { composeExtension: { type: 'message', text } } };
+}
+
+/** Universal Action answer replacing the card for the person who clicked. */
+export function adaptiveCardUpdate(card: CardJson): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE, value: card } };
+}
+
+/** Universal Action answer asking the person to sign in (an OAuthCard). */
+export function adaptiveCardLoginRequest(signInLink: string, text: string, connectionName: string): InvokeResponse {
+  return {
+    status: 200,
+    body: {
+      statusCode: 401,
+      type: 'application/vnd.microsoft.activity.loginRequest',
+      value: { text, connectionName, buttons: [{ title: text, type: 'signin', value: signInLink }] },
+    },
+  };
+}
+
+/** Universal Action error, shown by Teams as a message. */
+export function adaptiveCardError(statusCode: 400 | 403 | 412 | 500, code: string, message: string): InvokeResponse {
+  return { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } } };
+}
+
+/** A 400-class answer to a payload the bot cannot parse. */
+export function badRequest(message: string): InvokeResponse {
+  return { status: 400, body: { error: { code: 'BadRequest', message } } };
+}
