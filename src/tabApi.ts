@@ -1,0 +1,139 @@
+import * as path from 'node:path';
+import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import type { Clock } from './clock';
+import type { ShareLog, ShareRecord } from './store/shareLog';
+import { isShareError } from './domain/errors';
+
+/** The person behind a tab request, from a validated Teams SSO token. */
+export interface TabUser {
+  tenantId: string;
+  userObjectId: string;
+  ssoToken: string;
+}
+
+export interface TabApiDeps {
+  shareLog: ShareLog;
+  clock: Clock;
+  /** Validates a Teams SSO bearer token; rejects when it is not valid for this app and tenant. */
+  authenticate(ssoToken: string): Promise<{ tenantId: string; userObjectId: string }>;
+  /** Deletes the link's permission in Graph on the person's behalf (OBO from the SSO token). */
+  revoke(user: TabUser, record: ShareRecord): Promise<void>;
+}
+
+/** Hosts Teams, Outlook and Microsoft 365 may frame the tab pages from. */
+export const FRAME_ANCESTORS = [
+  'teams.microsoft.com',
+  '*.teams.microsoft.com',
+  'teams.cloud.microsoft',
+  '*.cloud.microsoft',
+  '*.office.com',
+  'outlook.office.com',
+  'outlook.office365.com',
+  '*.microsoft365.com',
+  '*.skype.com',
+];
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    tabUser?: TabUser;
+  }
+}
+
+function status(r: ShareRecord, now: number): 'active' | 'revoked' | 'expired' {
+  if (r.revokedAt) return 'revoked';
+  if (r.expirationDateTime && Date.parse(r.expirationDateTime) <= now) return 'expired';
+  return 'active';
+}
+
+/** Static tab pages (with a CSP that only lets Microsoft 365 hosts frame them) and the tab's JSON API. */
+export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] = []): Router {
+  const router = express.Router();
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `frame-ancestors 'self' ${[...FRAME_ANCESTORS, ...extraFrameAncestors].map((h) => (h.includes('://') ? h : `https://${h}`)).join(' ')}`,
+  ].join('; ');
+  const root = path.resolve(__dirname, '..', '..', 'tabs');
+  const tabPages = express.Router();
+  tabPages.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  tabPages.get('/vendor/teams-js.js', (_req, res) => {
+    res.sendFile(require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'));
+  });
+  tabPages.use(express.static(path.join(root, 'public'), { index: 'index.html' }));
+  tabPages.use(express.static(path.join(root, 'dist')));
+  router.use('/tab', tabPages);
+
+  const requireUser = async (req: Request, res: Response, next: NextFunction) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+    if (!m) {
+      res.status(401).json({ message: 'Sign in to Teams to see your links.' });
+      return;
+    }
+    try {
+      const id = await deps.authenticate(m[1]);
+      req.tabUser = { ...id, ssoToken: m[1] };
+      next();
+    } catch (err) {
+      req.log.info({ reason: (err as Error).name }, 'tab API: rejected bearer token');
+      res.status(401).json({ message: 'Your sign-in is not valid for Share Link. Reopen the tab.' });
+    }
+  };
+
+  router.get('/api/shares', requireUser, async (req, res) => {
+    const user = req.tabUser!;
+    const records = await deps.shareLog.listByUser(user.tenantId, user.userObjectId, 200);
+    const now = deps.clock.now();
+    res.json({
+      shares: records.map((r) => ({
+        permissionId: r.permissionId,
+        itemName: r.itemName,
+        itemWebUrl: r.itemWebUrl,
+        linkUrl: r.linkUrl,
+        type: r.type,
+        scope: r.scope,
+        expirationDateTime: r.expirationDateTime,
+        passwordProtected: r.passwordProtected,
+        recipients: r.recipients,
+        createdAt: r.createdAt,
+        status: status(r, now),
+        revokedAt: r.revokedAt,
+      })),
+    });
+  });
+
+  router.post('/api/shares/:permissionId/revoke', requireUser, async (req, res) => {
+    const user = req.tabUser!;
+    const record = await deps.shareLog.get(user.tenantId, req.params.permissionId);
+    if (!record || record.userObjectId !== user.userObjectId) {
+      res.status(404).json({ message: 'This link is not one you shared with Share Link.' });
+      return;
+    }
+    if (record.revokedAt) {
+      res.json({ status: 'revoked', revokedAt: record.revokedAt });
+      return;
+    }
+    try {
+      await deps.revoke(user, record);
+      const at = new Date(deps.clock.now()).toISOString();
+      await deps.shareLog.markRevoked(user.tenantId, record.permissionId, at, user.userObjectId);
+      res.json({ status: 'revoked', revokedAt: at });
+    } catch (err) {
+      if (isShareError(err)) {
+        const code = err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
+        if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
+        res.status(code).json({ message: err.message, kind: err.kind });
+        return;
+      }
+      req.log.error({ err: (err as Error).message }, 'tab API: revoke failed');
+      res.status(500).json({ message: 'Could not revoke the link. Try again.' });
+    }
+  });
+  return router;
+}
