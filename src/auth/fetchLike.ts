@@ -9,7 +9,11 @@ export const platformFetch: FetchLike = (url, init) => fetch(url, init);
 
 /** GETs a JSON document; throws an Error naming the URL and status (never a body) on anything but 2xx JSON. */
 export async function fetchJson(fetchFn: FetchLike, url: string, timeoutMs: number): Promise<unknown> {
-  const res = await fetchFn(url, { method: 'GET', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetchFn(url, {
+    method: 'GET',
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   if (!res.ok) {
     await res.body?.cancel();
     throw new Error(`GET ${url} answered HTTP ${res.status}`);

@@ -11,7 +11,12 @@ import { TokenServiceClient } from './tokenService';
 
 export { InvalidSsoTokenError, TenantNotAllowedError, type SsoRejectionReason } from './errors';
 export type { FetchLike } from './fetchLike';
-export { createBotCredentialsFactory, createMsalClient, createOboMsalClient, loadAuthorityMetadata } from './msalClient';
+export {
+  createBotCredentialsFactory,
+  createMsalClient,
+  createOboMsalClient,
+  loadAuthorityMetadata,
+} from './msalClient';
 export { DEFAULT_GRAPH_SCOPES, OboTokenProvider, mapOboError, type GraphToken } from './oboProvider';
 export { SsoTokenValidator, type SsoIdentity } from './ssoValidator';
 export { TokenBroker, type GraphTokenRequest, type GraphTokenResult } from './tokenBroker';

@@ -43,7 +43,12 @@ export class FetchNetworkModule implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: string, url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     let res: Response;
     try {
       res = await this.fetchFn(url, {
@@ -135,8 +140,16 @@ export function createMsalClient(options: MsalClientOptions): ConfidentialClient
 }
 
 /** Fetches an authority's openid-configuration (once, at start-up) as the JSON string msal takes. */
-export async function loadAuthorityMetadata(authority: string, fetchFn: FetchLike = platformFetch, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
-  const doc = await fetchJson(fetchFn, `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`, timeoutMs);
+export async function loadAuthorityMetadata(
+  authority: string,
+  fetchFn: FetchLike = platformFetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
+  const doc = await fetchJson(
+    fetchFn,
+    `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`,
+    timeoutMs,
+  );
   return JSON.stringify(doc);
 }
 
@@ -181,4 +194,3 @@ export function createBotCredentialsFactory(
   type BotCca = ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1];
   return new MsalServiceClientCredentialsFactory(config.bot.appId, cca as unknown as BotCca);
 }
-

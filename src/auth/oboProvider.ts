@@ -29,7 +29,13 @@ export interface OboProviderOptions {
 
 const CONSENT = /AADSTS65001|consent_required/i;
 const BAD_ASSERTION = /AADSTS(50013|500133)\b/;
-const TRANSIENT_CODES = new Set(['network_error', 'server_error', 'temporarily_unavailable', 'endpoints_resolution_error', 'openid_config_error']);
+const TRANSIENT_CODES = new Set([
+  'network_error',
+  'server_error',
+  'temporarily_unavailable',
+  'endpoints_resolution_error',
+  'openid_config_error',
+]);
 
 /** Entra's AADSTS number of an msal error, for support details (never the message, which may echo claims). */
 function aadstsCode(err: AuthError): string | undefined {
@@ -50,24 +56,37 @@ export function mapOboError(err: unknown): ShareError {
     return new ShareError('consentRequired', 'Share Link needs your permission to work with your files.', { code });
   }
   if (BAD_ASSERTION.test(text)) {
-    return new ShareError('signInRequired', 'Your sign-in has expired or is not valid for Share Link. Sign in again.', { code });
-  }
-  if (err instanceof InteractionRequiredAuthError) {
-    return new ShareError('consentRequired', 'Microsoft sign-in needs you to confirm something before Share Link can continue.', {
+    return new ShareError('signInRequired', 'Your sign-in has expired or is not valid for Share Link. Sign in again.', {
       code,
     });
+  }
+  if (err instanceof InteractionRequiredAuthError) {
+    return new ShareError(
+      'consentRequired',
+      'Microsoft sign-in needs you to confirm something before Share Link can continue.',
+      {
+        code,
+      },
+    );
   }
   if (err.errorCode === 'invalid_grant') {
     return new ShareError('signInRequired', 'Your sign-in is no longer valid. Sign in again.', { code });
   }
   const status = (err as { status?: number }).status;
   if (TRANSIENT_CODES.has(err.errorCode) || (status !== undefined && (status >= 500 || status === 429))) {
-    return new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', { code, status });
+    return new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', {
+      code,
+      status,
+    });
   }
-  return new ShareError('transient', 'Microsoft sign-in refused the request. If this keeps happening, tell your administrator.', {
-    code,
-    status,
-  });
+  return new ShareError(
+    'transient',
+    'Microsoft sign-in refused the request. If this keeps happening, tell your administrator.',
+    {
+      code,
+      status,
+    },
+  );
 }
 
 /**
@@ -98,7 +117,12 @@ export class OboTokenProvider {
     } catch (err) {
       const mapped = mapOboError(err);
       this.options.logger.warn(
-        { tid: identity.tenantId, kind: mapped.kind, code: mapped.details.code, msalCode: (err as AuthError)?.errorCode },
+        {
+          tid: identity.tenantId,
+          kind: mapped.kind,
+          code: mapped.details.code,
+          msalCode: (err as AuthError)?.errorCode,
+        },
         'On-behalf-of exchange failed',
       );
       throw mapped;

@@ -192,10 +192,16 @@ export class TokenBroker {
       .exchange(userTokenClient, teamsUserId, channelId, ssoToken)
       .then(
         (stored) => {
-          this.options.logger.debug({ tid: request.tenantId, stored: Boolean(stored) }, 'SSO token exchanged into the Token Service');
+          this.options.logger.debug(
+            { tid: request.tenantId, stored: Boolean(stored) },
+            'SSO token exchanged into the Token Service',
+          );
         },
         (err: unknown) => {
-          this.options.logger.warn({ tid: request.tenantId, err: { name: (err as Error)?.name } }, 'Token Service exchange failed');
+          this.options.logger.warn(
+            { tid: request.tenantId, err: { name: (err as Error)?.name } },
+            'Token Service exchange failed',
+          );
         },
       )
       .finally(() => this.background.delete(task));

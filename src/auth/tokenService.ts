@@ -8,9 +8,19 @@ import type { Logger } from '../log';
  * Structural, so the bot passes botbuilder's client as is and tests pass a fake.
  */
 export interface UserTokenClientLike {
-  getUserToken(userId: string, connectionName: string, channelId: string, magicCode: string): Promise<TokenResponse | undefined>;
+  getUserToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    magicCode: string,
+  ): Promise<TokenResponse | undefined>;
   getSignInResource(connectionName: string, activity: Activity, finalRedirect: string): Promise<SignInUrlResponse>;
-  exchangeToken(userId: string, connectionName: string, channelId: string, exchangeRequest: TokenExchangeRequest): Promise<TokenResponse | undefined>;
+  exchangeToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    exchangeRequest: TokenExchangeRequest,
+  ): Promise<TokenResponse | undefined>;
   signOutUser(userId: string, connectionName: string, channelId: string): Promise<void>;
 }
 
@@ -51,13 +61,21 @@ export class TokenServiceClient {
   ) {}
 
   /** The stored token of a user, or undefined if the user must sign in. A non-numeric magic code is ignored. */
-  async getToken(client: UserTokenClientLike, userId: string, channelId: string, magicCode?: string): Promise<ServiceToken | undefined> {
+  async getToken(
+    client: UserTokenClientLike,
+    userId: string,
+    channelId: string,
+    magicCode?: string,
+  ): Promise<ServiceToken | undefined> {
     let res: TokenResponse | undefined;
     try {
       res = await client.getUserToken(userId, this.connectionName, channelId, asMagicCode(magicCode));
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
-      this.logger.warn({ status: statusOf(err), err: { name: (err as Error)?.name } }, 'Token Service getUserToken failed');
+      this.logger.warn(
+        { status: statusOf(err), err: { name: (err as Error)?.name } },
+        'Token Service getUserToken failed',
+      );
       throw new ShareError('transient', UNAVAILABLE, { status: statusOf(err) });
     }
     if (!res?.token) return undefined;
@@ -68,18 +86,30 @@ export class TokenServiceClient {
    * The sign-in link for the user of this activity. botbuilder's client builds the TokenExchangeState (connection,
    * conversation reference, relatesTo, app id) from the activity, exactly as OAuthPrompt does.
    */
-  async getSignInLink(client: UserTokenClientLike, activity: Activity, finalRedirect?: string): Promise<string | undefined> {
+  async getSignInLink(
+    client: UserTokenClientLike,
+    activity: Activity,
+    finalRedirect?: string,
+  ): Promise<string | undefined> {
     try {
       const res = await client.getSignInResource(this.connectionName, activity, finalRedirect as string);
       return res?.signInLink || undefined;
     } catch (err) {
-      this.logger.warn({ status: statusOf(err), err: { name: (err as Error)?.name } }, 'Token Service getSignInResource failed');
+      this.logger.warn(
+        { status: statusOf(err), err: { name: (err as Error)?.name } },
+        'Token Service getSignInResource failed',
+      );
       throw new ShareError('transient', UNAVAILABLE, { status: statusOf(err) });
     }
   }
 
   /** Stores the user's SSO token in the Token Service (it performs its own OBO); undefined if not exchangeable. */
-  async exchange(client: UserTokenClientLike, userId: string, channelId: string, ssoToken: string): Promise<ServiceToken | undefined> {
+  async exchange(
+    client: UserTokenClientLike,
+    userId: string,
+    channelId: string,
+    ssoToken: string,
+  ): Promise<ServiceToken | undefined> {
     let res: TokenResponse | undefined;
     try {
       res = await client.exchangeToken(userId, this.connectionName, channelId, { token: ssoToken });

@@ -49,7 +49,14 @@ export function users() {
   };
 }
 
-function oauthError(res: express.Response, status: number, error: string, aadsts: number, description: string, suberror?: string) {
+function oauthError(
+  res: express.Response,
+  status: number,
+  error: string,
+  aadsts: number,
+  description: string,
+  suberror?: string,
+) {
   res.status(status).json({
     error,
     error_description: `AADSTS${aadsts}: ${description} Trace ID: ${randomUUID()}`,
@@ -101,13 +108,24 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
     standIn.counts.token++;
     const form = req.body as Record<string, string>;
     standIn.tokenRequests.push({ tenantId: req.params.tid, form });
-    if (form.client_id !== SANDBOX_IDENTITIES.app.clientId || form.client_secret !== SANDBOX_IDENTITIES.app.clientSecret) {
+    if (
+      form.client_id !== SANDBOX_IDENTITIES.app.clientId ||
+      form.client_secret !== SANDBOX_IDENTITIES.app.clientSecret
+    ) {
       return oauthError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     }
     if (form.grant_type === 'client_credentials') {
-      return res.json({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: `app-token-${randomUUID()}` });
+      return res.json({
+        token_type: 'Bearer',
+        expires_in: 3600,
+        ext_expires_in: 3600,
+        access_token: `app-token-${randomUUID()}`,
+      });
     }
-    if (form.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || form.requested_token_use !== 'on_behalf_of') {
+    if (
+      form.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' ||
+      form.requested_token_use !== 'on_behalf_of'
+    ) {
       return oauthError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     }
     let claims;
@@ -115,7 +133,13 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
       const { payload } = await jwtVerify(form.assertion, key.publicKey, { audience: SANDBOX_IDENTITIES.app.clientId });
       claims = payload;
     } catch {
-      return oauthError(res, 400, 'invalid_grant', 50013, 'Assertion failed signature validation or audience does not match the Client app.');
+      return oauthError(
+        res,
+        400,
+        'invalid_grant',
+        50013,
+        'Assertion failed signature validation or audience does not match the Client app.',
+      );
     }
     const user = byId.get(String(claims.oid));
     if (!user) return oauthError(res, 400, 'invalid_grant', 50013, 'Assertion subject is unknown.');
@@ -125,11 +149,15 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
         400,
         'invalid_grant',
         65001,
-        "The user or administrator has not consented to use the application with ID '" + SANDBOX_IDENTITIES.app.clientId + "'.",
+        "The user or administrator has not consented to use the application with ID '" +
+          SANDBOX_IDENTITIES.app.clientId +
+          "'.",
         'consent_required',
       );
     }
-    const scope = String(form.scope ?? '').split(' ').filter((s) => s.startsWith('https://graph.microsoft.com/'));
+    const scope = String(form.scope ?? '')
+      .split(' ')
+      .filter((s) => s.startsWith('https://graph.microsoft.com/'));
     const accessToken = await signJwt(
       key,
       userClaims(user, standIn.url, {

@@ -11,7 +11,12 @@ export class FakeUserTokenClient implements UserTokenClientLike {
   exchangeFailsWith?: { statusCode: number };
   signInLink = 'https://token.sandbox.example/sign-in?code=abc';
 
-  async getUserToken(userId: string, connectionName: string, channelId: string, magicCode: string): Promise<TokenResponse | undefined> {
+  async getUserToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    magicCode: string,
+  ): Promise<TokenResponse | undefined> {
     this.calls.push({ method: 'getUserToken', args: [userId, connectionName, channelId, magicCode] });
     if (this.failWith) throw Object.assign(new Error('service error'), this.failWith);
     const pending = this.pendingSignIns.get(userId);
@@ -22,13 +27,22 @@ export class FakeUserTokenClient implements UserTokenClientLike {
     return this.stored.get(userId);
   }
 
-  async getSignInResource(connectionName: string, activity: Activity, finalRedirect: string): Promise<SignInUrlResponse> {
+  async getSignInResource(
+    connectionName: string,
+    activity: Activity,
+    finalRedirect: string,
+  ): Promise<SignInUrlResponse> {
     this.calls.push({ method: 'getSignInResource', args: [connectionName, activity, finalRedirect] });
     if (this.failWith) throw Object.assign(new Error('service error'), this.failWith);
     return { signInLink: this.signInLink };
   }
 
-  async exchangeToken(userId: string, connectionName: string, channelId: string, req: TokenExchangeRequest): Promise<TokenResponse | undefined> {
+  async exchangeToken(
+    userId: string,
+    connectionName: string,
+    channelId: string,
+    req: TokenExchangeRequest,
+  ): Promise<TokenResponse | undefined> {
     this.calls.push({ method: 'exchangeToken', args: [userId, connectionName, channelId, req] });
     if (this.exchangeFailsWith) throw Object.assign(new Error('exchange refused'), this.exchangeFailsWith);
     const token: TokenResponse = {

@@ -21,7 +21,9 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
     await entra.close();
   });
 
-  function provider(options: { metadata?: string; fetch?: FetchLike; authorityHost?: string; now?: () => number } = {}) {
+  function provider(
+    options: { metadata?: string; fetch?: FetchLike; authorityHost?: string; now?: () => number } = {},
+  ) {
     const host = options.authorityHost ?? entra.url;
     const cca = createMsalClient({
       clientId: id.app.clientId,
@@ -32,12 +34,15 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
       timeoutMs: 2_000,
       logger: createLogger('silent'),
     });
-    return Object.assign(new OboTokenProvider({
-      cca,
-      authorityHost: host,
-      clock: { now: options.now ?? (() => Date.now()) },
-      logger: createLogger('silent'),
-    }), { cca });
+    return Object.assign(
+      new OboTokenProvider({
+        cca,
+        authorityHost: host,
+        clock: { now: options.now ?? (() => Date.now()) },
+        logger: createLogger('silent'),
+      }),
+      { cca },
+    );
   }
 
   async function failsWith(promise: Promise<unknown>, kind: ShareErrorKind, code?: string) {
@@ -74,8 +79,12 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
   it('a new SSO token for the same user is a new exchange (msal keys its cache by assertion)', async () => {
     const obo = provider();
     const before = entra.counts.token;
-    await obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.megan, { lifetimeSeconds: 3000 }), { tenantId: u.megan.tenantId });
-    await obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.megan, { lifetimeSeconds: 3001 }), { tenantId: u.megan.tenantId });
+    await obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.megan, { lifetimeSeconds: 3000 }), {
+      tenantId: u.megan.tenantId,
+    });
+    await obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.megan, { lifetimeSeconds: 3001 }), {
+      tenantId: u.megan.tenantId,
+    });
     assert.equal(entra.counts.token - before, 2);
   });
 
@@ -87,7 +96,10 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
     };
     const obo = provider({ fetch: counting });
     await obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.pat), { tenantId: u.pat.tenantId });
-    assert.ok(seen.some((s) => s.startsWith('GET ') && s.endsWith('/v2.0/.well-known/openid-configuration')), seen.join(', '));
+    assert.ok(
+      seen.some((s) => s.startsWith('GET ') && s.endsWith('/v2.0/.well-known/openid-configuration')),
+      seen.join(', '),
+    );
     assert.ok(seen.includes(`POST /${u.pat.tenantId}/oauth2/v2.0/token`), seen.join(', '));
     assert.ok(!seen.some((s) => s.includes('discovery/instance')), 'no instance discovery');
     assert.equal(entra.tokenRequests.at(-1)!.tenantId, u.pat.tenantId);
@@ -101,18 +113,29 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
 
   it('maps AADSTS65001 (consent_required) to consentRequired', async () => {
     const obo = provider();
-    await failsWith(obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.lee), { tenantId: u.lee.tenantId }), 'consentRequired', 'AADSTS65001');
+    await failsWith(
+      obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.lee), { tenantId: u.lee.tenantId }),
+      'consentRequired',
+      'AADSTS65001',
+    );
   });
 
   it('maps AADSTS50013 (assertion not valid for this app) to signInRequired', async () => {
     const obo = provider();
     const foreign = await mintSsoToken(entra.key, entra.url, u.adele, { audience: 'api://another-app' });
-    await failsWith(obo.getGraphTokenOnBehalfOf(foreign, { tenantId: u.adele.tenantId }), 'signInRequired', 'AADSTS50013');
+    await failsWith(
+      obo.getGraphTokenOnBehalfOf(foreign, { tenantId: u.adele.tenantId }),
+      'signInRequired',
+      'AADSTS50013',
+    );
   });
 
   it('maps an unreachable Entra to transient', async () => {
     const obo = provider({ authorityHost: 'https://127.0.0.1:1' });
-    await failsWith(obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.adele), { tenantId: u.adele.tenantId }), 'transient');
+    await failsWith(
+      obo.getGraphTokenOnBehalfOf(await mintSsoToken(entra.key, entra.url, u.adele), { tenantId: u.adele.tenantId }),
+      'transient',
+    );
   });
 
   it('drops expired tokens from the msal cache but keeps live ones', async () => {

@@ -69,7 +69,11 @@ describe('auth/ssoValidator', () => {
 
   it('rejects an expired token', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await rejects(validator(), await mintSsoToken(entra.key, entra.url, u.adele, { nowSeconds: now - 7200 }), 'expired');
+    await rejects(
+      validator(),
+      await mintSsoToken(entra.key, entra.url, u.adele, { nowSeconds: now - 7200 }),
+      'expired',
+    );
   });
 
   it('tolerates a small clock skew but not more', async () => {
@@ -81,7 +85,11 @@ describe('auth/ssoValidator', () => {
 
   it('rejects a token that is not valid yet', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await rejects(validator(), await mintSsoToken(entra.key, entra.url, u.adele, { nowSeconds: now + 3600 }), 'notYetValid');
+    await rejects(
+      validator(),
+      await mintSsoToken(entra.key, entra.url, u.adele, { nowSeconds: now + 3600 }),
+      'notYetValid',
+    );
   });
 
   it('uses the injected clock', async () => {
@@ -90,7 +98,11 @@ describe('auth/ssoValidator', () => {
   });
 
   it('rejects a token for another application', async () => {
-    await rejects(validator(), await mintSsoToken(entra.key, entra.url, u.adele, { audience: 'api://someone-else' }), 'wrongAudience');
+    await rejects(
+      validator(),
+      await mintSsoToken(entra.key, entra.url, u.adele, { audience: 'api://someone-else' }),
+      'wrongAudience',
+    );
   });
 
   it('rejects a token from another issuer', async () => {
@@ -119,7 +131,11 @@ describe('auth/ssoValidator', () => {
   });
 
   it('rejects a token without the access_as_user scope', async () => {
-    await rejects(validator(), await mintSsoToken(entra.key, entra.url, u.adele, { scopes: ['User.Read'] }), 'missingScope');
+    await rejects(
+      validator(),
+      await mintSsoToken(entra.key, entra.url, u.adele, { scopes: ['User.Read'] }),
+      'missingScope',
+    );
   });
 
   it('rejects a token signed with another key that claims a published kid', async () => {

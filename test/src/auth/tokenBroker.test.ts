@@ -6,7 +6,12 @@ import { InvalidSsoTokenError, TenantNotAllowedError } from '../../../src/auth/e
 import { createMsalClient } from '../../../src/auth/msalClient';
 import { OboTokenProvider, type GraphToken } from '../../../src/auth/oboProvider';
 import { SsoTokenValidator } from '../../../src/auth/ssoValidator';
-import { TokenBroker, type GraphTokenRequest, type GraphTokenResult, type OboProviderLike } from '../../../src/auth/tokenBroker';
+import {
+  TokenBroker,
+  type GraphTokenRequest,
+  type GraphTokenResult,
+  type OboProviderLike,
+} from '../../../src/auth/tokenBroker';
 import { TokenServiceClient } from '../../../src/auth/tokenService';
 import { isShareError } from '../../../src/domain/errors';
 import { createLogger, type Logger } from '../../../src/log';
@@ -76,7 +81,10 @@ describe('auth/tokenBroker', () => {
   }
 
   const sso = (user: SandboxUser, s?: Setup, lifetimeSeconds?: number) =>
-    mintSsoToken(entra.key, entra.url, user, { nowSeconds: s ? Math.floor(s.clock.now() / 1000) : undefined, lifetimeSeconds });
+    mintSsoToken(entra.key, entra.url, user, {
+      nowSeconds: s ? Math.floor(s.clock.now() / 1000) : undefined,
+      lifetimeSeconds,
+    });
 
   it('SSO: validates, exchanges on-behalf-of, stores the token in the Token Service in the background, then serves from cache', async () => {
     const s = setup();
@@ -92,8 +100,15 @@ describe('auth/tokenBroker', () => {
     const again = await s.broker.getGraphToken(request(s, u.adele, { ssoToken: await sso(u.adele, undefined, 3599) }));
     assert.equal(again.kind === 'token' && again.source, 'cache');
     const action = await s.broker.getGraphToken(request(s, u.adele));
-    assert.equal(action.kind === 'token' && action.source, 'cache', 'an action command of the same user is served from cache');
-    assert.equal(action.kind === 'token' && first.kind === 'token' && action.accessToken, first.kind === 'token' && first.accessToken);
+    assert.equal(
+      action.kind === 'token' && action.source,
+      'cache',
+      'an action command of the same user is served from cache',
+    );
+    assert.equal(
+      action.kind === 'token' && first.kind === 'token' && action.accessToken,
+      first.kind === 'token' && first.accessToken,
+    );
     assert.equal(entra.counts.token - before, 1, 'one Entra call in total');
     assert.equal(s.utc.count('getUserToken'), 0);
   });
@@ -155,17 +170,24 @@ describe('auth/tokenBroker', () => {
   it('Token Service: an outage is transient, not a sign-in prompt', async () => {
     const s = setup();
     s.utc.failWith = { statusCode: 503 };
-    await assert.rejects(s.broker.getGraphToken(request(s, u.megan)), (e: unknown) => isShareError(e) && e.kind === 'transient');
+    await assert.rejects(
+      s.broker.getGraphToken(request(s, u.megan)),
+      (e: unknown) => isShareError(e) && e.kind === 'transient',
+    );
   });
 
   it('without a UserTokenClient and without SSO: signInRequired without a link', async () => {
     const s = setup();
-    assert.deepEqual(await s.broker.getGraphToken({ tenantId: u.megan.tenantId, aadObjectId: u.megan.id }), { kind: 'signInRequired' });
+    assert.deepEqual(await s.broker.getGraphToken({ tenantId: u.megan.tenantId, aadObjectId: u.megan.id }), {
+      kind: 'signInRequired',
+    });
   });
 
   it('an expired SSO token falls back to the Token Service', async () => {
     const s = setup();
-    const expired = await mintSsoToken(entra.key, entra.url, u.megan, { nowSeconds: Math.floor(Date.now() / 1000) - 7200 });
+    const expired = await mintSsoToken(entra.key, entra.url, u.megan, {
+      nowSeconds: Math.floor(Date.now() / 1000) - 7200,
+    });
     const res = await s.broker.getGraphToken(request(s, u.megan, { ssoToken: expired }));
     assert.equal(res.kind, 'signInRequired');
     assert.equal(s.utc.count('getUserToken'), 1);
@@ -175,7 +197,10 @@ describe('auth/tokenBroker', () => {
     const s = setup();
     const before = { ...entra.counts };
     await assert.rejects(s.broker.getGraphToken(request(s, u.noah)), TenantNotAllowedError);
-    await assert.rejects(s.broker.getGraphToken(request(s, u.noah, { ssoToken: await sso(u.noah) })), TenantNotAllowedError);
+    await assert.rejects(
+      s.broker.getGraphToken(request(s, u.noah, { ssoToken: await sso(u.noah) })),
+      TenantNotAllowedError,
+    );
     const foreignTokenInAllowedTenant = request(s, u.adele, { ssoToken: await sso(u.noah) });
     await assert.rejects(s.broker.getGraphToken(foreignTokenInAllowedTenant), TenantNotAllowedError);
     assert.deepEqual(entra.counts, before);
@@ -226,7 +251,8 @@ describe('auth/tokenBroker', () => {
     function withObo(lifetimeMs: number, maxCachedUsers?: number) {
       const obo = new CountingObo(() => s.clock.now(), lifetimeMs);
       const s = setup({ obo, maxCachedUsers });
-      const ask = async (user: SandboxUser) => s.broker.getGraphToken(request(s, user, { ssoToken: await sso(user, s) }));
+      const ask = async (user: SandboxUser) =>
+        s.broker.getGraphToken(request(s, user, { ssoToken: await sso(user, s) }));
       return { obo, s, ask };
     }
 
