@@ -1,0 +1,75 @@
+import type { ConfidentialClientApplication } from '@azure/msal-node';
+import type { Clock } from '../clock';
+import type { AppConfig } from '../config';
+import type { Logger } from '../log';
+import type { FetchLike } from './fetchLike';
+import { createOboMsalClient } from './msalClient';
+import { OboTokenProvider } from './oboProvider';
+import { SsoTokenValidator } from './ssoValidator';
+import { TokenBroker } from './tokenBroker';
+import { TokenServiceClient } from './tokenService';
+
+export { InvalidSsoTokenError, TenantNotAllowedError, type SsoRejectionReason } from './errors';
+export type { FetchLike } from './fetchLike';
+export {
+  createBotCredentialsFactory,
+  createMsalClient,
+  createOboMsalClient,
+  loadAuthorityMetadata,
+} from './msalClient';
+export { DEFAULT_GRAPH_SCOPES, OboTokenProvider, mapOboError, type GraphToken } from './oboProvider';
+export { SsoTokenValidator, type SsoIdentity } from './ssoValidator';
+export { TokenBroker, type GraphTokenRequest, type GraphTokenResult } from './tokenBroker';
+export { TokenServiceClient, asMagicCode, type UserTokenClientLike } from './tokenService';
+
+export interface AuthDeps {
+  logger: Logger;
+  clock: Clock;
+  /** The app's shared http layer; the platform fetch when absent. */
+  fetch?: FetchLike;
+  /** openid-configuration of `{authorityHost}/{sso.tenantId}` (loadAuthorityMetadata at start-up). */
+  authorityMetadata?: string;
+  /** Graph scopes for OBO; DEFAULT_GRAPH_SCOPES when absent. */
+  graphScopes?: readonly string[];
+}
+
+export interface AuthServices {
+  broker: TokenBroker;
+  validator: SsoTokenValidator;
+  obo: OboTokenProvider;
+  tokenService: TokenServiceClient;
+  /** The process's one OBO msal client. */
+  msal: ConfidentialClientApplication;
+}
+
+/** Wires the auth layer for the configured cloud: one validator, one msal client, one broker per process. */
+export function createAuthServices(config: AppConfig, deps: AuthDeps): AuthServices {
+  const logger = deps.logger.child({ component: 'auth' });
+  const validator = new SsoTokenValidator({
+    clientId: config.sso.clientId,
+    applicationIdUri: config.sso.applicationIdUri,
+    authorityHost: config.sso.authorityHost,
+    allowedTenantIds: config.allowedTenantIds,
+    clock: deps.clock,
+    logger,
+    fetch: deps.fetch,
+  });
+  const msal = createOboMsalClient(config, { logger, fetch: deps.fetch, authorityMetadata: deps.authorityMetadata });
+  const obo = new OboTokenProvider({
+    cca: msal,
+    authorityHost: config.sso.authorityHost,
+    scopes: deps.graphScopes,
+    clock: deps.clock,
+    logger,
+  });
+  const tokenService = new TokenServiceClient(config.bot.oauthConnectionName, logger);
+  const broker = new TokenBroker({
+    validator,
+    obo,
+    tokenService,
+    allowedTenantIds: config.allowedTenantIds,
+    clock: deps.clock,
+    logger,
+  });
+  return { broker, validator, obo, tokenService, msal };
+}

@@ -1,0 +1,196 @@
+import {
+  ConfidentialClientApplication,
+  LogLevel,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
+import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
+import type { AppConfig } from '../config';
+import { createLogger, type Logger } from '../log';
+import { fetchJson, platformFetch, type FetchLike } from './fetchLike';
+
+/** Deadline of one msal request to Entra when the caller passes none. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+function parseBody(status: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Same shape msal's own HttpClient produces for non-JSON answers, so its error handling still applies.
+    const kind = status >= 500 ? 'server_error' : status >= 400 ? 'client_error' : 'unknown_error';
+    return { error: kind, error_description: `Non-JSON answer, HTTP status ${status}` };
+  }
+}
+
+/**
+ * msal's network interface over one fetch function, so msal's traffic goes through the app's http layer.
+ * Errors carry the URL and cause, never request bodies (they hold the client secret and the user's assertion).
+ */
+export class FetchNetworkModule implements INetworkModule {
+  constructor(
+    private readonly fetchFn: FetchLike = platformFetch,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options, timeout);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('POST', url, options);
+  }
+
+  private async send<T>(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, {
+        method,
+        headers: options?.headers,
+        body: method === 'POST' ? (options?.body ?? '') : undefined,
+        signal: AbortSignal.timeout(timeout ?? this.timeoutMs),
+      });
+    } catch (err) {
+      const cause = err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
+      throw new Error(`${method} ${new URL(url).origin}${new URL(url).pathname} failed: ${cause}`);
+    }
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return { status: res.status, headers, body: parseBody(res.status, await res.text()) as T };
+  }
+}
+
+const MSAL_TO_PINO: Record<LogLevel, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
+  [LogLevel.Error]: 'error',
+  [LogLevel.Warning]: 'warn',
+  [LogLevel.Info]: 'debug',
+  [LogLevel.Verbose]: 'trace',
+  [LogLevel.Trace]: 'trace',
+};
+
+/** msal log level that matches the pino logger, so msal does not build messages nobody will read. */
+function msalLevel(logger: Logger): LogLevel {
+  const level = logger.level;
+  if (level === 'trace') return LogLevel.Verbose;
+  if (level === 'debug') return LogLevel.Info;
+  if (level === 'info' || level === 'warn') return LogLevel.Warning;
+  return LogLevel.Error;
+}
+
+/** Removes anything token-shaped and the client secret from an msal log line (defence in depth: PII is off). */
+function scrub(message: string, secret: string): string {
+  let out = message.replace(JWT_LIKE, '[jwt]');
+  if (secret) out = out.split(secret).join('[secret]');
+  return out;
+}
+
+export interface MsalClientOptions {
+  clientId: string;
+  clientSecret: string;
+  /** `{authorityHost}/{tenant}`; must be https. */
+  authority: string;
+  /** openid-configuration of the authority as a JSON string; without it msal fetches it once, via `fetch`. */
+  authorityMetadata?: string;
+  fetch?: FetchLike;
+  /** Deadline of one request to Entra. */
+  timeoutMs?: number;
+  logger: Logger;
+}
+
+/**
+ * Builds a ConfidentialClientApplication for any cloud (public, national, or the local sandbox): the authority's
+ * host is a known authority, so msal performs no instance discovery against login.microsoftonline.com; all traffic
+ * goes through `fetch`; logs go to pino without PII. Create one per purpose per process: its token cache is what
+ * makes repeated OBO exchanges for the same SSO token free.
+ */
+export function createMsalClient(options: MsalClientOptions): ConfidentialClientApplication {
+  const authority = options.authority.replace(/\/+$/, '');
+  const url = new URL(authority);
+  if (url.protocol !== 'https:') throw new Error(`The Entra authority must be https (got ${url.origin})`);
+  const log = options.logger.child({ component: 'msal' });
+  return new ConfidentialClientApplication({
+    auth: {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      authority,
+      knownAuthorities: [url.host],
+      authorityMetadata: options.authorityMetadata,
+    },
+    system: {
+      networkClient: new FetchNetworkModule(options.fetch, options.timeoutMs),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: msalLevel(options.logger),
+        loggerCallback: (level, message, containsPii) => {
+          if (containsPii) return;
+          log[MSAL_TO_PINO[level] ?? 'debug'](scrub(message, options.clientSecret));
+        },
+      },
+    },
+  });
+}
+
+/** Fetches an authority's openid-configuration (once, at start-up) as the JSON string msal takes. */
+export async function loadAuthorityMetadata(
+  authority: string,
+  fetchFn: FetchLike = platformFetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
+  const doc = await fetchJson(
+    fetchFn,
+    `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`,
+    timeoutMs,
+  );
+  return JSON.stringify(doc);
+}
+
+export interface AppMsalDeps {
+  logger: Logger;
+  fetch?: FetchLike;
+  /** Metadata of the configured tenant's authority; see loadAuthorityMetadata. */
+  authorityMetadata?: string;
+  timeoutMs?: number;
+}
+
+/** The process's one OBO client: the SSO app's credentials against `{authorityHost}/{sso.tenantId}`. */
+export function createOboMsalClient(config: AppConfig, deps: AppMsalDeps): ConfidentialClientApplication {
+  return createMsalClient({
+    clientId: config.sso.clientId,
+    clientSecret: config.sso.clientSecret,
+    authority: `${config.sso.authorityHost.replace(/\/+$/, '')}/${config.sso.tenantId}`,
+    authorityMetadata: deps.authorityMetadata,
+    fetch: deps.fetch,
+    timeoutMs: deps.timeoutMs,
+    logger: deps.logger,
+  });
+}
+
+/**
+ * botbuilder's credentials factory for the bot's outbound app tokens (replies, Token Service calls), backed by a
+ * CCA whose authority is the configured Bot Framework login URL, so it works in every cloud and in the sandbox.
+ */
+export function createBotCredentialsFactory(
+  config: AppConfig,
+  fetch?: FetchLike,
+  logger?: Logger,
+): MsalServiceClientCredentialsFactory {
+  const cca = createMsalClient({
+    clientId: config.bot.appId,
+    clientSecret: config.bot.appPassword,
+    authority: config.botFramework.loginUrl,
+    fetch,
+    logger: logger ?? createLogger('silent'),
+  });
+  // botframework-connector is typed against its own msal-node 2.x copy; it only calls acquireTokenByClientCredential.
+  type BotCca = ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1];
+  return new MsalServiceClientCredentialsFactory(config.bot.appId, cca as unknown as BotCca);
+}
