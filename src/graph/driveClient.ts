@@ -6,8 +6,23 @@ import type { HttpClient } from '../http/httpClient';
 import type { Logger } from '../log';
 import { type GraphDriveItem, toDriveItemInfo, toGraphPermission } from './driveItemMapping';
 import { toShareError } from './errors';
-import { AuthMiddleware, DeadlineRetryMiddleware, GraphCallOptions, HttpTerminalMiddleware, realSleep, type Sleep } from './middleware';
-import { type DriveItemAddress, type DriveLocator, itemPath, pathLookup, searchFunctionPath, shareIdFor, toAddress } from './paths';
+import {
+  AuthMiddleware,
+  DeadlineRetryMiddleware,
+  GraphCallOptions,
+  HttpTerminalMiddleware,
+  realSleep,
+  type Sleep,
+} from './middleware';
+import {
+  type DriveItemAddress,
+  type DriveLocator,
+  itemPath,
+  pathLookup,
+  searchFunctionPath,
+  shareIdFor,
+  toAddress,
+} from './paths';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
 
 export type { DriveItemAddress, DriveLocator } from './paths';
@@ -64,7 +79,11 @@ export interface DriveClientOptions {
 
 /** The Microsoft Graph drive operations the app uses. Every method takes the caller's token and deadline. */
 export interface DriveClient {
-  createLink(address: DriveItemAddress | DriveItemRef, body: CreateLinkBody, opts: CreateLinkOptions): Promise<CreateLinkResult>;
+  createLink(
+    address: DriveItemAddress | DriveItemRef,
+    body: CreateLinkBody,
+    opts: CreateLinkOptions,
+  ): Promise<CreateLinkResult>;
   getItem(ref: DriveItemAddress | DriveItemRef, opts: GraphCallContext): Promise<DriveItemInfo>;
   getItemByPath(drive: DriveLocator, path: string, opts: GraphCallContext): Promise<DriveItemInfo>;
   resolveShareUrl(urlOrShareId: string, opts: GraphCallContext): Promise<DriveItemInfo>;
@@ -74,9 +93,26 @@ export interface DriveClient {
 }
 
 /** Graph's public and national-cloud hosts: the token may go there without being listed in customHosts. */
-const GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn', 'canary.graph.microsoft.com']);
+const GRAPH_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+  'canary.graph.microsoft.com',
+]);
 
-const ITEM_SELECT = ['id', 'name', 'webUrl', 'size', 'file', 'folder', 'package', 'parentReference', 'lastModifiedDateTime', 'lastModifiedBy'];
+const ITEM_SELECT = [
+  'id',
+  'name',
+  'webUrl',
+  'size',
+  'file',
+  'folder',
+  'package',
+  'parentReference',
+  'lastModifiedDateTime',
+  'lastModifiedBy',
+];
 
 /** Statuses of `/search/query` that mean "not available for this account" (e.g. a personal Microsoft account). */
 const SEARCH_QUERY_UNAVAILABLE = new Set([400, 403, 404, 501]);
@@ -122,8 +158,18 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
 
   async function send(call: Call): Promise<Sent> {
     if (!call.ctx.token) throw new ShareError('signInRequired', 'Sign in to share files.');
-    const callOptions = new GraphCallOptions(call.ctx.token, call.ctx.deadline, call.operation, call.idempotent, options.attemptTimeoutMs);
-    let request = client.api(call.path).version(call.version).middlewareOptions([callOptions]).responseType(ResponseType.RAW);
+    const callOptions = new GraphCallOptions(
+      call.ctx.token,
+      call.ctx.deadline,
+      call.operation,
+      call.idempotent,
+      options.attemptTimeoutMs,
+    );
+    let request = client
+      .api(call.path)
+      .version(call.version)
+      .middlewareOptions([callOptions])
+      .responseType(ResponseType.RAW);
     if (call.select) request = request.select(call.select);
     if (call.top !== undefined) request = request.top(call.top);
     let res: Response;
@@ -137,7 +183,9 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
     } catch (err) {
       if (callOptions.failure) throw callOptions.failure;
       options.log.error({ operation: call.operation, err: (err as Error).message }, 'graph client failure');
-      throw new ShareError('transient', 'Something went wrong talking to Microsoft 365. Try again in a moment.', { code: 'graph.client' });
+      throw new ShareError('transient', 'Something went wrong talking to Microsoft 365. Try again in a moment.', {
+        code: 'graph.client',
+      });
     }
     const text = await res.text();
     if (res.status === 404 && call.goneOnRetryIsDone && callOptions.attempts > 1) {
@@ -160,11 +208,15 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
   function itemInfo(json: unknown, status: number, headers: Headers): DriveItemInfo {
     const info = toDriveItemInfo((json ?? {}) as GraphDriveItem);
     if (!info) {
-      throw new ShareError('unsupported', 'Microsoft 365 did not say which drive holds this file, so it cannot be shared from here.', {
-        code: 'graph.noDriveId',
-        status,
-        requestId: headers.get('request-id') ?? undefined,
-      });
+      throw new ShareError(
+        'unsupported',
+        'Microsoft 365 did not say which drive holds this file, so it cannot be shared from here.',
+        {
+          code: 'graph.noDriveId',
+          status,
+          requestId: headers.get('request-id') ?? undefined,
+        },
+      );
     }
     return info;
   }
@@ -175,12 +227,18 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
       method: 'POST',
       path: '/search/query',
       version: defaultVersion,
-      body: { requests: [{ entityTypes: ['driveItem'], query: { queryString: query }, from: page.skip, size: page.top }] },
+      body: {
+        requests: [{ entityTypes: ['driveItem'], query: { queryString: query }, from: page.skip, size: page.top }],
+      },
       // Search has no side effects.
       idempotent: true,
       ctx,
     });
-    type Hits = { value?: Array<{ hitsContainers?: Array<{ hits?: Array<{ resource?: GraphDriveItem }>; moreResultsAvailable?: boolean }> }> };
+    type Hits = {
+      value?: Array<{
+        hitsContainers?: Array<{ hits?: Array<{ resource?: GraphDriveItem }>; moreResultsAvailable?: boolean }>;
+      }>;
+    };
     const containers = ((sent.json ?? {}) as Hits).value?.flatMap((v) => v.hitsContainers ?? []) ?? [];
     const items = containers
       .flatMap((c) => c.hits ?? [])
@@ -227,10 +285,14 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
         ctx: opts,
       });
       if (sent.status !== 200 && sent.status !== 201) {
-        throw new ShareError('transient', `Microsoft 365 answered createLink with an unexpected status ${sent.status}.`, {
-          status: sent.status,
-          code: 'graph.unexpectedStatus',
-        });
+        throw new ShareError(
+          'transient',
+          `Microsoft 365 answered createLink with an unexpected status ${sent.status}.`,
+          {
+            status: sent.status,
+            code: 'graph.unexpectedStatus',
+          },
+        );
       }
       const json = sent.json as Record<string, unknown> | undefined;
       if (!json || typeof json.id !== 'string') {
@@ -290,9 +352,15 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
         return await searchQuery(q, page, opts);
       } catch (err) {
         const unavailable =
-          searchMode === 'auto' && err instanceof ShareError && err.details.status !== undefined && SEARCH_QUERY_UNAVAILABLE.has(err.details.status);
+          searchMode === 'auto' &&
+          err instanceof ShareError &&
+          err.details.status !== undefined &&
+          SEARCH_QUERY_UNAVAILABLE.has(err.details.status);
         if (!unavailable) throw err;
-        options.log.info({ operation: 'graph.searchQuery', status: (err as ShareError).details.status }, 'search/query unavailable, using drive search');
+        options.log.info(
+          { operation: 'graph.searchQuery', status: (err as ShareError).details.status },
+          'search/query unavailable, using drive search',
+        );
         return driveSearch(q, page, opts);
       }
     },
@@ -311,7 +379,8 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
     },
 
     async deletePermission(ref, permissionId, opts) {
-      if (!permissionId) throw new ShareError('invalidRequest', 'No link was given to remove.', { field: 'permissionId' });
+      if (!permissionId)
+        throw new ShareError('invalidRequest', 'No link was given to remove.', { field: 'permissionId' });
       const path = `${itemPath(toAddress(ref))}/permissions/${encodeURIComponent(permissionId)}`;
       await send({
         operation: 'graph.deletePermission',

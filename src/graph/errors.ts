@@ -74,7 +74,8 @@ function readErrorBody(body: unknown): GraphErrorBody {
   };
 }
 
-const SHARING_DISABLED = /sharing (by link )?is not enabled|sharing(\s+\w+)? (is )?disabled|anonymous (links?|sharing)[^.]*(disabled|not allowed|not enabled)|not allowed by (the )?(tenant|organization|admin)/i;
+const SHARING_DISABLED =
+  /sharing (by link )?is not enabled|sharing(\s+\w+)? (is )?disabled|anonymous (links?|sharing)[^.]*(disabled|not allowed|not enabled)|not allowed by (the )?(tenant|organization|admin)/i;
 const NOT_SUPPORTED = /not supported|does not support|must be either/i;
 
 /**
@@ -118,16 +119,28 @@ export function toShareError(response: GraphErrorResponse, now: number): ShareEr
     return new ShareError('accessDenied', "You don't have permission to share this file.", details);
   }
   if (status === 404 || has('itemNotFound')) {
-    return new ShareError('notFound', "The file can't be found. It may have been moved, deleted, or you may not have access to it.", details);
+    return new ShareError(
+      'notFound',
+      "The file can't be found. It may have been moved, deleted, or you may not have access to it.",
+      details,
+    );
   }
   if (status === 501 || has('notSupported')) {
     return new ShareError('unsupported', 'This file or drive does not support this option.', details);
   }
   if (status >= 400 && status < 500) {
     if (status === 400 && NOT_SUPPORTED.test(text)) {
-      return new ShareError('unsupported', 'This file or drive does not support one of the chosen link options.', details);
+      return new ShareError(
+        'unsupported',
+        'This file or drive does not support one of the chosen link options.',
+        details,
+      );
     }
-    return new ShareError('invalidRequest', 'Microsoft 365 could not accept these link options. Check them and try again.', details);
+    return new ShareError(
+      'invalidRequest',
+      'Microsoft 365 could not accept these link options. Check them and try again.',
+      details,
+    );
   }
   return new ShareError('transient', 'Microsoft 365 had a temporary problem. Try again in a moment.', details);
 }

@@ -56,7 +56,10 @@ export class AuthMiddleware implements Middleware {
     const headers = plainHeaders(context);
     delete headers.authorization;
     const host = new URL(urlOf(context)).hostname.toLowerCase();
-    if (new URL(urlOf(context)).protocol === 'https:' && (this.graphHosts.has(host) || context.customHosts?.has(host))) {
+    if (
+      new URL(urlOf(context)).protocol === 'https:' &&
+      (this.graphHosts.has(host) || context.customHosts?.has(host))
+    ) {
       headers.authorization = `Bearer ${opts.token}`;
     }
     context.options = { ...context.options, headers };
@@ -117,7 +120,10 @@ export class DeadlineRetryMiddleware implements Middleware {
           opts.failure = transportToShareError(err, !opts.idempotent);
           throw opts.failure;
         }
-        this.log.info({ operation: opts.operation, transport: err.reason, delayMs: decision.delayMs, retry: retries + 1 }, 'graph retry');
+        this.log.info(
+          { operation: opts.operation, transport: err.reason, delayMs: decision.delayMs, retry: retries + 1 },
+          'graph retry',
+        );
         await this.sleep(decision.delayMs);
         continue;
       }
@@ -130,7 +136,10 @@ export class DeadlineRetryMiddleware implements Middleware {
         policy: this.policy,
       });
       if (!decision.retry) return;
-      this.log.info({ operation: opts.operation, status: outcome.status, delayMs: decision.delayMs, retry: retries + 1 }, 'graph retry');
+      this.log.info(
+        { operation: opts.operation, status: outcome.status, delayMs: decision.delayMs, retry: retries + 1 },
+        'graph retry',
+      );
       await this.sleep(decision.delayMs);
     }
   }

@@ -21,9 +21,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, backoffMs: [200, 400], minAttemptMs: 500 };
 
 /** What ended the attempt: an HTTP status (with its Retry-After) or a transport failure. */
-export type AttemptOutcome =
-  | { status: number; retryAfter?: string | null }
-  | { transport: TransportFailure };
+export type AttemptOutcome = { status: number; retryAfter?: string | null } | { transport: TransportFailure };
 
 export interface RetryQuestion {
   outcome: AttemptOutcome;

@@ -11,8 +11,12 @@ export type HttpFetch = (input: string | URL | Request, init?: HttpFetchInit) =>
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-async function bodyOf(input: string | URL | Request, init: HttpFetchInit | undefined): Promise<string | Uint8Array | undefined> {
-  const body = init?.body ?? (input instanceof Request && input.body ? new Uint8Array(await input.arrayBuffer()) : undefined);
+async function bodyOf(
+  input: string | URL | Request,
+  init: HttpFetchInit | undefined,
+): Promise<string | Uint8Array | undefined> {
+  const body =
+    init?.body ?? (input instanceof Request && input.body ? new Uint8Array(await input.arrayBuffer()) : undefined);
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string' || body instanceof Uint8Array) return body;
   if (body instanceof URLSearchParams) return body.toString();

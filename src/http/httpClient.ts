@@ -100,7 +100,14 @@ export interface HttpClient {
 }
 
 /** Error codes that mean the TCP/TLS connection was never made, so the server cannot have seen the request. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCodeOf(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } } } | undefined;
@@ -203,19 +210,30 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (err) {
         if (abortReason) return fail(abortReason, describe(abortReason, req.operation, budget));
         const code = causeCodeOf(err);
-        if (code && NOT_CONNECTED_CODES.has(code)) return fail('connect', `${req.operation}: could not connect (${code})`, code);
+        if (code && NOT_CONNECTED_CODES.has(code))
+          return fail('connect', `${req.operation}: could not connect (${code})`, code);
         return fail('network', `${req.operation}: the connection failed (${code ?? (err as Error).message})`, code);
       }
 
       const isError = res.status >= 400;
       let read: { bytes: Buffer; truncated: boolean };
       try {
-        read = await readBounded(res.body, isError ? ERROR_BODY_LIMIT_BYTES : maxBodyBytes, isError ? 'truncate' : 'fail', aborted);
+        read = await readBounded(
+          res.body,
+          isError ? ERROR_BODY_LIMIT_BYTES : maxBodyBytes,
+          isError ? 'truncate' : 'fail',
+          aborted,
+        );
       } catch (err) {
         if (abortReason) return fail(abortReason, describe(abortReason, req.operation, budget));
-        if (err instanceof RangeError) return fail('tooLarge', `${req.operation}: the response is larger than ${maxBodyBytes} bytes`);
+        if (err instanceof RangeError)
+          return fail('tooLarge', `${req.operation}: the response is larger than ${maxBodyBytes} bytes`);
         const code = causeCodeOf(err);
-        return fail('network', `${req.operation}: the connection dropped while reading the answer (${code ?? (err as Error).message})`, code);
+        return fail(
+          'network',
+          `${req.operation}: the connection dropped while reading the answer (${code ?? (err as Error).message})`,
+          code,
+        );
       }
 
       const requestId = res.headers.get('request-id') ?? res.headers.get('x-ms-request-id') ?? undefined;

@@ -6,7 +6,10 @@ import type { HttpClient, HttpResponse } from './httpClient';
  * User-Agent and logging. msal expects the parsed JSON body for every status (it reads Entra's error JSON);
  * a body that is not JSON becomes an `error`/`error_description` object as msal's own client does.
  */
-export function createMsalNetworkModule(http: HttpClient, opts: { timeoutMs: number; operation?: string }): INetworkModule {
+export function createMsalNetworkModule(
+  http: HttpClient,
+  opts: { timeoutMs: number; operation?: string },
+): INetworkModule {
   const operation = opts.operation ?? 'entra';
   const toNetworkResponse = <T>(res: HttpResponse): NetworkResponse<T> => {
     const headers: Record<string, string> = {};
@@ -18,7 +21,10 @@ export function createMsalNetworkModule(http: HttpClient, opts: { timeoutMs: num
       body = res.json();
     } catch {
       const side = res.status >= 500 ? 'server' : res.status >= 400 ? 'client' : 'unknown';
-      body = { error: `${side}_error`, error_description: `Entra answered HTTP ${res.status} with a body that is not JSON.` };
+      body = {
+        error: `${side}_error`,
+        error_description: `Entra answered HTTP ${res.status} with a body that is not JSON.`,
+      };
     }
     return { headers, body: body as T, status: res.status };
   };

@@ -10,8 +10,6 @@ export function redactUrlForLog(url: string): { host: string; path: string } {
   } catch {
     return { host: '?', path: '?' };
   }
-  const path = parsed.pathname
-    .replace(/\(([^)]*)\)/g, '(…)')
-    .replace(/\/shares\/[^/]+/gi, '/shares/…');
+  const path = parsed.pathname.replace(/\(([^)]*)\)/g, '(…)').replace(/\/shares\/[^/]+/gi, '/shares/…');
   return { host: parsed.host, path };
 }

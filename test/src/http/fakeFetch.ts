@@ -30,8 +30,17 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-export function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
-  return json(status, { error: { code, message, innerError: { 'request-id': `inner-${code}`, date: '2026-01-01T00:00:00' } } }, headers);
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return json(
+    status,
+    { error: { code, message, innerError: { 'request-id': `inner-${code}`, date: '2026-01-01T00:00:00' } } },
+    headers,
+  );
 }
 
 export const HANG: Reply = { hang: true };
@@ -47,8 +56,17 @@ export function createFakeFetch(routes: Route[]): { fetch: FetchLike; requests: 
     new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
       headers[k] = v;
     });
-    const body = init.body === undefined || init.body === null ? undefined : Buffer.from(init.body as string | Uint8Array).toString('utf8');
-    const seen: SeenRequest = { method: init.method ?? 'GET', url: input, path: decodeURIComponent(url.pathname) + url.search, headers, body };
+    const body =
+      init.body === undefined || init.body === null
+        ? undefined
+        : Buffer.from(init.body as string | Uint8Array).toString('utf8');
+    const seen: SeenRequest = {
+      method: init.method ?? 'GET',
+      url: input,
+      path: decodeURIComponent(url.pathname) + url.search,
+      headers,
+      body,
+    };
     requests.push(seen);
     const route = routes.find(
       (r) =>
@@ -67,7 +85,8 @@ export function createFakeFetch(routes: Route[]): { fetch: FetchLike; requests: 
         init.signal?.addEventListener('abort', fail, { once: true });
       });
     }
-    if ('drop' in reply) throw new TypeError('fetch failed', { cause: Object.assign(new Error(reply.drop), { code: reply.drop }) });
+    if ('drop' in reply)
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(reply.drop), { code: reply.drop }) });
     return reply.clone();
   };
   return { fetch: fetchImpl, requests };

@@ -44,7 +44,12 @@ describe('http layer', () => {
   it('decorates every call with the User-Agent and a fresh client-request-id, overriding caller values', async () => {
     const fake = createFakeFetch([{ method: 'GET', path: '/x', reply: json(200, { ok: true }) }]);
     const { client } = setup(fake.fetch);
-    const a = await client.request({ method: 'get', url: 'https://h.test/x', headers: { 'User-Agent': 'evil', accept: 'application/json' }, operation: 't' });
+    const a = await client.request({
+      method: 'get',
+      url: 'https://h.test/x',
+      headers: { 'User-Agent': 'evil', accept: 'application/json' },
+      operation: 't',
+    });
     await client.request({ method: 'GET', url: 'https://h.test/x', operation: 't' });
     assert.equal(a.status, 200);
     assert.deepEqual(a.json(), { ok: true });
@@ -59,7 +64,10 @@ describe('http layer', () => {
   it('fails at once, without sending, when the deadline has passed', async () => {
     const fake = createFakeFetch([{ method: 'GET', path: '/x', reply: json(200, {}) }]);
     const { client } = setup(fake.fetch);
-    await rejectsWith(client.request({ method: 'GET', url: 'https://h.test/x', deadline: Date.now() - 1, operation: 't' }), 'deadline');
+    await rejectsWith(
+      client.request({ method: 'GET', url: 'https://h.test/x', deadline: Date.now() - 1, operation: 't' }),
+      'deadline',
+    );
     assert.equal(fake.requests.length, 0);
   });
 
@@ -67,10 +75,28 @@ describe('http layer', () => {
     const fake = createFakeFetch([{ method: 'GET', path: '/hang', reply: HANG }]);
     const { client } = setup(fake.fetch, 5000);
     let started = Date.now();
-    await rejectsWith(client.request({ method: 'GET', url: 'https://h.test/hang', timeoutMs: 60, deadline: Date.now() + 5000, operation: 't' }), 'timeout');
+    await rejectsWith(
+      client.request({
+        method: 'GET',
+        url: 'https://h.test/hang',
+        timeoutMs: 60,
+        deadline: Date.now() + 5000,
+        operation: 't',
+      }),
+      'timeout',
+    );
     assert.ok(Date.now() - started < 1000);
     started = Date.now();
-    await rejectsWith(client.request({ method: 'GET', url: 'https://h.test/hang', timeoutMs: 5000, deadline: Date.now() + 60, operation: 't' }), 'deadline');
+    await rejectsWith(
+      client.request({
+        method: 'GET',
+        url: 'https://h.test/hang',
+        timeoutMs: 5000,
+        deadline: Date.now() + 60,
+        operation: 't',
+      }),
+      'deadline',
+    );
     assert.ok(Date.now() - started < 1000);
   });
 
@@ -89,7 +115,10 @@ describe('http layer', () => {
     const { client } = setup(fake.fetch);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await rejectsWith(client.request({ method: 'GET', url: 'https://h.test/hang', signal: controller.signal, operation: 't' }), 'aborted');
+    await rejectsWith(
+      client.request({ method: 'GET', url: 'https://h.test/hang', signal: controller.signal, operation: 't' }),
+      'aborted',
+    );
   });
 
   it('reads at most 64 KB of an error body and refuses oversized success bodies', async () => {
@@ -99,7 +128,13 @@ describe('http layer', () => {
       { method: 'GET', path: '/ok', reply: new Response(big, { status: 200 }) },
     ]);
     const logs = logCapture();
-    const client = createHttpClient({ userAgent: 'UA', log: createLogger('info', logs.stream), fetchImpl: fake.fetch, defaultTimeoutMs: 1000, maxBodyBytes: 1000 });
+    const client = createHttpClient({
+      userAgent: 'UA',
+      log: createLogger('info', logs.stream),
+      fetchImpl: fake.fetch,
+      defaultTimeoutMs: 1000,
+      maxBodyBytes: 1000,
+    });
     const err = await client.request({ method: 'GET', url: 'https://h.test/err', operation: 't' });
     assert.equal(err.status, 500);
     assert.equal(err.body.length, ERROR_BODY_LIMIT_BYTES);
@@ -121,7 +156,11 @@ describe('http layer', () => {
       body: `assertion=${token}&client_secret=hunter2`,
       operation: 'entra.obo',
     });
-    await client.request({ method: 'GET', url: "https://graph.test/v1.0/me/drive/root/search(q='salary%20review')?$top=5", operation: 'graph.driveSearch' });
+    await client.request({
+      method: 'GET',
+      url: "https://graph.test/v1.0/me/drive/root/search(q='salary%20review')?$top=5",
+      operation: 'graph.driveSearch',
+    });
     const lines = logs.lines();
     assert.equal(lines.length, 2);
     assert.equal(lines[0].operation, 'entra.obo');
@@ -148,12 +187,20 @@ describe('http layer', () => {
 
   it('offers a fetch-compatible adapter that goes through the layer', async () => {
     const fake = createFakeFetch([
-      { method: 'POST', path: '/form', reply: (req) => json(201, { got: req.body, type: req.headers['content-type'] }) },
+      {
+        method: 'POST',
+        path: '/form',
+        reply: (req) => json(201, { got: req.body, type: req.headers['content-type'] }),
+      },
       { method: 'DELETE', path: '/gone', reply: new Response(null, { status: 204 }) },
     ]);
     const { client, logs } = setup(fake.fetch);
     const f = createHttpFetch(client, { operation: 'lib' });
-    const res = await f('https://h.test/form', { method: 'POST', body: new URLSearchParams({ a: '1', b: 'x y' }), operation: 'lib.form' });
+    const res = await f('https://h.test/form', {
+      method: 'POST',
+      body: new URLSearchParams({ a: '1', b: 'x y' }),
+      operation: 'lib.form',
+    });
     assert.equal(res.status, 201);
     assert.deepEqual(await res.json(), { got: 'a=1&b=x+y', type: 'application/x-www-form-urlencoded;charset=UTF-8' });
     const gone = await f(new URL('https://h.test/gone'), { method: 'DELETE' });
@@ -168,7 +215,11 @@ describe('http layer', () => {
   it('gives msal-node a network module that returns parsed bodies for every status', async () => {
     const fake = createFakeFetch([
       { method: 'GET', path: '/meta', reply: json(200, { issuer: 'x' }) },
-      { method: 'POST', path: '/token', reply: (req) => json(400, { error: 'invalid_grant', seen: req.headers['content-type'] }) },
+      {
+        method: 'POST',
+        path: '/token',
+        reply: (req) => json(400, { error: 'invalid_grant', seen: req.headers['content-type'] }),
+      },
       { method: 'POST', path: '/html', reply: new Response('<html>oops</html>', { status: 502 }) },
     ]);
     const { client } = setup(fake.fetch);
@@ -176,7 +227,9 @@ describe('http layer', () => {
     const meta = await net.sendGetRequestAsync<{ issuer: string }>('https://login.test/meta');
     assert.deepEqual(meta.body, { issuer: 'x' });
     assert.equal(meta.status, 200);
-    const token = await net.sendPostRequestAsync<Record<string, string>>('https://login.test/token', { body: 'grant_type=x' });
+    const token = await net.sendPostRequestAsync<Record<string, string>>('https://login.test/token', {
+      body: 'grant_type=x',
+    });
     assert.equal(token.status, 400);
     assert.equal(token.body.error, 'invalid_grant');
     assert.equal(token.body.seen, 'application/x-www-form-urlencoded;charset=utf-8');
@@ -209,7 +262,10 @@ describe('http layer', () => {
       assert.equal(seen.ua, SHARE_LINK_USER_AGENT);
       assert.equal(seen.id, res.clientRequestId);
       assert.equal(res.requestId, 'local-1');
-      await rejectsWith(client.request({ method: 'GET', url: `${base}/hang`, timeoutMs: 100, operation: 't' }), 'timeout');
+      await rejectsWith(
+        client.request({ method: 'GET', url: `${base}/hang`, timeoutMs: 100, operation: 't' }),
+        'timeout',
+      );
     });
 
     it('reports a refused connection as connect', async () => {
@@ -218,7 +274,10 @@ describe('http layer', () => {
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((resolve) => closed.close(() => resolve()));
-      await rejectsWith(client.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, operation: 't' }), 'connect');
+      await rejectsWith(
+        client.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, operation: 't' }),
+        'connect',
+      );
     });
   });
 });
