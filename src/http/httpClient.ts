@@ -170,7 +170,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const remaining = req.deadline === undefined ? Infinity : req.deadline - started;
     if (remaining <= 0) return fail('deadline', `${req.operation}: the deadline had passed before the call`);
     if (req.signal?.aborted) return fail('aborted', `${req.operation}: aborted by the caller`);
-    const budget = Math.min(timeoutMs, remaining);
+    // setTimeout fires at once for delays beyond 2^31-1 ms, so clamp.
+    const budget = Math.min(timeoutMs, remaining, 2_147_483_647);
     // Which limit will fire decides how the failure is reported (a timeout may be retried, a deadline not).
     const limitReason: TransportFailure = timeoutMs <= remaining ? 'timeout' : 'deadline';
 
