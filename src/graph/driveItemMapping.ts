@@ -1,0 +1,112 @@
+import type { DriveItemInfo, DriveType, GraphPermission } from '../domain/types';
+import { DRIVE_TYPES } from '../domain/types';
+
+/** The parts of a Graph driveItem JSON the app reads. */
+export interface GraphDriveItem {
+  id?: string;
+  name?: string;
+  webUrl?: string;
+  size?: number;
+  file?: { mimeType?: string };
+  folder?: { childCount?: number };
+  package?: { type?: string };
+  lastModifiedDateTime?: string;
+  lastModifiedBy?: { user?: { displayName?: string } };
+  parentReference?: { driveId?: string; driveType?: string; id?: string; path?: string; siteId?: string };
+  remoteItem?: GraphDriveItem;
+}
+
+const MAX_PARENT_PATH = 60;
+
+/**
+ * `parentReference.path` (e.g. `/drives/b!x/root:/Shared%20Documents/Plans`) → "Shared Documents/Plans".
+ * Long paths keep the first and the last folders: "Projects/…/Q3/Plans". Undefined at the drive root.
+ */
+export function readableParentPath(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const afterRoot = path.includes('root:') ? path.slice(path.indexOf('root:') + 'root:'.length) : '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(afterRoot);
+  } catch {
+    decoded = afterRoot;
+  }
+  const segments = decoded.split('/').filter(Boolean);
+  if (!segments.length) return undefined;
+  const full = segments.join('/');
+  if (full.length <= MAX_PARENT_PATH || segments.length <= 2) return full;
+  const tail: string[] = [];
+  let length = segments[0].length + 2;
+  for (let i = segments.length - 1; i > 0; i--) {
+    if (length + segments[i].length + 1 > MAX_PARENT_PATH && tail.length) break;
+    tail.unshift(segments[i]);
+    length += segments[i].length + 1;
+  }
+  return `${segments[0]}/…/${tail.join('/')}`;
+}
+
+/**
+ * The drive type when Graph did not include `parentReference.driveType` (search hits often omit it):
+ * guessed from the item's web address.
+ */
+export function driveTypeOf(item: GraphDriveItem): DriveType {
+  const declared = item.parentReference?.driveType;
+  if (declared && (DRIVE_TYPES as readonly string[]).includes(declared)) return declared as DriveType;
+  let host = '';
+  try {
+    host = new URL(item.webUrl ?? '').hostname.toLowerCase();
+  } catch {
+    host = '';
+  }
+  if (host.endsWith('-my.sharepoint.com')) return 'business';
+  if (host.endsWith('.sharepoint.com')) return 'documentLibrary';
+  if (host === 'onedrive.live.com' || host === '1drv.ms' || host.endsWith('.livefilestore.com')) return 'personal';
+  return 'business';
+}
+
+/**
+ * File or folder from the facets. `/search/query` hits may carry neither facet; then a name with an extension
+ * is taken for a file.
+ */
+export function kindOf(item: GraphDriveItem): 'file' | 'folder' {
+  if (item.folder || item.package?.type === 'oneNote') return 'folder';
+  if (item.file) return 'file';
+  return /\.[A-Za-z0-9]{1,8}$/.test(item.name ?? '') ? 'file' : 'folder';
+}
+
+/** driveItem JSON → DriveItemInfo; undefined when Graph did not say which drive holds the item. */
+export function toDriveItemInfo(item: GraphDriveItem): DriveItemInfo | undefined {
+  const driveId = item.parentReference?.driveId;
+  if (!driveId || !item.id) return undefined;
+  const info: DriveItemInfo = {
+    driveId,
+    itemId: item.id,
+    name: item.name ?? '',
+    kind: kindOf(item),
+    driveType: driveTypeOf(item),
+    webUrl: item.webUrl ?? '',
+  };
+  if (typeof item.size === 'number') info.size = item.size;
+  if (item.file?.mimeType) info.mimeType = item.file.mimeType;
+  const parentPath = readableParentPath(item.parentReference?.path);
+  if (parentPath) info.parentPath = parentPath;
+  if (item.parentReference?.siteId) info.siteId = item.parentReference.siteId;
+  if (item.lastModifiedDateTime) info.lastModifiedDateTime = item.lastModifiedDateTime;
+  if (item.lastModifiedBy?.user?.displayName) info.lastModifiedBy = item.lastModifiedBy.user.displayName;
+  return info;
+}
+
+/** Graph permission JSON → GraphPermission (fields the app reads; unknown ones dropped). */
+export function toGraphPermission(json: Record<string, unknown>): GraphPermission {
+  const p = json as unknown as GraphPermission;
+  const out: GraphPermission = { id: String(p.id ?? '') };
+  if (Array.isArray(p.roles)) out.roles = p.roles.map(String);
+  if (p.link && typeof p.link === 'object') out.link = { ...p.link };
+  if (typeof p.hasPassword === 'boolean') out.hasPassword = p.hasPassword;
+  if (p.expirationDateTime !== undefined) out.expirationDateTime = p.expirationDateTime;
+  if (Array.isArray(p.grantedToIdentitiesV2)) out.grantedToIdentitiesV2 = p.grantedToIdentitiesV2;
+  if (p.grantedToV2) out.grantedToV2 = p.grantedToV2;
+  if (p.inheritedFrom !== undefined) out.inheritedFrom = p.inheritedFrom;
+  if (typeof p.shareId === 'string') out.shareId = p.shareId;
+  return out;
+}
