@@ -8,7 +8,7 @@ import { expandTemplate, type AdaptiveCardJson, type Expansion } from './templat
 import template from './templates/shared-link.json';
 
 /** Names shown before "and N more" so 50 recipients keep the card small. */
-const MAX_NAMES = 10;
+const MAX_NAMES = 5;
 
 export interface SharedLinkOptions extends CardEnv {
   /** Entra object id of the person who created the link: the only one who gets the revoke button. */
