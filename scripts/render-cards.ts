@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { iconDirectory } from '../src/cards/file-kinds';
 import type { AdaptiveCardJson } from '../src/cards/template';
 
@@ -19,19 +19,25 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 export type Theme = 'light' | 'dark';
 
-/** Starts Chromium with a fresh profile; close it with the returned `close`. */
-export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+const DARK_TOO = [
+  'finder-results',
+  'options-errors-50-recipients',
+  'shared-passwordAndRecipients-sharer',
+  'shared-revoked',
+  'error-throttled',
+  'search-result',
+];
+
+/** Starts Chromium with a fresh profile; `close` ends it and removes the profile. */
+export async function launchChromium(): Promise<{ newPage: () => Promise<Page>; close: () => Promise<void> }> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-cards-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     headless: true,
   });
-  const browser = context.browser();
-  // launchPersistentContext has no Browser object; wrap the context so callers can open pages.
-  const wrapper = { newPage: () => context.newPage() } as unknown as Browser;
   return {
-    browser: browser ?? wrapper,
+    newPage: () => context.newPage(),
     close: async () => {
       await context.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -151,13 +157,15 @@ async function main(): Promise<void> {
   const filter = process.argv[2];
   const outDir = path.join(ROOT, 'docs', 'screenshots');
   fs.mkdirSync(outDir, { recursive: true });
-  const { browser, close } = await launchChromium();
+  const { newPage, close } = await launchChromium();
   try {
-    const page = await browser.newPage();
+    const page = await newPage();
     await page.setViewportSize({ width: 600, height: 800 });
     for (const entry of catalog()) {
       if (filter && !entry.name.includes(filter)) continue;
-      for (const theme of ['light', 'dark'] as const) {
+      // Dark mode for one card per builder keeps the committed screenshots small.
+      const themes: Theme[] = DARK_TOO.includes(entry.name) ? ['light', 'dark'] : ['light'];
+      for (const theme of themes) {
         const png = await renderCardPng(page, entry.card, theme, PUBLIC_BASE_URL);
         const file = path.join(outDir, `${entry.name}-${theme}.png`);
         fs.writeFileSync(file, png);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 
 const CONTRACTS = path.resolve(__dirname, '../../../../test/contracts');
 const PEOPLE_PICKER_DATA = { type: 'Data.Query', dataset: 'graph.microsoft.com/users' };
@@ -17,7 +18,7 @@ function loadSchema() {
   doc.$id = doc.id;
   delete doc.id;
   const ajv = new Ajv({ strict: false, allErrors: true });
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+  ajv.addMetaSchema(draft06);
   addFormats(ajv);
   schema15 = { validate: ajv.compile(doc), definitions: doc.definitions as Record<string, Json> };
   return schema15;
