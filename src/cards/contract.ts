@@ -1,0 +1,86 @@
+/**
+ * What the cards send back to the bot. The bot parses these shapes (as untrusted input) — keep them in one place.
+ */
+
+/** `data.action` of every Action.Submit in the dialogs. */
+export const SUBMIT_ACTIONS = {
+  /** Finder: run the search in input `q` (optionally another `page`). */
+  search: 'search',
+  /** Finder: the person chose a result: `{action, driveId, itemId}`. */
+  pick: 'pick',
+  /** Options dialog: create the link: `{action, driveId, itemId, timeZone}` plus the inputs below. */
+  create: 'create',
+  /** Options dialog / error dialog: go back to the finder (inputs are not submitted). */
+  back: 'back',
+} as const;
+
+/** `verb` of the Universal Actions (Action.Execute → `adaptiveCard/action`) on the shared-link card. */
+export const EXECUTE_VERBS = {
+  /** Revoke the link: data `{permissionId, driveId, itemId}`. Only the sharer sees the button; check it anyway. */
+  revokeLink: 'revokeLink',
+  /** Automatic refresh for the sharer: answer with the sharer's view (with the revoke button). Same data. */
+  refreshLinkCard: 'refreshLinkCard',
+} as const;
+
+/** Ids of the inputs; Teams submits each as a string under this key of `value.data`. */
+export const INPUT_IDS = {
+  /** Finder search text. */
+  query: 'q',
+  /** "Use my organization's default link" toggle: "true" | "false". */
+  useOrganizationDefault: 'useOrganizationDefault',
+  /** Link type (a LinkType). */
+  type: 'type',
+  /** Link scope (a LinkScope). */
+  scope: 'scope',
+  /** Expiration date, "YYYY-MM-DD" (end of that day in the person's time zone); may be "" or absent. */
+  expirationDate: 'expirationDate',
+  /** Password, as typed. Never echoed back into a card. */
+  password: 'password',
+  /** People picker: Entra object ids, comma-separated. */
+  recipients: 'recipients',
+  /** Free text email addresses of outside people, separated by commas or semicolons. */
+  externalRecipients: 'externalRecipients',
+  /** Message for the notification email. */
+  message: 'message',
+  /** "true" | "false". */
+  sendNotification: 'sendNotification',
+  /** "true" | "false". */
+  retainInheritedPermissions: 'retainInheritedPermissions',
+} as const;
+
+/** Finder submit: `{action:"search", q, page?}` or `{action:"pick", driveId, itemId, q}`. */
+export type FinderSubmitData =
+  | { action: 'search'; q?: string; page?: number }
+  | { action: 'pick'; driveId: string; itemId: string; q?: string };
+
+/** Options dialog "Create link" submit (all input values are strings as Teams sends them). */
+export interface CreateSubmitData {
+  action: 'create';
+  driveId: string;
+  itemId: string;
+  timeZone: string;
+  useOrganizationDefault?: string;
+  type?: string;
+  scope?: string;
+  expirationDate?: string;
+  password?: string;
+  recipients?: string;
+  externalRecipients?: string;
+  message?: string;
+  sendNotification?: string;
+  retainInheritedPermissions?: string;
+}
+
+/** Data of both Action.Execute verbs on the shared-link card. */
+export interface LinkCardExecuteData {
+  permissionId: string;
+  driveId: string;
+  itemId: string;
+}
+
+/** `tap.value` of a search result; arrives as `composeExtension/selectItem` value. */
+export interface SearchSelectValue {
+  action: 'selectItem';
+  driveId: string;
+  itemId: string;
+}

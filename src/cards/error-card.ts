@@ -1,0 +1,59 @@
+import { ShareError, type ShareErrorKind } from '../domain/errors';
+import { resolveEnv } from './common';
+import { SUBMIT_ACTIONS } from './contract';
+import { fill } from './strings';
+import { expandTemplate, type Expansion } from './template';
+import template from './templates/error.json';
+
+export interface ErrorCardOptions {
+  locale?: string;
+  /** Inside a dialog: add a "Back" button (Action.Submit `{action:"back"}`) to return to the finder. */
+  inDialog?: boolean;
+}
+
+/** Kinds that are the person's to fix are shown calmly; the rest as warnings. */
+const STYLE: Record<ShareErrorKind, 'warning' | 'attention'> = {
+  consentRequired: 'warning',
+  signInRequired: 'warning',
+  accessDenied: 'attention',
+  notFound: 'attention',
+  policyBlocked: 'attention',
+  unsupported: 'warning',
+  invalidRequest: 'warning',
+  throttled: 'warning',
+  transient: 'warning',
+};
+
+/**
+ * The AC 1.4 card for one error kind of the closed taxonomy: what happened, what the person can do, and
+ * Graph's request id in small print for support. Works as a message card and as a dialog body.
+ */
+export function errorCard(kindOrError: ShareError | ShareErrorKind, opts: ErrorCardOptions = {}): Expansion {
+  const { s } = resolveEnv({ publicBaseUrl: '', locale: opts.locale });
+  const err = kindOrError instanceof ShareError ? kindOrError : undefined;
+  const kind: ShareErrorKind = err ? err.kind : (kindOrError as ShareErrorKind);
+  const texts = s.errors[kind];
+  const details = err?.details ?? {};
+  const requestId = details.requestId ?? '';
+  const message = err?.message?.trim() ?? '';
+  return expandTemplate(template, {
+    s: s.errors,
+    style: STYLE[kind],
+    title: texts.title,
+    what: texts.what,
+    hasDetails: message !== '',
+    detailsText: fill(s.errors.details, { message }),
+    todo: kind === 'throttled' ? retryText(details.retryAfterSeconds, s.errors.throttled) : texts.todo,
+    hasRequestId: requestId !== '',
+    requestIdText: details.code
+      ? fill(s.common.requestIdWithCode, { id: requestId, code: details.code })
+      : fill(s.common.requestId, { id: requestId }),
+    actions: opts.inDialog ? [{ type: 'Action.Submit', title: s.common.back, data: { action: SUBMIT_ACTIONS.back } }] : [],
+  });
+}
+
+function retryText(seconds: number | undefined, t: { todo: string; todoMinutes: string; todoUnknown: string }): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return t.todoUnknown;
+  const whole = Math.ceil(seconds);
+  return whole < 120 ? fill(t.todo, { seconds: whole }) : fill(t.todoMinutes, { minutes: Math.ceil(whole / 60) });
+}

@@ -1,0 +1,19 @@
+/** Every Adaptive Card of the app, built from JSON templates in ./templates and texts in ./strings. */
+export { fileFinderDialog, MAX_FINDER_RESULTS, type FileFinderInput } from './file-finder';
+export { linkOptionsDialog, LINK_OPTION_FIELDS, scopeInWords, type LinkOptionField, type LinkOptionsInput } from './link-options';
+export { sharedLinkCard, type SharedLinkOptions } from './shared-link';
+export { errorCard, type ErrorCardOptions } from './error-card';
+export {
+  searchResultAttachment,
+  searchResultCard,
+  searchResultPreview,
+  THUMBNAIL_CARD_CONTENT_TYPE,
+  type ThumbnailPreview,
+} from './search-result';
+export { adaptiveAttachment, taskContinue, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttachment } from './envelopes';
+export { EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
+export type { CreateSubmitData, FinderSubmitData, LinkCardExecuteData, SearchSelectValue } from './contract';
+export { fileKindOf, iconDirectory, iconUrl, FILE_KINDS, type FileKind } from './file-kinds';
+export { strings, pickLanguage, fill, type CardStrings } from './strings';
+export type { CardEnv } from './common';
+export type { AdaptiveCardJson, Expansion } from './template';

@@ -1,0 +1,156 @@
+import type { DriveItemInfo, LinkChoices, LinkOptions, OptionAvailability } from '../domain/types';
+import { itemHeader, resolveEnv, type CardEnv, type ResolvedEnv } from './common';
+import { SUBMIT_ACTIONS } from './contract';
+import { calendarDate, formatDate, recipientLabel } from './format';
+import { fill } from './strings';
+import { expandTemplate, type Expansion } from './template';
+import template from './templates/link-options.json';
+
+/** Dialog fields an error can be attached to (the LinkOptions field names, plus the outside-email box). */
+export const LINK_OPTION_FIELDS = [
+  'useOrganizationDefault',
+  'type',
+  'scope',
+  'expirationDate',
+  'password',
+  'recipients',
+  'message',
+  'sendNotification',
+  'retainInheritedPermissions',
+] as const;
+export type LinkOptionField = (typeof LINK_OPTION_FIELDS)[number];
+
+export interface LinkOptionsInput extends CardEnv {
+  item: DriveItemInfo;
+  choices: LinkChoices;
+  /** What the person entered before (re-render after a validation error). The password is never shown again. */
+  values?: Partial<LinkOptions>;
+  /** Problems per field, shown next to the field and summed up at the top (already localized sentences). */
+  errors?: Partial<Record<LinkOptionField, string>>;
+  /** The person's IANA time zone (required here: "tomorrow" and the expiration day depend on it). */
+  timeZone: string;
+  /** Today is computed from this instant (tests pin it). */
+  now?: Date;
+}
+
+/** The AC 1.5 dialog with every link option that can work for this item, and why the others cannot. */
+export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
+  const env = resolveEnv(input);
+  const o = env.s.options;
+  const { item, choices } = input;
+  const values = input.values ?? {};
+  const warnings: string[] = [];
+  const header = itemHeader(item, env, warnings);
+
+  const errors = Object.fromEntries(
+    LINK_OPTION_FIELDS.map((f) => [f, (input.errors?.[f] ?? '').trim()]),
+  ) as Record<LinkOptionField, string>;
+  const has = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, errors[f] !== ''])) as Record<LinkOptionField, boolean>;
+  const errorLines = LINK_OPTION_FIELDS.filter((f) => has[f]).map((f) => ({ line: `• ${errors[f]}` }));
+
+  const typeTitle = (t: string) => env.s.linkTypes[t as keyof typeof env.s.linkTypes] ?? t;
+  const scopeTitle = (sc: string) => scopeInWords(sc, env, undefined);
+  const typeField = choiceField(choices.types, values.type, 'view', typeTitle, env);
+  const scopeField = choiceField(choices.scopes, values.scope, 'organization', scopeTitle, env);
+
+  const now = input.now ?? new Date();
+  const max = choices.maxExpirationDate ?? '';
+  const expirationHint = [
+    max ? fill(o.expirationHintMax, { date: formatDate(max, env.locale, env.timeZone) }) : o.expirationHint,
+    choices.expirationRequiredForAnonymous ? o.expirationRequiredAnonymous : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const picked = (values.recipients ?? []).filter((r) => r.objectId);
+  const external = (values.recipients ?? []).filter((r) => !r.objectId && r.email).map((r) => r.email as string);
+
+  return withWarnings(
+    expandTemplate(template, {
+      s: o,
+      back: env.s.common.back,
+      header,
+      hasErrors: errorLines.length > 0,
+      errorSummary: errorLines.length === 1 ? o.fixSummaryOne : fill(o.fixSummaryMany, { count: errorLines.length }),
+      errorLines,
+      err: errors,
+      has,
+      orgDefault: {
+        available: choices.organizationDefault.available,
+        value: String(choices.organizationDefault.available && values.useOrganizationDefault === true),
+        unavailableText: fill(o.useDefaultUnavailable, { reason: choices.organizationDefault.reason ?? o.noReason }),
+      },
+      typeField,
+      scopeField,
+      expiration: {
+        label: choices.expirationRequiredForAnonymous ? o.expirationLabelRequired : o.expirationLabel,
+        // Input.Date min/max are ignored by Teams desktop (AdaptiveCards#9166): the server validates again.
+        min: calendarDate(now, env.timeZone, 1),
+        max,
+        value: values.expirationDate ?? '',
+        hint: expirationHint,
+      },
+      password: {
+        available: choices.password.available,
+        unavailableText: fill(o.passwordUnavailable, { reason: choices.password.reason ?? o.noReason }),
+      },
+      recipients: {
+        available: choices.recipients.available,
+        choices: picked.map((r) => ({ title: recipientLabel(r), value: r.objectId as string })),
+        value: picked.map((r) => r.objectId).join(','),
+        external: external.join('; '),
+        unavailableText: fill(o.recipientsUnavailable, { reason: choices.recipients.reason ?? o.noReason }),
+      },
+      messageValue: values.message ?? '',
+      toggles: {
+        sendNotificationAvailable: choices.sendNotification.available,
+        sendNotification: String(values.sendNotification === true),
+        retainAvailable: choices.retainInheritedPermissions.available,
+        // Graph keeps inherited permissions unless told otherwise; breaking inheritance must be a choice.
+        retainInheritedPermissions: String(values.retainInheritedPermissions !== false),
+      },
+      createData: { action: SUBMIT_ACTIONS.create, driveId: item.driveId, itemId: item.itemId, timeZone: env.timeZone },
+      backData: { action: SUBMIT_ACTIONS.back },
+    }),
+    warnings,
+  );
+}
+
+/** Scope in words: "Anyone with the link", "People in Contoso with the link", "Only the people you choose". */
+export function scopeInWords(scope: string, env: ResolvedEnv, organizationName: string | undefined): string {
+  const sc = env.s.scopes;
+  if (scope === 'organization') return organizationName ? fill(sc.organization, { org: organizationName }) : sc.organizationFallback;
+  if (scope === 'anonymous') return sc.anonymous;
+  if (scope === 'users') return sc.users;
+  return scope;
+}
+
+function choiceField<T extends string>(
+  options: OptionAvailability<T>[],
+  chosen: T | undefined,
+  preferred: T,
+  title: (v: T) => string,
+  env: ResolvedEnv,
+) {
+  const o = env.s.options;
+  const available = options.filter((x) => x.available);
+  const unavailable = options.filter((x) => !x.available);
+  const value =
+    (chosen && available.some((x) => x.value === chosen) && chosen) ||
+    (available.some((x) => x.value === preferred) ? preferred : (available[0]?.value ?? ''));
+  return {
+    any: available.length > 0,
+    choices: available.map((x) => ({ title: title(x.value), value: x.value })),
+    value,
+    hasUnavailable: unavailable.length > 0,
+    unavailableText: fill(o.unavailableLine, {
+      list: unavailable
+        .map((x) => fill(o.unavailableItem, { option: title(x.value), reason: x.reason ?? o.noReason }))
+        .join('; '),
+    }),
+  };
+}
+
+function withWarnings(e: Expansion, extra: string[]): Expansion {
+  return { card: e.card, warnings: [...extra, ...e.warnings] };
+}

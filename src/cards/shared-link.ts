@@ -1,0 +1,106 @@
+import type { ShareOutcome } from '../domain/types';
+import { itemHeader, resolveEnv, type CardEnv, type ResolvedEnv } from './common';
+import { EXECUTE_VERBS, type LinkCardExecuteData } from './contract';
+import { formatDate, formatDateTime, formatList, isolate, recipientLabel } from './format';
+import { scopeInWords } from './link-options';
+import { fill } from './strings';
+import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
+import template from './templates/shared-link.json';
+
+/** Names shown before "and N more" so 50 recipients keep the card small. */
+const MAX_NAMES = 5;
+
+export interface SharedLinkOptions extends CardEnv {
+  /** Entra object id of the person who created the link: the only one who gets the revoke button. */
+  sharerAadObjectId: string;
+  /** The sharer's Teams user id (`activity.from.id`, "29:…"), added to `refresh.userIds` when known. */
+  sharerUserId?: string;
+  /** Build the sharer's view (with "Revoke link"); the default is the view everyone else sees. */
+  forSharer?: boolean;
+  /** The tenant's display name, for "People in Contoso with the link". */
+  organizationName?: string;
+  /** The link was revoked: show that instead of the button. */
+  revoked?: { at: string; by?: string };
+  locale: string;
+  timeZone: string;
+}
+
+/**
+ * The AC 1.4 (Outlook-safe) card for the conversation: the file, the link, and what Graph really returned.
+ * Everyone's view has no button; `refresh` (Action.Execute, userIds = the sharer) swaps in the sharer's view,
+ * which adds "Revoke link". The revoked variant has neither.
+ */
+export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): Expansion {
+  const env = resolveEnv(opts);
+  const sh = env.s.shared;
+  const warnings: string[] = [];
+  const revoked = Boolean(opts.revoked);
+  const executeData: LinkCardExecuteData = {
+    permissionId: outcome.permissionId,
+    driveId: outcome.item.driveId,
+    itemId: outcome.item.itemId,
+  };
+  const actions: object[] = [];
+  if (!revoked) {
+    actions.push({ type: 'Action.OpenUrl', title: sh.open, url: outcome.webUrl });
+    if (opts.forSharer) {
+      actions.push({ type: 'Action.Execute', title: sh.revoke, verb: EXECUTE_VERBS.revokeLink, style: 'destructive', data: executeData });
+    }
+  }
+  const userIds = [...new Set([opts.sharerAadObjectId, opts.sharerUserId].filter((x): x is string => Boolean(x)))];
+  const differences = outcome.differences.map((d) => ({ line: `• ${d}` }));
+  const expansion = expandTemplate(template, {
+    s: sh,
+    refresh: { action: { type: 'Action.Execute', verb: EXECUTE_VERBS.refreshLinkCard, data: executeData }, userIds },
+    header: itemHeader(outcome.item, env, warnings),
+    revoked,
+    statusText: `${outcome.reused ? sh.reusedLink : sh.newLink}${env.s.common.detailSeparator}${fill(sh.sharedBy, {
+      date: formatDate(outcome.createdAt, env.locale, env.timeZone),
+    })}`,
+    revokedText: revokedText(opts.revoked, env),
+    webUrl: outcome.webUrl,
+    facts: facts(outcome, env, opts.organizationName),
+    hasDifferences: differences.length > 0,
+    differences,
+    hasEmbed: Boolean(outcome.webHtml),
+    webHtml: outcome.webHtml ?? '',
+    actions,
+  });
+  const card: AdaptiveCardJson = { ...expansion.card };
+  if (revoked) delete card.refresh;
+  return { card, warnings: [...warnings, ...expansion.warnings] };
+}
+
+function revokedText(revoked: SharedLinkOptions['revoked'], env: ResolvedEnv): string {
+  if (!revoked) return '';
+  const date = formatDateTime(revoked.at, env.locale, env.timeZone);
+  return revoked.by ? fill(env.s.shared.revokedBy, { name: isolate(revoked.by), date }) : fill(env.s.shared.revokedBySomeone, { date });
+}
+
+function facts(outcome: ShareOutcome, env: ResolvedEnv, organizationName: string | undefined) {
+  const sh = env.s.shared;
+  const rows: Array<{ label: string; value: string }> = [];
+  const type = outcome.type ? (env.s.linkTypes[outcome.type as keyof typeof env.s.linkTypes] ?? outcome.type) : sh.unknownType;
+  rows.push({ label: sh.factType, value: type });
+  rows.push({ label: sh.factScope, value: outcome.scope ? scopeInWords(outcome.scope, env, organizationName) : sh.unknownType });
+  if (outcome.roles.length > 0) {
+    rows.push({
+      label: sh.factRoles,
+      value: outcome.roles.map((r) => env.s.roles[r as keyof typeof env.s.roles] ?? r).join(env.s.common.listSeparator),
+    });
+  }
+  const granted = outcome.expiration.granted;
+  let expires = granted ? formatDateTime(granted, env.locale, env.timeZone) : sh.factNoExpiry;
+  if (granted && outcome.expiration.clamped) {
+    expires = fill(outcome.expiration.requested ? sh.clamped : sh.clampedNoneAsked, { date: expires });
+  }
+  rows.push({ label: sh.factExpires, value: expires });
+  if (outcome.passwordProtected) rows.push({ label: sh.factPassword, value: sh.passwordProtected });
+  if (outcome.grantedTo.length > 0) {
+    rows.push({ label: sh.factGranted, value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s) });
+  }
+  if (outcome.notified.length > 0) {
+    rows.push({ label: sh.factNotified, value: formatList(outcome.notified.map(recipientLabel), MAX_NAMES, env.s) });
+  }
+  return rows;
+}

@@ -1,0 +1,109 @@
+/** Every card every builder makes, from the fixtures: what the tests check and the screenshots show. */
+import {
+  errorCard,
+  fileFinderDialog,
+  linkOptionsDialog,
+  searchResultCard,
+  sharedLinkCard,
+  type AdaptiveCardJson,
+} from '../../../src/cards';
+import {
+  businessChoices,
+  docx,
+  fiftyRecipients,
+  folder,
+  longName,
+  manyResults,
+  NOW,
+  outcomes,
+  PASSWORD,
+  personalChoices,
+  PUBLIC_BASE_URL,
+  rtl,
+  shareErrors,
+  SHARER,
+  TIME_ZONE,
+  trickyName,
+} from './fixtures';
+
+export interface CatalogEntry {
+  name: string;
+  /** The Adaptive Card version the card must keep to. */
+  target: '1.4' | '1.5';
+  card: AdaptiveCardJson;
+  warnings: string[];
+}
+
+const env = { publicBaseUrl: PUBLIC_BASE_URL, locale: 'en-US', timeZone: TIME_ZONE };
+
+/** Builds the whole catalog (cheap; a few milliseconds). */
+export function catalog(): CatalogEntry[] {
+  const out: CatalogEntry[] = [];
+  const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
+    out.push({ name, target, ...e });
+
+  add('finder-results', '1.5', fileFinderDialog({ ...env, query: 'project', results: manyResults, page: { index: 1, hasMore: true } }));
+  add('finder-empty', '1.5', fileFinderDialog({ ...env, query: 'zebra migration', results: [] }));
+  add('finder-recent', '1.5', fileFinderDialog({ ...env, query: '', results: [docx, folder, rtl] }));
+  add(
+    'finder-attachments',
+    '1.5',
+    fileFinderDialog({
+      ...env,
+      query: '',
+      results: [docx, longName, trickyName],
+      variant: 'attachments',
+      notice: 'One attachment could not be opened with your account.',
+    }),
+  );
+  add('options-business', '1.5', linkOptionsDialog({ ...env, item: docx, choices: businessChoices, now: NOW }));
+  add(
+    'options-errors-50-recipients',
+    '1.5',
+    linkOptionsDialog({
+      ...env,
+      item: longName,
+      choices: businessChoices,
+      now: NOW,
+      values: {
+        useOrganizationDefault: false,
+        type: 'edit',
+        scope: 'users',
+        expirationDate: '2026-12-31',
+        password: PASSWORD,
+        recipients: fiftyRecipients,
+        message: 'Please review before Friday — תודה!',
+        sendNotification: true,
+        retainInheritedPermissions: false,
+      },
+      errors: {
+        expirationDate: 'Choose a date on or before 8 Jun 2026.',
+        recipients: '“outside.partner@” is not an email address.',
+        password: 'Passwords are only possible on OneDrive personal.',
+      },
+    }),
+  );
+  add(
+    'options-personal-password',
+    '1.5',
+    linkOptionsDialog({ ...env, item: rtl, choices: personalChoices, now: NOW, values: { password: PASSWORD, type: 'embed' } }),
+  );
+  add('options-folder', '1.5', linkOptionsDialog({ ...env, item: folder, choices: businessChoices, now: NOW }));
+  for (const [key, outcome] of Object.entries(outcomes)) {
+    add(`shared-${key}`, '1.4', sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }));
+    add(`shared-${key}-sharer`, '1.4', sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }));
+  }
+  add(
+    'shared-revoked',
+    '1.4',
+    sharedLinkCard(outcomes.organizationEdit!, {
+      ...env,
+      sharerAadObjectId: SHARER,
+      forSharer: true,
+      revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
+    }),
+  );
+  for (const err of shareErrors) add(`error-${err.kind}`, '1.4', errorCard(err, { locale: 'en-US', inDialog: err.kind !== 'consentRequired' }));
+  add('search-result', '1.4', searchResultCard(longName, env));
+  return out;
+}
