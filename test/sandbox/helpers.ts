@@ -1,0 +1,10 @@
+import * as path from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
+
+/** The data dir whose CA the test process trusts (scripts/with-sandbox-ca.ts uses the same default). */
+export const SANDBOX_DATA_DIR = process.env.SANDBOX_DATA_DIR || path.resolve('.sandbox-data');
+
+/** Starts a sandbox on a free port for one suite. */
+export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+  return startSandbox({ dataDir: SANDBOX_DATA_DIR, port: 0, ...options });
+}
