@@ -161,14 +161,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (!this.headersSent) this.setHeader('x-sandbox-elapsed-ms', elapsed().toFixed(1));
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as typeof res.writeHead;
-    let recorded = false;
+    // The sandbox's own admin calls stay out of the figures.
+    let recorded = res.locals.routeKind === 'admin';
     const record = (status: number | 'dropped') => {
       if (recorded) return;
       recorded = true;
       stats.record(res.locals.routeKind as RouteKind, elapsed(), res.locals.injectedMs as number, status);
     };
-    res.on('finish', () => record(res.statusCode));
-    res.on('close', () => record(res.writableFinished ? res.statusCode : 'dropped'));
+    // Recorded when the handler ends the response, so a client that got its answer also sees it counted.
+    const end = res.end;
+    res.end = function (this: Response, ...args: unknown[]) {
+      record(this.statusCode);
+      return (end as (...a: unknown[]) => Response).apply(this, args);
+    } as typeof res.end;
+    res.on('close', () => record('dropped'));
     next();
   });
   // Token requests are told apart by grant type, so faults and stats can target the OBO grant alone.

@@ -9,30 +9,10 @@ import { createCloudAdapter } from '../../../bot/adapter';
 import type { Sandbox } from '../../../sandbox/server';
 import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
 import type { SigningKey } from '../../../sandbox/keys';
-import { startTestSandbox } from '../helpers';
+import { productionEnvFor, startTestSandbox } from '../helpers';
 
 const APP = SANDBOX_IDENTITIES.app;
 const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
-
-/** Production-mode settings with every Microsoft endpoint pointed at the sandbox through the env overrides. */
-export function productionEnvFor(sandbox: Sandbox): Record<string, string> {
-  return {
-    APP_MODE: 'production',
-    BOT_ID: APP.clientId,
-    BOT_PASSWORD: APP.clientSecret,
-    BOT_TENANT_ID: SANDBOX_IDENTITIES.homeTenantId,
-    APPLICATION_ID_URI: APP.applicationIdUri,
-    BOT_ENDPOINT: 'https://share.example.com',
-    OAUTH_CONNECTION_NAME: APP.oauthConnectionName,
-    AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.endpoints.authorityHost,
-    GRAPH_BASE_URL: sandbox.endpoints.graph,
-    BOTFRAMEWORK_OPENID_METADATA_URL: sandbox.endpoints.botFrameworkOpenIdMetadata,
-    BOTFRAMEWORK_EMULATOR_OPENID_METADATA_URL: sandbox.endpoints.botFrameworkOpenIdMetadata,
-    BOTFRAMEWORK_LOGIN_URL: sandbox.endpoints.botFrameworkLoginUrl,
-    BOTFRAMEWORK_TOKEN_SERVICE_URL: sandbox.endpoints.tokenService,
-    BOTFRAMEWORK_VALIDATE_AUTHORITY: 'false',
-  };
-}
 
 class RecordingBot extends TeamsActivityHandler {
   turns = 0;
