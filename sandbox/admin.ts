@@ -43,7 +43,11 @@ export function createAdminRouter(controls: AdminControls): Router {
     wrap((req, res) => {
       const body = req.body as FaultRule | FaultRule[] | { rules: FaultRule[]; replace?: boolean };
       const replace = !Array.isArray(body) && 'rules' in body && body.replace === true;
-      const rules = Array.isArray(body) ? body : 'rules' in body && Array.isArray(body.rules) ? body.rules : [body as FaultRule];
+      const rules = Array.isArray(body)
+        ? body
+        : 'rules' in body && Array.isArray(body.rules)
+          ? body.rules
+          : [body as FaultRule];
       try {
         const ids = replace ? controls.faults.set(rules) : controls.faults.add(...rules);
         res.status(201).json({ ids, rules: controls.faults.list() });
@@ -64,7 +68,10 @@ export function createAdminRouter(controls: AdminControls): Router {
   router.put('/admin/latency', (req, res) => {
     const profile = req.body as LatencyProfile;
     if (!profile || typeof profile !== 'object' || Object.values(profile).some((v) => typeof v !== 'number' || v < 0)) {
-      return bad(res, 'The latency profile maps route groups (token, metadata, tokenService, createLink, itemLookup, search, permissions, graph) to milliseconds.');
+      return bad(
+        res,
+        'The latency profile maps route groups (token, metadata, tokenService, createLink, itemLookup, search, permissions, graph) to milliseconds.',
+      );
     }
     controls.faults.latencyProfile = profile;
     res.json({ latencyProfile: profile });
@@ -102,7 +109,12 @@ export function createAdminRouter(controls: AdminControls): Router {
       const user = String(req.body?.user ?? '');
       if (!user) return bad(res, 'Name the user (UPN, object id or Teams id) in "user".');
       try {
-        res.json({ token: await controls.ssoToken(user, { audience: req.body?.audience, lifetimeSeconds: req.body?.lifetimeSeconds }) });
+        res.json({
+          token: await controls.ssoToken(user, {
+            audience: req.body?.audience,
+            lifetimeSeconds: req.body?.lifetimeSeconds,
+          }),
+        });
       } catch (err) {
         bad(res, (err as Error).message);
       }
@@ -110,7 +122,10 @@ export function createAdminRouter(controls: AdminControls): Router {
   );
   router.post('/admin/signin', (req, res) => {
     try {
-      controls.signIn(String(req.body?.user ?? ''), { connectionName: req.body?.connectionName, channelId: req.body?.channelId });
+      controls.signIn(String(req.body?.user ?? ''), {
+        connectionName: req.body?.connectionName,
+        channelId: req.body?.channelId,
+      });
       res.status(204).end();
     } catch (err) {
       bad(res, (err as Error).message);

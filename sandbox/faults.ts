@@ -52,7 +52,10 @@ function compile(rule: FaultRule, id: number): StoredRule {
   if (rule.status !== undefined && !ALLOWED_STATUSES.has(rule.status)) {
     throw new FaultRuleError(`status must be 429, 503 or 504 (got ${String(rule.status)}).`);
   }
-  if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)) {
+  if (
+    rule.latencyMs !== undefined &&
+    !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)
+  ) {
     throw new FaultRuleError('latencyMs must be a number of milliseconds between 0 and 600000.');
   }
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
@@ -142,7 +145,11 @@ function faultBody(kind: RouteKind, status: number): unknown {
     const message =
       status === 429 ? 'Please retry again later.' : status === 503 ? 'Service unavailable.' : 'The gateway timed out.';
     return {
-      error: { code, message, innerError: { code: String(status), date, 'request-id': requestId, 'client-request-id': requestId } },
+      error: {
+        code,
+        message,
+        innerError: { code: String(status), date, 'request-id': requestId, 'client-request-id': requestId },
+      },
     };
   }
   if (kind.startsWith('entra.')) {
@@ -159,7 +166,9 @@ function faultBody(kind: RouteKind, status: number): unknown {
       correlation_id: requestId,
     };
   }
-  return { error: { code: status === 429 ? 'TooManyRequests' : 'ServiceError', message: `The service answered ${status}.` } };
+  return {
+    error: { code: status === 429 ? 'TooManyRequests' : 'ServiceError', message: `The service answered ${status}.` },
+  };
 }
 
 /**

@@ -131,7 +131,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const signIn = (user: string, opts: SignInOptions = {}) => {
     const u = directory.requireUser(user);
-    tokenService.signIn(opts.userId ?? u.teamsId, u, opts.connectionName ?? tsDeps.connections[0].name, opts.channelId ?? 'msteams');
+    tokenService.signIn(
+      opts.userId ?? u.teamsId,
+      u,
+      opts.connectionName ?? tsDeps.connections[0].name,
+      opts.channelId ?? 'msteams',
+    );
   };
   const reset = () => {
     graph.reset();
@@ -144,8 +149,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   for (const u of options.signedInUsers ?? []) signIn(u);
 
-  const ssoToken = (user: string, opts: SsoTokenOptions = {}) => mintSsoToken(keys.entra, baseUrl, directory.requireUser(user), opts);
-  const setConsent = (user: string, consented: boolean) => directory.setConsent(directory.requireUser(user).id, consented);
+  const ssoToken = (user: string, opts: SsoTokenOptions = {}) =>
+    mintSsoToken(keys.entra, baseUrl, directory.requireUser(user), opts);
+  const setConsent = (user: string, consented: boolean) =>
+    directory.setConsent(directory.requireUser(user).id, consented);
 
   const app = express();
   app.disable('x-powered-by');
@@ -178,16 +185,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     next();
   });
   // Token requests are told apart by grant type, so faults and stats can target the OBO grant alone.
-  app.use(/^\/[^/]+\/oauth2\/v2\.0\/token$/i, express.urlencoded({ extended: false, limit: '64kb' }), (req, res, next) => {
-    const grant = String(req.body?.grant_type ?? '');
-    res.locals.routeKind =
-      grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-        ? 'entra.token.obo'
-        : grant === 'client_credentials'
-          ? 'entra.token.client_credentials'
-          : 'entra.token.other';
-    next();
-  });
+  app.use(
+    /^\/[^/]+\/oauth2\/v2\.0\/token$/i,
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    (req, res, next) => {
+      const grant = String(req.body?.grant_type ?? '');
+      res.locals.routeKind =
+        grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+          ? 'entra.token.obo'
+          : grant === 'client_credentials'
+            ? 'entra.token.client_credentials'
+            : 'entra.token.other';
+      next();
+    },
+  );
   app.use(faultMiddleware(faults));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -210,7 +221,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(graph.router);
   app.use(createEntraRouter({ entraKey: keys.entra, directory, sandboxUrl, tokenLifetimeSeconds }));
   app.use((req, res) => {
-    res.status(404).json({ error: { code: 'NotFound', message: `The sandbox has no route ${req.method} ${req.path}.` } });
+    res
+      .status(404)
+      .json({ error: { code: 'NotFound', message: `The sandbox has no route ${req.method} ${req.path}.` } });
   });
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -257,7 +270,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     user: (key) => directory.requireUser(key),
     ssoToken,
     graphToken: (user, scopes) =>
-      mintGraphToken(keys.entra, url, directory.requireUser(user), scopes ?? [...SANDBOX_APP.grantedGraphScopes], SANDBOX_APP.clientId, tokenLifetimeSeconds),
+      mintGraphToken(
+        keys.entra,
+        url,
+        directory.requireUser(user),
+        scopes ?? [...SANDBOX_APP.grantedGraphScopes],
+        SANDBOX_APP.clientId,
+        tokenLifetimeSeconds,
+      ),
     channelToken: (opts) => signChannelToken(keys.botframework, opts),
     signActivity: async (activity, opts = {}) => {
       if (!activity.serviceUrl) throw new Error('The activity needs a serviceUrl: the channel token carries it.');

@@ -41,7 +41,8 @@ function graphKind(method: string, rest: string): RouteKind {
   if (/^\/search\/query$/i.test(rest) || /\/search\(q=/i.test(rest)) return 'graph.search';
   if (/^\/shares\//i.test(rest)) return 'graph.shares';
   if (/\/permissions(\/|$)/i.test(rest)) return 'graph.permissions';
-  if (method === 'GET' && (/\/items\/[^/]+$/i.test(rest) || /\/root(:[^:]*:?)?$/i.test(rest))) return 'graph.itemLookup';
+  if (method === 'GET' && (/\/items\/[^/]+$/i.test(rest) || /\/root(:[^:]*:?)?$/i.test(rest)))
+    return 'graph.itemLookup';
   return 'graph.other';
 }
 
@@ -85,7 +86,8 @@ export function profileLatency(profile: LatencyProfile | undefined, kind: RouteK
   if (!profile) return 0;
   const pick = (v: number | undefined) => (typeof v === 'number' && v > 0 ? v : 0);
   if (kind.startsWith('entra.token')) return pick(profile.token);
-  if (kind === 'entra.metadata' || kind === 'entra.keys' || kind.startsWith('botframework.')) return pick(profile.metadata);
+  if (kind === 'entra.metadata' || kind === 'entra.keys' || kind.startsWith('botframework.'))
+    return pick(profile.metadata);
   if (kind.startsWith('tokenservice.') && kind !== 'tokenservice.signInPage') return pick(profile.tokenService);
   switch (kind) {
     case 'graph.createLink':

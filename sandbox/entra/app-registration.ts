@@ -20,7 +20,13 @@ export const SANDBOX_APP = {
   applicationIdUri: SANDBOX_IDENTITIES.app.applicationIdUri,
   /** Object id of the app's service principal (the oid of its app-only tokens). */
   servicePrincipalId: '5ca1ab1e-0000-4000-8000-0000005e7c1a',
-  grantedGraphScopes: ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'Files.ReadWrite', 'User.ReadBasic.All'],
+  grantedGraphScopes: [
+    'Files.ReadWrite.All',
+    'Sites.ReadWrite.All',
+    'User.Read',
+    'Files.ReadWrite',
+    'User.ReadBasic.All',
+  ],
 } as const;
 
 /** A client the token endpoint knows. Only the app itself is registered. */

@@ -29,7 +29,10 @@ export async function validateUserAssertion(
     throw invalidGrant(50027, 'JWT token is invalid or malformed.');
   }
   if (kid !== ctx.key.kid) {
-    throw invalidGrant(50013, `Assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${kid ?? ''}']`);
+    throw invalidGrant(
+      50013,
+      `Assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '${kid ?? ''}']`,
+    );
   }
   let claims: JWTPayload;
   try {
@@ -45,7 +48,10 @@ export async function validateUserAssertion(
     if (err instanceof joseErrors.JWTClaimValidationFailed) {
       throw invalidGrant(500133, `Assertion is not within its valid time range. [Reason - ${err.message}]`);
     }
-    throw invalidGrant(50013, 'Assertion failed signature validation. [Reason - Key was found, but use of the key to verify the signature failed.]');
+    throw invalidGrant(
+      50013,
+      'Assertion failed signature validation. [Reason - Key was found, but use of the key to verify the signature failed.]',
+    );
   }
   const tid = String(claims.tid ?? '');
   if (!ctx.directory.tenant(tid) || claims.iss !== entraIssuer(ctx.sandboxUrl, tid)) {
@@ -60,7 +66,10 @@ export async function validateUserAssertion(
   }
   const user = ctx.directory.findUser(String(claims.oid ?? ''));
   if (!user || user.tenantId !== tid || !claims.scp) {
-    throw invalidGrant(50034, `The user account ${String(claims.preferred_username ?? claims.oid ?? '')} does not exist in the ${tid} directory. To sign into this application, the account must be added to the directory.`);
+    throw invalidGrant(
+      50034,
+      `The user account ${String(claims.preferred_username ?? claims.oid ?? '')} does not exist in the ${tid} directory. To sign into this application, the account must be added to the directory.`,
+    );
   }
   return { claims, user, tenantId: tid };
 }

@@ -27,7 +27,11 @@ export class Directory {
   findUser(key: string): SandboxUser | undefined {
     const k = key.trim().toLowerCase();
     return this.data.users.find(
-      (u) => u.id.toLowerCase() === k || u.userPrincipalName.toLowerCase() === k || u.mail.toLowerCase() === k || u.teamsId.toLowerCase() === k,
+      (u) =>
+        u.id.toLowerCase() === k ||
+        u.userPrincipalName.toLowerCase() === k ||
+        u.mail.toLowerCase() === k ||
+        u.teamsId.toLowerCase() === k,
     );
   }
 
@@ -35,7 +39,9 @@ export class Directory {
   requireUser(key: string): SandboxUser {
     const user = this.findUser(key);
     if (!user) {
-      throw new Error(`No sandbox user "${key}". Seeded users: ${this.data.users.map((u) => u.userPrincipalName).join(', ')}`);
+      throw new Error(
+        `No sandbox user "${key}". Seeded users: ${this.data.users.map((u) => u.userPrincipalName).join(', ')}`,
+      );
     }
     return user;
   }

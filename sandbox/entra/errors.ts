@@ -29,7 +29,10 @@ export class EntraError extends Error {
 
 /** "2025-01-02 03:04:05Z", the timestamp format of Entra error bodies. */
 function entraTimestamp(d = new Date()): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Builds the JSON body of an Entra error; the description carries trace and correlation ids like the real one. */

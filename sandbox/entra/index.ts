@@ -22,7 +22,12 @@ export function createEntraRouter(deps: EntraDeps): Router {
     if (deps.directory.isAuthority(tenant)) return true;
     sendEntraError(
       res,
-      new EntraError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
+      new EntraError(
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      ),
     );
     return false;
   };
@@ -34,6 +39,10 @@ export function createEntraRouter(deps: EntraDeps): Router {
     if (!knownTenant(req.params.tenant, res)) return;
     res.set('Cache-Control', 'max-age=86400, private').json(jwks([deps.entraKey]));
   });
-  router.post('/:tenant/oauth2/v2.0/token', express.urlencoded({ extended: false, limit: '64kb' }), tokenEndpoint(deps));
+  router.post(
+    '/:tenant/oauth2/v2.0/token',
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    tokenEndpoint(deps),
+  );
   return router;
 }

@@ -44,9 +44,20 @@ function authenticateClient(req: Request, tenant: string): typeof SANDBOX_APP {
     );
   }
   if (assertion) {
-    throw new EntraError(401, 'invalid_client', 700027, 'Client assertion failed signature validation. (The sandbox app has no certificate credentials; use its client secret.)');
+    throw new EntraError(
+      401,
+      'invalid_client',
+      700027,
+      'Client assertion failed signature validation. (The sandbox app has no certificate credentials; use its client secret.)',
+    );
   }
-  if (!secret) throw new EntraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  if (!secret)
+    throw new EntraError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   if (secret !== client.clientSecret) {
     throw new EntraError(
       401,
@@ -82,7 +93,9 @@ function parseScopes(scope: string | undefined): ParsedScopes {
     const cut = item.lastIndexOf('/');
     if (cut > 0) {
       const res = item.slice(0, cut);
-      resources.add(GRAPH_RESOURCES.some((g) => g.toLowerCase() === res.toLowerCase()) ? SANDBOX_IDENTITIES.graphAudience : res);
+      resources.add(
+        GRAPH_RESOURCES.some((g) => g.toLowerCase() === res.toLowerCase()) ? SANDBOX_IDENTITIES.graphAudience : res,
+      );
       out.names.push(item.slice(cut + 1));
       out.prefixed = true;
     } else {
@@ -91,7 +104,12 @@ function parseScopes(scope: string | undefined): ParsedScopes {
     }
   }
   if (resources.size > 1) {
-    throw new EntraError(400, 'invalid_scope', 28000, `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`);
+    throw new EntraError(
+      400,
+      'invalid_scope',
+      28000,
+      `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
+    );
   }
   out.resource = [...resources][0];
   return out;
@@ -106,9 +124,19 @@ function authorityServesUser(authority: string, userTenantId: string): boolean {
   return a === userTenantId.toLowerCase();
 }
 
-async function clientCredentialsGrant(req: Request, authority: string, deps: TokenEndpointDeps, client: typeof SANDBOX_APP) {
+async function clientCredentialsGrant(
+  req: Request,
+  authority: string,
+  deps: TokenEndpointDeps,
+  client: typeof SANDBOX_APP,
+) {
   if (['common', 'organizations', 'consumers'].includes(authority.toLowerCase())) {
-    throw new EntraError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
+    throw new EntraError(
+      400,
+      'invalid_request',
+      50059,
+      'No tenant-identifying information found in either the request or implied by any provided credentials.',
+    );
   }
   const scope = String(req.body.scope ?? '');
   if (!scope) throw missing('scope');
@@ -124,7 +152,12 @@ async function clientCredentialsGrant(req: Request, authority: string, deps: Tok
   const resource = m[1].replace(/\/$/, '');
   const isGraph = GRAPH_RESOURCES.some((g) => g.toLowerCase() === resource.toLowerCase());
   if (!isGraph && resource.toLowerCase() !== BOT_FRAMEWORK_RESOURCE) {
-    throw new EntraError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${authority}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    throw new EntraError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${authority}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
   }
   const accessToken = await mintAppToken(deps.entraKey, deps.sandboxUrl(), {
     tenantId: authority,
@@ -144,7 +177,12 @@ async function clientCredentialsGrant(req: Request, authority: string, deps: Tok
 async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpointDeps, client: typeof SANDBOX_APP) {
   if (!req.body.requested_token_use) throw missing('requested_token_use');
   if (req.body.requested_token_use !== 'on_behalf_of') {
-    throw new EntraError(400, 'invalid_request', 70003, `The app requested an unsupported requested_token_use '${String(req.body.requested_token_use)}'.`);
+    throw new EntraError(
+      400,
+      'invalid_request',
+      70003,
+      `The app requested an unsupported requested_token_use '${String(req.body.requested_token_use)}'.`,
+    );
   }
   if (!req.body.assertion) throw missing('assertion');
   if (!req.body.scope) throw missing('scope');
@@ -166,10 +204,20 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
   }
   const scopes = parseScopes(String(req.body.scope));
   if (!scopes.resource || !scopes.names.length) {
-    throw new EntraError(400, 'invalid_scope', 70011, `The provided request must include a 'scope' input parameter naming a resource. The provided value for the input parameter 'scope' is not valid (${String(req.body.scope)}).`);
+    throw new EntraError(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided request must include a 'scope' input parameter naming a resource. The provided value for the input parameter 'scope' is not valid (${String(req.body.scope)}).`,
+    );
   }
   if (scopes.resource !== SANDBOX_IDENTITIES.graphAudience) {
-    throw new EntraError(400, 'invalid_resource', 500011, `The resource principal named ${scopes.resource} was not found in the tenant named ${user.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    throw new EntraError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${scopes.resource} was not found in the tenant named ${user.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+    );
   }
   const granted: string[] = [...client.grantedGraphScopes];
   const wanted = scopes.names.some((n) => n === '.default')
@@ -185,7 +233,14 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
       'consent_required',
     );
   }
-  const accessToken = await mintGraphToken(deps.entraKey, deps.sandboxUrl(), user, wanted, client.clientId, deps.tokenLifetimeSeconds);
+  const accessToken = await mintGraphToken(
+    deps.entraKey,
+    deps.sandboxUrl(),
+    user,
+    wanted,
+    client.clientId,
+    deps.tokenLifetimeSeconds,
+  );
   const prefix = scopes.prefixed ? `${SANDBOX_IDENTITIES.graphAudience}/` : '';
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
@@ -207,7 +262,12 @@ export function tokenEndpoint(deps: TokenEndpointDeps) {
     const correlationId = req.header('client-request-id');
     try {
       if (!deps.directory.isAuthority(authority)) {
-        throw new EntraError(400, 'invalid_request', 90002, `Tenant '${authority}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+        throw new EntraError(
+          400,
+          'invalid_request',
+          90002,
+          `Tenant '${authority}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+        );
       }
       if (!req.is('application/x-www-form-urlencoded') || typeof req.body !== 'object' || req.body === null) {
         throw missing('grant_type');
@@ -218,7 +278,13 @@ export function tokenEndpoint(deps: TokenEndpointDeps) {
       let body: Record<string, unknown>;
       if (grantType === 'client_credentials') body = await clientCredentialsGrant(req, authority, deps, client);
       else if (grantType === OBO_GRANT) body = await onBehalfOfGrant(req, authority, deps, client);
-      else throw new EntraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+      else
+        throw new EntraError(
+          400,
+          'unsupported_grant_type',
+          70003,
+          `The app requested an unsupported grant type '${grantType}'.`,
+        );
       res.status(200).set({ 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' });
       if (correlationId) res.set('client-request-id', correlationId);
       res.json(body);
@@ -227,7 +293,11 @@ export function tokenEndpoint(deps: TokenEndpointDeps) {
         sendEntraError(res, err, correlationId);
         return;
       }
-      sendEntraError(res, new EntraError(500, 'server_error', 50000, `There was an error issuing a token: ${(err as Error).message}`), correlationId);
+      sendEntraError(
+        res,
+        new EntraError(500, 'server_error', 50000, `There was an error issuing a token: ${(err as Error).message}`),
+        correlationId,
+      );
     }
   };
 }

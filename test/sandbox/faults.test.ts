@@ -32,7 +32,12 @@ describe('sandbox faults, latency, stats and admin API', () => {
   });
 
   it('answers 429 with Retry-After in seconds, a given number of times, then expires', async () => {
-    const created = await admin('POST', '/faults', { path: 'openid-configuration$', status: 429, retryAfter: 2, times: 2 });
+    const created = await admin('POST', '/faults', {
+      path: 'openid-configuration$',
+      status: 429,
+      retryAfter: 2,
+      times: 2,
+    });
     assert.equal(created.status, 201);
     for (let i = 0; i < 2; i++) {
       const res = await get(META);
@@ -59,7 +64,12 @@ describe('sandbox faults, latency, stats and admin API', () => {
       fetch(`${sandbox.url}/botframework.com/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: grant, client_id: SANDBOX_IDENTITIES.app.clientId, client_secret: 'x', scope: 'x' }).toString(),
+        body: new URLSearchParams({
+          grant_type: grant,
+          client_id: SANDBOX_IDENTITIES.app.clientId,
+          client_secret: 'x',
+          scope: 'x',
+        }).toString(),
       });
     assert.equal((await form('client_credentials')).status, 401, 'not affected: wrong secret answered by Entra');
     assert.equal((await form('urn:ietf:params:oauth:grant-type:jwt-bearer')).status, 504);
@@ -96,7 +106,9 @@ describe('sandbox faults, latency, stats and admin API', () => {
   });
 
   it('hands out SSO tokens and users over HTTP for the local harness', async () => {
-    const users = (await (await admin('GET', '/users')).json()) as { value: Array<{ userPrincipalName: string; teamsId: string }> };
+    const users = (await (await admin('GET', '/users')).json()) as {
+      value: Array<{ userPrincipalName: string; teamsId: string }>;
+    };
     assert.ok(users.value.some((u) => u.teamsId === '29:1adele'));
     const res = await admin('POST', '/sso-token', { user: '29:1adele' });
     assert.equal(res.status, 200);

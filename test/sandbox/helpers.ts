@@ -31,4 +31,3 @@ export function productionEnvFor(sandbox: Sandbox): Record<string, string> {
     BOTFRAMEWORK_VALIDATE_AUTHORITY: 'false',
   };
 }
-

@@ -16,7 +16,10 @@ const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
 
 class RecordingBot extends TeamsActivityHandler {
   turns = 0;
-  protected override async handleTeamsMessagingExtensionQuery(_ctx: TurnContext, _q: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+  protected override async handleTeamsMessagingExtensionQuery(
+    _ctx: TurnContext,
+    _q: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
     this.turns += 1;
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
   }
@@ -47,7 +50,11 @@ describe('sandbox Bot Framework channel', () => {
     sandbox = await startTestSandbox();
     const config = loadConfig(productionEnvFor(sandbox));
     assert.equal(config.mode, 'production');
-    running = await listen(createApp({ log: createLogger('silent'), adapter: createCloudAdapter(config), bot }), '127.0.0.1', 0);
+    running = await listen(
+      createApp({ log: createLogger('silent'), adapter: createCloudAdapter(config), bot }),
+      '127.0.0.1',
+      0,
+    );
   });
   after(async () => {
     await running.close();
@@ -62,9 +69,14 @@ describe('sandbox Bot Framework channel', () => {
     });
 
   it('publishes metadata and a key endorsed for msteams', async () => {
-    const meta = (await (await fetch(sandbox.endpoints.botFrameworkOpenIdMetadata)).json()) as { issuer: string; jwks_uri: string };
+    const meta = (await (await fetch(sandbox.endpoints.botFrameworkOpenIdMetadata)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
     assert.equal(meta.issuer, 'https://api.botframework.com');
-    const { keys } = (await (await fetch(meta.jwks_uri)).json()) as { keys: Array<{ kid: string; endorsements: string[] }> };
+    const { keys } = (await (await fetch(meta.jwks_uri)).json()) as {
+      keys: Array<{ kid: string; endorsements: string[] }>;
+    };
     assert.equal(keys[0].kid, sandbox.keys.botframework.kid);
     assert.deepEqual(keys[0].endorsements, ['msteams']);
   });
@@ -85,12 +97,31 @@ describe('sandbox Bot Framework channel', () => {
     const forgedKey: SigningKey = { kid: sandbox.keys.botframework.kid, privateKey, publicKey, publicJwk: {} };
     const cases: Array<[string, string | undefined, Record<string, unknown>?]> = [
       ['no token', undefined],
-      ['expired beyond the 5-minute skew', `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 7200, lifetimeSeconds: 3600 })}`],
-      ['wrong audience', `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, audience: '11111111-2222-4333-8444-555555555555' })}`],
-      ['serviceurl claim differs from the activity', `Bearer ${await sandbox.channelToken({ serviceUrl: 'https://evil.example/' })}`],
-      ['signed by another key carrying the real kid', `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, key: forgedKey })}`],
-      ['wrong issuer', `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, issuer: 'https://evil.example' })}`],
-      ['channel the key is not endorsed for', `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL })}`, { channelId: 'webchat' }],
+      [
+        'expired beyond the 5-minute skew',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 7200, lifetimeSeconds: 3600 })}`,
+      ],
+      [
+        'wrong audience',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, audience: '11111111-2222-4333-8444-555555555555' })}`,
+      ],
+      [
+        'serviceurl claim differs from the activity',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: 'https://evil.example/' })}`,
+      ],
+      [
+        'signed by another key carrying the real kid',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, key: forgedKey })}`,
+      ],
+      [
+        'wrong issuer',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, issuer: 'https://evil.example' })}`,
+      ],
+      [
+        'channel the key is not endorsed for',
+        `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL })}`,
+        { channelId: 'webchat' },
+      ],
     ];
     const before = bot.turns;
     for (const [name, auth, overrides] of cases) {

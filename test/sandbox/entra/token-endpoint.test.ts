@@ -30,7 +30,12 @@ describe('sandbox Entra ID', () => {
     // Every https request of this process is recorded; any host but the sandbox fails the test loudly.
     https.request = function (this: unknown, ...args: unknown[]) {
       const first = args[0] as string | URL | https.RequestOptions;
-      const host = typeof first === 'string' ? new URL(first).host : first instanceof URL ? first.host : `${first.hostname ?? first.host}:${first.port}`;
+      const host =
+        typeof first === 'string'
+          ? new URL(first).host
+          : first instanceof URL
+            ? first.host
+            : `${first.hostname ?? first.host}:${first.port}`;
       hostsContacted.push(host);
       if (!host.startsWith('127.0.0.1')) throw new Error(`Test tried to reach ${host}`);
       return (realRequest as (...a: unknown[]) => ReturnType<typeof https.request>).apply(this, args);
@@ -44,7 +49,11 @@ describe('sandbox Entra ID', () => {
 
   const cca = (overrides: { clientSecret?: string; tenant?: string } = {}) =>
     new ConfidentialClientApplication({
-      auth: { clientId: APP.clientId, clientSecret: overrides.clientSecret ?? APP.clientSecret, ...sandbox.msalAuthority(overrides.tenant) },
+      auth: {
+        clientId: APP.clientId,
+        clientSecret: overrides.clientSecret ?? APP.clientSecret,
+        ...sandbox.msalAuthority(overrides.tenant),
+      },
     });
 
   const post = async (tenant: string, form: Record<string, string>) => {
@@ -73,13 +82,18 @@ describe('sandbox Entra ID', () => {
       assert.equal(res.status, 200);
       const doc = (await res.json()) as Record<string, string>;
       assert.equal(doc.token_endpoint, `${sandbox.url}/${tenant}/oauth2/v2.0/token`);
-      assert.equal(doc.issuer, `${sandbox.url}/${tenant === 'common' || tenant === 'organizations' ? '{tenantid}' : tenant}/v2.0`);
+      assert.equal(
+        doc.issuer,
+        `${sandbox.url}/${tenant === 'common' || tenant === 'organizations' ? '{tenantid}' : tenant}/v2.0`,
+      );
       const keys = (await (await fetch(doc.jwks_uri)).json()) as { keys: Array<{ kid: string; n: string; e: string }> };
       assert.equal(keys.keys[0].kid, sandbox.keys.entra.kid);
       assert.ok(keys.keys[0].n && keys.keys[0].e);
       assert.ok(res.headers.get('x-sandbox-elapsed-ms'));
     }
-    const unknown = await fetch(`${sandbox.url}/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration`);
+    const unknown = await fetch(
+      `${sandbox.url}/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration`,
+    );
     assert.equal(unknown.status, 400);
     assert.deepEqual(((await unknown.json()) as EntraErrorJson).error_codes, [90002]);
   });
@@ -102,7 +116,10 @@ describe('sandbox Entra ID', () => {
     assert.equal(sandbox.count('entra.token.obo'), 1, 'a cached OBO result makes no request');
     assert.equal(sandbox.count('entra.token'), 1);
     assert.equal(sandbox.stats().total.count, 1, 'msal fetched no metadata: authorityMetadata + knownAuthorities');
-    assert.ok(hostsContacted.length > 0 && hostsContacted.every((h) => h === `127.0.0.1:${sandbox.port}`), hostsContacted.join());
+    assert.ok(
+      hostsContacted.length > 0 && hostsContacted.every((h) => h === `127.0.0.1:${sandbox.port}`),
+      hostsContacted.join(),
+    );
   });
 
   it('real msal-node: client credentials for the Bot Framework and for Graph', async () => {
@@ -134,7 +151,10 @@ describe('sandbox Entra ID', () => {
 
   it('real msal-node: a wrong client secret is AADSTS7000215 invalid_client', async () => {
     const sso = await sandbox.ssoToken('adele@contoso.example');
-    await assert.rejects(cca({ clientSecret: 'wrong' }).acquireTokenOnBehalfOf({ oboAssertion: sso, scopes: [FILES] }), /AADSTS7000215/);
+    await assert.rejects(
+      cca({ clientSecret: 'wrong' }).acquireTokenOnBehalfOf({ oboAssertion: sso, scopes: [FILES] }),
+      /AADSTS7000215/,
+    );
   });
 
   it('answers consent_required in the shape of Entra', async () => {
@@ -149,12 +169,18 @@ describe('sandbox Entra ID', () => {
   });
 
   it('asks for consent for Graph scopes the app was not granted', async () => {
-    const { body } = await obo(await sandbox.ssoToken('adele@contoso.example'), 'https://graph.microsoft.com/Mail.Send');
+    const { body } = await obo(
+      await sandbox.ssoToken('adele@contoso.example'),
+      'https://graph.microsoft.com/Mail.Send',
+    );
     assert.deepEqual(body.error_codes, [65001]);
   });
 
   it('rejects bad assertions: expired (500133), foreign key (50013), wrong audience (50013), another tenant (50020)', async () => {
-    const expired = await sandbox.ssoToken('adele@contoso.example', { nowSeconds: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 3600 });
+    const expired = await sandbox.ssoToken('adele@contoso.example', {
+      nowSeconds: Math.floor(Date.now() / 1000) - 7200,
+      lifetimeSeconds: 3600,
+    });
     assert.deepEqual((await obo(expired)).body.error_codes, [500133]);
     assert.equal((await obo(expired)).body.error, 'invalid_grant');
 
@@ -186,7 +212,10 @@ describe('sandbox Entra ID', () => {
   });
 
   it('answers an OBO response without id_token, with the requested scopes', async () => {
-    const { status, body } = await obo(await sandbox.ssoToken('adele@contoso.example'), `${FILES} offline_access openid profile`);
+    const { status, body } = await obo(
+      await sandbox.ssoToken('adele@contoso.example'),
+      `${FILES} offline_access openid profile`,
+    );
     assert.equal(status, 200);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.scope, `${FILES} offline_access openid profile`);
@@ -197,16 +226,32 @@ describe('sandbox Entra ID', () => {
   });
 
   it('checks the client and the grant', async () => {
-    const base = { client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://api.botframework.com/.default' };
+    const base = {
+      client_id: APP.clientId,
+      client_secret: APP.clientSecret,
+      scope: 'https://api.botframework.com/.default',
+    };
     const noGrant = await post('botframework.com', base);
     assert.deepEqual(noGrant.body.error_codes, [900144]);
-    const unknownApp = await post('botframework.com', { ...base, grant_type: 'client_credentials', client_id: '11111111-1111-4111-8111-111111111111' });
+    const unknownApp = await post('botframework.com', {
+      ...base,
+      grant_type: 'client_credentials',
+      client_id: '11111111-1111-4111-8111-111111111111',
+    });
     assert.equal(unknownApp.status, 400);
     assert.deepEqual(unknownApp.body.error_codes, [700016]);
-    const wrongSecret = await post('botframework.com', { ...base, grant_type: 'client_credentials', client_secret: 'nope' });
+    const wrongSecret = await post('botframework.com', {
+      ...base,
+      grant_type: 'client_credentials',
+      client_secret: 'nope',
+    });
     assert.equal(wrongSecret.status, 401);
     assert.equal(wrongSecret.body.error, 'invalid_client');
-    const notDefault = await post('botframework.com', { ...base, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/Files.Read' });
+    const notDefault = await post('botframework.com', {
+      ...base,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/Files.Read',
+    });
     assert.deepEqual(notDefault.body.error_codes, [1002012]);
     const password = await post('botframework.com', { ...base, grant_type: 'password' });
     assert.equal(password.body.error, 'unsupported_grant_type');

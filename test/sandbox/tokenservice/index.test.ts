@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { MsalAppCredentials, MsalServiceClientCredentialsFactory, type UserTokenClient } from 'botframework-connector';
 import { UserTokenClientImpl } from 'botframework-connector/lib/auth/userTokenClientImpl';
-import { TeamsActivityHandler, type TurnContext, type MessagingExtensionQuery, type MessagingExtensionResponse } from 'botbuilder';
+import {
+  TeamsActivityHandler,
+  type TurnContext,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+} from 'botbuilder';
 import { decodeJwt } from 'jose';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
@@ -29,7 +34,10 @@ function activityFor(teamsUserId: string) {
 }
 
 /** Completes the local sign-in page as a person would: open the link, pick an account, read the code. */
-async function signInThroughPage(signInLink: string, upn: string): Promise<{ code: string; html: string; response: Response }> {
+async function signInThroughPage(
+  signInLink: string,
+  upn: string,
+): Promise<{ code: string; html: string; response: Response }> {
   const pickerRes = await fetch(signInLink);
   assert.equal(pickerRes.status, 200);
   const picker = await pickerRes.text();
@@ -42,7 +50,10 @@ async function signInThroughPage(signInLink: string, upn: string): Promise<{ cod
     redirect: 'manual',
   });
   const html = response.status === 200 ? await response.text() : '';
-  const code = /id="magic-code">(\d{6})</.exec(html)?.[1] ?? new URL(response.headers.get('location') ?? 'x:').searchParams.get('code') ?? '';
+  const code =
+    /id="magic-code">(\d{6})</.exec(html)?.[1] ??
+    new URL(response.headers.get('location') ?? 'x:').searchParams.get('code') ??
+    '';
   return { code, html, response };
 }
 
@@ -55,7 +66,17 @@ describe('sandbox Bot Framework Token Service', () => {
     const cca = new ConfidentialClientApplication({
       auth: { clientId: APP.clientId, clientSecret: APP.clientSecret, ...sandbox.msalAuthority('botframework.com') },
     });
-    client = new UserTokenClientImpl(APP.clientId, new MsalAppCredentials(cca as never, APP.clientId, sandbox.endpoints.botFrameworkLoginUrl, 'https://api.botframework.com'), sandbox.endpoints.tokenService, {});
+    client = new UserTokenClientImpl(
+      APP.clientId,
+      new MsalAppCredentials(
+        cca as never,
+        APP.clientId,
+        sandbox.endpoints.botFrameworkLoginUrl,
+        'https://api.botframework.com',
+      ),
+      sandbox.endpoints.tokenService,
+      {},
+    );
   });
   after(() => sandbox.close());
   beforeEach(() => sandbox.reset());
@@ -63,7 +84,10 @@ describe('sandbox Bot Framework Token Service', () => {
   it('sign-in resource → sign-in page → magic code → token; then silent; then sign-out', async () => {
     const user = sandbox.user('adele@contoso.example');
     assert.equal(await client.getUserToken(user.teamsId, CONNECTION, 'msteams', ''), undefined);
-    const resource = (await client.getSignInResource(CONNECTION, activityFor(user.teamsId) as never, '')) as { signInLink: string; tokenExchangeResource?: { id?: string; uri?: string } };
+    const resource = (await client.getSignInResource(CONNECTION, activityFor(user.teamsId) as never, '')) as {
+      signInLink: string;
+      tokenExchangeResource?: { id?: string; uri?: string };
+    };
     assert.ok(resource.signInLink.startsWith(`${sandbox.url}/tokenservice/`));
     assert.equal(resource.tokenExchangeResource?.uri, APP.applicationIdUri);
     assert.ok(resource.tokenExchangeResource?.id);
@@ -72,7 +96,11 @@ describe('sandbox Bot Framework Token Service', () => {
     assert.match(code, /^\d{6}$/);
     assert.match(html, /Adele Vance/);
 
-    assert.equal(await client.getUserToken(user.teamsId, CONNECTION, 'msteams', '000000' === code ? '111111' : '000000'), undefined, 'a wrong code gives nothing');
+    assert.equal(
+      await client.getUserToken(user.teamsId, CONNECTION, 'msteams', '000000' === code ? '111111' : '000000'),
+      undefined,
+      'a wrong code gives nothing',
+    );
     const token = await client.getUserToken(user.teamsId, CONNECTION, 'msteams', code);
     assert.ok(token?.token);
     assert.equal(token.connectionName, CONNECTION);
@@ -84,10 +112,16 @@ describe('sandbox Bot Framework Token Service', () => {
 
     const again = await client.getUserToken(user.teamsId, CONNECTION, 'msteams', '');
     assert.equal(again?.token, token.token, 'later turns get the stored token silently');
-    assert.equal(await client.getUserToken(user.teamsId, CONNECTION, 'msteams', code).then((t) => t?.token), token.token);
+    assert.equal(
+      await client.getUserToken(user.teamsId, CONNECTION, 'msteams', code).then((t) => t?.token),
+      token.token,
+    );
 
     const status = await client.getTokenStatus(user.teamsId, 'msteams', '');
-    assert.deepEqual(status.map((s) => [s.connectionName, s.hasToken]), [[CONNECTION, true]]);
+    assert.deepEqual(
+      status.map((s) => [s.connectionName, s.hasToken]),
+      [[CONNECTION, true]],
+    );
 
     await client.signOutUser(user.teamsId, CONNECTION, 'msteams');
     assert.equal(await client.getUserToken(user.teamsId, CONNECTION, 'msteams', ''), undefined);
@@ -101,7 +135,11 @@ describe('sandbox Bot Framework Token Service', () => {
   });
 
   it('redirects to finalRedirect with the code when one was given', async () => {
-    const resource = await client.getSignInResource(CONNECTION, activityFor('29:1adele') as never, 'https://share.example.com/auth-end');
+    const resource = await client.getSignInResource(
+      CONNECTION,
+      activityFor('29:1adele') as never,
+      'https://share.example.com/auth-end',
+    );
     const { response, code } = await signInThroughPage(resource.signInLink!, 'adele@contoso.example');
     assert.equal(response.status, 302);
     assert.ok(response.headers.get('location')!.startsWith('https://share.example.com/auth-end?code='));
@@ -148,11 +186,14 @@ describe('sandbox Bot Framework Token Service', () => {
     assert.ok(!(outcome as { token?: string } | undefined)?.token, 'no token');
     assert.equal(await client.getUserToken('29:1lee', CONNECTION, 'msteams', ''), undefined);
     // The raw answer carries Entra's reason.
-    const raw = await fetch(`${sandbox.endpoints.tokenService}/api/usertoken/exchange?userId=29:1lee&connectionName=${CONNECTION}&channelId=msteams`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await botToken(sandbox)}` },
-      body: JSON.stringify({ token: sso }),
-    });
+    const raw = await fetch(
+      `${sandbox.endpoints.tokenService}/api/usertoken/exchange?userId=29:1lee&connectionName=${CONNECTION}&channelId=msteams`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await botToken(sandbox)}` },
+        body: JSON.stringify({ token: sso }),
+      },
+    );
     assert.equal(raw.status, 400);
     assert.match(((await raw.json()) as { error: { message: string } }).error.message, /AADSTS65001/);
   });
@@ -168,7 +209,10 @@ describe('sandbox Bot Framework Token Service', () => {
   it('signs users in up front (signedInUsers option and signIn())', async () => {
     assert.ok((await client.getUserToken('29:1megan', CONNECTION, 'msteams', ''))?.token);
     sandbox.signIn('pat@outlook.example');
-    assert.equal(decodeJwt((await client.getUserToken('29:1pat', CONNECTION, 'msteams', ''))!.token!).tid, SANDBOX_IDENTITIES.consumerTenantId);
+    assert.equal(
+      decodeJwt((await client.getUserToken('29:1pat', CONNECTION, 'msteams', ''))!.token!).tid,
+      SANDBOX_IDENTITIES.consumerTenantId,
+    );
   });
 
   it('serves the UserTokenClient that CloudAdapter builds from a production AppConfig', async () => {
@@ -178,16 +222,27 @@ describe('sandbox Bot Framework Token Service', () => {
     });
     let seen: string | undefined;
     class Bot extends TeamsActivityHandler {
-      protected override async handleTeamsMessagingExtensionQuery(ctx: TurnContext, _q: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
-        const utc = ctx.turnState.get<UserTokenClient>((ctx.adapter as unknown as { UserTokenClientKey: symbol }).UserTokenClientKey);
-        seen = (await utc.getUserToken(ctx.activity.from.id, config.bot.oauthConnectionName, ctx.activity.channelId, ''))?.token;
+      protected override async handleTeamsMessagingExtensionQuery(
+        ctx: TurnContext,
+        _q: MessagingExtensionQuery,
+      ): Promise<MessagingExtensionResponse> {
+        const utc = ctx.turnState.get<UserTokenClient>(
+          (ctx.adapter as unknown as { UserTokenClientKey: symbol }).UserTokenClientKey,
+        );
+        seen = (
+          await utc.getUserToken(ctx.activity.from.id, config.bot.oauthConnectionName, ctx.activity.channelId, '')
+        )?.token;
         return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
       }
     }
     const adapter = createCloudAdapter(config, new MsalServiceClientCredentialsFactory(APP.clientId, cca as never));
     const running = await listen(createApp({ log: createLogger('silent'), adapter, bot: new Bot() }), '127.0.0.1', 0);
     try {
-      const activity = { ...activityFor('29:1megan'), name: 'composeExtension/query', value: { commandId: 'search', parameters: [] } };
+      const activity = {
+        ...activityFor('29:1megan'),
+        name: 'composeExtension/query',
+        value: { commandId: 'search', parameters: [] },
+      };
       const res = await fetch(`${running.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: await sandbox.signActivity(activity) },
