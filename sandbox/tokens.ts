@@ -85,3 +85,31 @@ export async function verifyGraphToken(key: SigningKey, sandboxUrl: string, auth
     appId: String(payload.azp ?? payload.appid ?? ''),
   };
 }
+
+/**
+ * An app-only access token from the client-credentials grant: for the Bot Framework (`aud`
+ * https://api.botframework.com, what a bot presents to the channel and the Token Service) or for Graph.
+ */
+export function mintAppToken(
+  key: SigningKey,
+  sandboxUrl: string,
+  options: { tenantId: string; audience: string; clientAppId: string; servicePrincipalId: string; roles?: string[]; lifetimeSeconds?: number },
+): Promise<string> {
+  return signJwt(
+    key,
+    {
+      aud: options.audience,
+      iss: entraIssuer(sandboxUrl, options.tenantId),
+      tid: options.tenantId,
+      azp: options.clientAppId,
+      appid: options.clientAppId,
+      azpacr: '1',
+      idtyp: 'app',
+      oid: options.servicePrincipalId,
+      sub: options.servicePrincipalId,
+      ver: '2.0',
+      ...(options.roles?.length ? { roles: options.roles } : {}),
+    },
+    options.lifetimeSeconds ?? 3600,
+  );
+}

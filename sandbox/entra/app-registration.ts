@@ -1,0 +1,35 @@
+import { SANDBOX_IDENTITIES } from '../identities';
+
+/** Resource identifiers of Microsoft Graph that Entra accepts as a scope prefix. */
+export const GRAPH_RESOURCES = [SANDBOX_IDENTITIES.graphAudience, SANDBOX_IDENTITIES.graphAppId];
+
+/** Resource of the Bot Framework's app tokens (bot → channel, bot → Token Service). */
+export const BOT_FRAMEWORK_RESOURCE = 'https://api.botframework.com';
+
+/** OpenID Connect scopes: they name no resource and never appear in an access token's scp. */
+export const OIDC_SCOPES = ['openid', 'profile', 'offline_access', 'email'];
+
+/**
+ * The app registration as the sandbox's Entra knows it: credentials, App ID URI, and the delegated Graph
+ * permissions the tenant admin granted. A request for any other Graph scope needs consent (AADSTS65001).
+ */
+export const SANDBOX_APP = {
+  clientId: SANDBOX_IDENTITIES.app.clientId,
+  clientSecret: SANDBOX_IDENTITIES.app.clientSecret,
+  displayName: SANDBOX_IDENTITIES.app.displayName,
+  applicationIdUri: SANDBOX_IDENTITIES.app.applicationIdUri,
+  /** Object id of the app's service principal (the oid of its app-only tokens). */
+  servicePrincipalId: '5ca1ab1e-0000-4000-8000-0000005e7c1a',
+  grantedGraphScopes: [
+    'Files.ReadWrite.All',
+    'Sites.ReadWrite.All',
+    'User.Read',
+    'Files.ReadWrite',
+    'User.ReadBasic.All',
+  ],
+} as const;
+
+/** A client the token endpoint knows. Only the app itself is registered. */
+export function findClient(clientId: string): typeof SANDBOX_APP | undefined {
+  return clientId.toLowerCase() === SANDBOX_APP.clientId ? SANDBOX_APP : undefined;
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { profileLatency, type LatencyProfile, type RouteKind } from './state';
+
+/**
+ * A fault to inject. A request matches when every given condition holds; the first matching rule applies.
+ * `times` limits how many requests the rule affects; after that it expires.
+ */
+export interface FaultRule {
+  /** HTTP method, case-insensitive; any when omitted. */
+  method?: string;
+  /** Regular expression tested against the request's path and query (e.g. "/createLink$"). */
+  path?: string | RegExp;
+  /** Route kind, or a prefix of kinds (e.g. "graph.", "entra.token.obo"). */
+  kind?: string;
+  /** Delay before the request is served (or failed, or dropped). */
+  latencyMs?: number;
+  /** Answer with this status instead of serving the request. */
+  status?: 429 | 503 | 504;
+  /** Retry-After to send with the status: seconds (number) or an HTTP date (string). */
+  retryAfter?: number | string;
+  /** Destroy the connection without answering (the client sees a reset socket). */
+  drop?: boolean;
+  /** Number of matching requests the rule affects; unlimited when omitted. */
+  times?: number;
+}
+
+/** A rule as listed by the controller, with what is left of its budget. */
+export interface ActiveFaultRule extends Omit<FaultRule, 'path'> {
+  id: number;
+  path?: string;
+  remaining?: number;
+  matched: number;
+}
+
+interface StoredRule {
+  id: number;
+  rule: FaultRule;
+  path?: RegExp;
+  remaining?: number;
+  matched: number;
+}
+
+/** Thrown for a rule that cannot work (bad regex, unsupported status, nothing to do). */
+export class FaultRuleError extends Error {}
+
+const ALLOWED_STATUSES = new Set([429, 503, 504]);
+
+/** Checks a rule coming from a test or over HTTP and compiles its path pattern. */
+function compile(rule: FaultRule, id: number): StoredRule {
+  if (rule === null || typeof rule !== 'object') throw new FaultRuleError('A fault rule must be a JSON object.');
+  if (rule.status !== undefined && !ALLOWED_STATUSES.has(rule.status)) {
+    throw new FaultRuleError(`status must be 429, 503 or 504 (got ${String(rule.status)}).`);
+  }
+  if (
+    rule.latencyMs !== undefined &&
+    !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)
+  ) {
+    throw new FaultRuleError('latencyMs must be a number of milliseconds between 0 and 600000.');
+  }
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
+    throw new FaultRuleError('times must be a positive integer.');
+  }
+  if (rule.retryAfter !== undefined) {
+    const ok =
+      (typeof rule.retryAfter === 'number' && rule.retryAfter >= 0) ||
+      (typeof rule.retryAfter === 'string' && !Number.isNaN(Date.parse(rule.retryAfter)));
+    if (!ok) throw new FaultRuleError('retryAfter must be a number of seconds or an HTTP date.');
+    if (rule.status === undefined) throw new FaultRuleError('retryAfter needs a status.');
+  }
+  if (!rule.latencyMs && !rule.status && !rule.drop) {
+    throw new FaultRuleError('A fault rule needs at least one of latencyMs, status or drop.');
+  }
+  let path: RegExp | undefined;
+  try {
+    path = rule.path === undefined ? undefined : rule.path instanceof RegExp ? rule.path : new RegExp(rule.path);
+  } catch (err) {
+    throw new FaultRuleError(`path is not a valid regular expression: ${(err as Error).message}`);
+  }
+  return { id, rule, path, remaining: rule.times, matched: 0 };
+}
+
+/** The set of active fault rules plus the latency profile; consulted before every request. */
+export class FaultController {
+  private rules: StoredRule[] = [];
+  private nextId = 1;
+
+  constructor(public latencyProfile: LatencyProfile = {}) {}
+
+  /** Adds rules after the existing ones; returns their ids. */
+  add(...rules: FaultRule[]): number[] {
+    const compiled = rules.map((r) => compile(r, this.nextId++));
+    this.rules.push(...compiled);
+    return compiled.map((r) => r.id);
+  }
+
+  /** Replaces every rule. */
+  set(rules: FaultRule[]): number[] {
+    const compiled = rules.map((r) => compile(r, this.nextId++));
+    this.rules = compiled;
+    return compiled.map((r) => r.id);
+  }
+
+  /** Removes one rule by id, or all rules. */
+  clear(id?: number): void {
+    this.rules = id === undefined ? [] : this.rules.filter((r) => r.id !== id);
+  }
+
+  list(): ActiveFaultRule[] {
+    return this.rules.map((s) => ({
+      ...s.rule,
+      id: s.id,
+      path: s.path?.source,
+      remaining: s.remaining,
+      matched: s.matched,
+    }));
+  }
+
+  /** Finds the rule for a request and uses up one of its times. */
+  take(method: string, pathAndQuery: string, kind: RouteKind): FaultRule | undefined {
+    const hit = this.rules.find(
+      (s) =>
+        (!s.rule.method || s.rule.method.toUpperCase() === method.toUpperCase()) &&
+        (!s.path || s.path.test(pathAndQuery)) &&
+        (!s.rule.kind || kind === s.rule.kind || kind.startsWith(s.rule.kind)),
+    );
+    if (!hit) return undefined;
+    hit.matched += 1;
+    if (hit.remaining !== undefined) {
+      hit.remaining -= 1;
+      if (hit.remaining <= 0) this.rules = this.rules.filter((r) => r !== hit);
+    }
+    return hit.rule;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The error body each service family sends with 429/503/504, so clients parse it as they would the real one. */
+function faultBody(kind: RouteKind, status: number): unknown {
+  const requestId = randomUUID();
+  const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (kind.startsWith('graph.')) {
+    const code = status === 429 ? 'TooManyRequests' : status === 503 ? 'serviceNotAvailable' : 'gatewayTimeout';
+    const message =
+      status === 429 ? 'Please retry again later.' : status === 503 ? 'Service unavailable.' : 'The gateway timed out.';
+    return {
+      error: {
+        code,
+        message,
+        innerError: { code: String(status), date, 'request-id': requestId, 'client-request-id': requestId },
+      },
+    };
+  }
+  if (kind.startsWith('entra.')) {
+    const [code, text] =
+      status === 429
+        ? [90055, 'AADSTS90055: There are too many incoming requests. Please retry later.']
+        : [90033, 'AADSTS90033: A transient error has occurred. Please try again.'];
+    return {
+      error: 'temporarily_unavailable',
+      error_description: `${text}\r\nTrace ID: ${requestId}\r\nCorrelation ID: ${requestId}\r\nTimestamp: ${date}`,
+      error_codes: [code],
+      timestamp: date.replace('T', ' ').replace('Z', 'Z'),
+      trace_id: requestId,
+      correlation_id: requestId,
+    };
+  }
+  return {
+    error: { code: status === 429 ? 'TooManyRequests' : 'ServiceError', message: `The service answered ${status}.` },
+  };
+}
+
+/**
+ * Express middleware that applies the latency profile and the fault rules before any route runs. It records the
+ * injected delay in res.locals.injectedMs (read by the stats recorder).
+ */
+export function faultMiddleware(controller: FaultController) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const kind = res.locals.routeKind as RouteKind;
+    if (kind === 'admin') return next();
+    const rule = controller.take(req.method, req.originalUrl, kind);
+    const delay = profileLatency(controller.latencyProfile, kind) + (rule?.latencyMs ?? 0);
+    if (delay > 0) {
+      res.locals.injectedMs = delay;
+      await sleep(delay);
+    }
+    if (rule?.drop) {
+      res.locals.dropped = true;
+      req.socket.destroy();
+      return;
+    }
+    if (rule?.status) {
+      if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
+      res.status(rule.status).json(faultBody(kind, rule.status));
+      return;
+    }
+    next();
+  };
+}
