@@ -40,7 +40,8 @@ describe('auth: wiring, bot credentials and logs', () => {
       false,
     )) as AppCredentials;
     const before = entra.tokenRequests.length;
-    const token = await creds.getToken();
+    // forceRefresh: botframework-connector caches app tokens statically per app id and scope across tests.
+    const token = await creds.getToken(true);
     assert.match(token, /^app-token-/);
     const req = entra.tokenRequests[before];
     assert.equal(req.tenantId, 'botframework.com');
