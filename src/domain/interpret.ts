@@ -55,13 +55,13 @@ export function interpretCreateLink(status: 200 | 201, permission: GraphPermissi
   const { body, timeZone } = request;
   const reused = status === 200;
   const differences: string[] = [];
-  const got = reused ? 'Graph returned an existing' : 'Graph created';
+  const got = (what: string) => (reused ? `Graph returned an existing ${what}` : `Graph created ${withArticle(what)}`);
 
   if (body.type !== undefined && link.type !== undefined && link.type !== body.type) {
-    differences.push(`You asked for ${withArticle(linkTypeLabel(body.type))} link; ${got} ${linkTypeLabel(link.type)} link.`);
+    differences.push(`You asked for ${withArticle(linkTypeLabel(body.type))} link; ${got(`${linkTypeLabel(link.type)} link`)}.`);
   }
   if (body.scope !== undefined && link.scope !== undefined && link.scope !== body.scope) {
-    differences.push(`You asked for a link for ${linkScopeLabel(body.scope)}; ${got} link for ${linkScopeLabel(link.scope)}.`);
+    differences.push(`You asked for a link for ${linkScopeLabel(body.scope)}; ${got('link')} for ${linkScopeLabel(link.scope)}.`);
   }
 
   const requested = body.expirationDateTime;
