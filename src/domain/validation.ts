@@ -71,12 +71,6 @@ function demand(a: Availability, kind: ShareErrorKind, field: string): void {
   if (!a.available) fail(kind, field, a.reason ?? 'This option is not available.');
 }
 
-/** Graph support first (unsupported), then the admin policy (policyBlocked). */
-function requireSupportedThenAllowed(support: Availability, allowed: Availability, field: string): void {
-  demand(support, 'unsupported', field);
-  demand(allowed, 'policyBlocked', field);
-}
-
 /** True when the string is an email address the app accepts for a recipient. */
 export function isEmailAddress(value: string): boolean {
   return value.length <= 254 && EMAIL_PATTERN.test(value);
@@ -86,6 +80,7 @@ export function isEmailAddress(value: string): boolean {
 export function normalizeRecipients(recipients: readonly Recipient[] | undefined): Array<{ email?: string; objectId?: string }> {
   const out: Array<{ email?: string; objectId?: string }> = [];
   const seen = new Set<string>();
+  if (recipients !== undefined && recipients !== null && !Array.isArray(recipients)) fail('invalidRequest', 'recipients', 'The list of people is not valid. Add the people again.');
   for (const r of recipients ?? []) {
     if (r === null || typeof r !== 'object') fail('invalidRequest', 'recipients', 'One of the people is not valid. Remove it and add the person again.');
     const objectId = typeof r.objectId === 'string' ? r.objectId.trim() : '';
@@ -141,12 +136,15 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
     if (!hasType) fail('invalidRequest', 'type', "Choose a link type, or use your organization's default link.");
     if (!isLinkType(rawType)) fail('invalidRequest', 'type', 'That link type does not exist. Choose one from the list.');
     type = rawType;
-    requireSupportedThenAllowed(typeSupport(type, item.kind, driveType), typeAllowedByPolicy(type, policy), 'type');
     if (hasScope && !isLinkScope(rawScope)) fail('invalidRequest', 'scope', 'That audience does not exist. Choose who the link works for from the list.');
     const chosen = hasScope ? (rawScope as LinkScope) : impliedScope(type, driveType);
+    // What Graph cannot do is reported before what the administrator forbids: changing the policy would not help.
+    demand(typeSupport(type, item.kind, driveType), 'unsupported', 'type');
+    if (chosen) demand(scopeSupport(chosen, driveType), 'unsupported', 'scope');
+    if (chosen) demand(combinationSupport(type, chosen), 'unsupported', 'scope');
+    demand(typeAllowedByPolicy(type, policy), 'policyBlocked', 'type');
     if (!chosen) fail('invalidRequest', 'scope', 'Choose who the link works for.');
-    requireSupportedThenAllowed(scopeSupport(chosen, driveType), scopeAllowedByPolicy(chosen, policy), 'scope');
-    demand(combinationSupport(type, chosen), 'unsupported', 'scope');
+    demand(scopeAllowedByPolicy(chosen, policy), 'policyBlocked', 'scope');
     effectiveScope = chosen;
     // The seed's embed example sends the type alone; every other link names its scope (anchors B12: a lone type fails).
     scope = type === 'embed' ? undefined : chosen;

@@ -67,6 +67,31 @@ describe('domain/validation validateLinkRequest', () => {
     }
   });
 
+  describe('every type × scope × drive × item kind under a policy (no anonymous, no edit)', () => {
+    const policy: LinkPolicy = { ...OPEN_POLICY, allowedScopes: ['organization', 'users'], allowedTypes: LINK_TYPES.filter((t) => t !== 'edit') };
+    for (const d of DRIVE_TYPES) {
+      for (const k of ['file', 'folder'] as ItemKind[]) {
+        for (const type of LINK_TYPES) {
+          for (const scope of LINK_SCOPES) {
+            // Unsupported wins over policy; then the type's policy, then the scope's.
+            const expected: [ShareErrorKind, string] | null =
+              expectedOutcome(type, scope, d, k) ?? (type === 'edit' ? ['policyBlocked', 'type'] : scope === 'anonymous' ? ['policyBlocked', 'scope'] : null);
+            it(`${type}/${scope} on ${d} ${k} → ${expected ? expected.join(' on ') : 'ok'}`, () => {
+              const opts = options({ type, scope, recipients: scope === 'users' ? [bob] : [] });
+              if (expected) {
+                const e = thrown(() => validateLinkRequest(item(d, k), opts, policy, ctx));
+                assert.deepEqual([e.kind, e.details.field], expected);
+                if (expected[0] === 'policyBlocked') assert.match(e.message, /administrator/);
+              } else {
+                assert.equal(validateLinkRequest(item(d, k), opts, policy, ctx).body.type, type);
+              }
+            });
+          }
+        }
+      }
+    }
+  });
+
   describe('policy', () => {
     const noAnon: LinkPolicy = { ...OPEN_POLICY, allowedScopes: ['organization', 'users'] };
     it('blocks a forbidden scope (policyBlocked) but reports unsupported first', () => {
@@ -77,6 +102,8 @@ describe('domain/validation validateLinkRequest', () => {
       e = thrown(() => validateLinkRequest(item('business', 'file'), options({ type: 'embed', scope: 'anonymous' }), noAnon, ctx));
       assert.equal(e.kind, 'unsupported');
       assert.equal(e.details.field, 'type');
+      e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', scope: 'organization' }), { ...OPEN_POLICY, allowedTypes: ['edit'] }, ctx));
+      assert.deepEqual([e.kind, e.details.field], ['unsupported', 'scope']);
     });
     it('blocks embed on personal when anonymous links are forbidden', () => {
       const e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'embed' }), noAnon, ctx));
@@ -205,6 +232,10 @@ describe('domain/validation validateLinkRequest', () => {
         assert.deepEqual(ok.body, { type: 'view', scope, recipients: [bob], sendNotification: true });
         assert.equal(ok.apiVersion, 'beta');
       }
+    });
+    it('a recipients value that is not a list is refused', () => {
+      const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: 'bob@fabrikam.example' as unknown as [] }), OPEN_POLICY, ctx));
+      assert.deepEqual([e.kind, e.details.field], ['invalidRequest', 'recipients']);
     });
     it('recipients and notification are unsupported on OneDrive personal', () => {
       let e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', recipients: [bob], sendNotification: true }), OPEN_POLICY, ctx));
