@@ -156,4 +156,31 @@ export interface LinkChoices {
   expirationRequiredForAnonymous: boolean;
   /** "Use my organization's default link" (omit type and scope). */
   organizationDefault: { available: boolean; reason?: string };
+  /** Pairs of an available type and an available scope that still cannot go together. */
+  unavailableCombinations?: UnavailableCombination[];
 }
+
+/**
+ * The app's admin policy as the domain sees it. Same shape as `LinkPolicyConfig` in src/config.ts (declared here so
+ * the domain imports nothing from outside), so a config value can be passed as is.
+ */
+export interface LinkPolicy {
+  /** Scopes people may create; empty = all the seed allows. */
+  allowedScopes: readonly string[];
+  /** Link types people may create; empty = all the seed allows. */
+  allowedTypes: readonly string[];
+  /** Longest expiration people may choose, in days; 0 = no limit. */
+  maxExpirationDays: number;
+  /** Anonymous links must carry an expiration date. */
+  requireExpirationForAnonymous: boolean;
+}
+
+/** A type and scope that are each available but cannot be combined, with the reason (shown in the dialog). */
+export interface UnavailableCombination {
+  type: LinkType;
+  scope: LinkScope;
+  reason: string;
+}
+
+/** Graph API version a createLink call goes to. */
+export type GraphApiVersion = 'v1.0' | 'beta';
