@@ -82,7 +82,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
       case 'shares': {
         if (req.method !== 'GET') throw methodNotAllowed();
         const { drive, item } = resolveShare(store, route.shareId, caller, now());
-        return send(200, { '@odata.context': `${ctx}#shares('${route.shareId}')/driveItem/$entity`, ...driveItemJson(store, drive, item) });
+        return send(200, { '@odata.context': `${ctx}#shares('${route.shareId}')/driveItem/$entity`, ...itemWithExpand(req, drive, item, caller, true) });
       }
       case 'drive': {
         if (req.method !== 'GET') throw methodNotAllowed();
@@ -106,7 +106,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
       case 'get':
         if (method !== 'GET') throw methodNotAllowed;
         requireRole(drive, item, caller, 'read');
-        res.status(200).json({ '@odata.context': `${ctx}#drives('${d}')/items/$entity`, ...driveItemJson(store, drive, item) });
+        res.status(200).json({ '@odata.context': `${ctx}#drives('${d}')/items/$entity`, ...itemWithExpand(req, drive, item, caller) });
         return;
       case 'createLink': {
         if (method !== 'POST') throw methodNotAllowed;
@@ -158,10 +158,25 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         const hits = descendants(drive, item).filter(
           (c) => nameMatches(c, query) && roleAllows(store.roleOf(drive, c, caller.userId, caller.tenantId), 'read'),
         );
-        res.status(200).json(page(req, hits.map((c) => driveItemJson(store, drive, c)), `${ctx}#Collection(driveItem)`));
+        const host = drive.tenant.sharePointHost;
+        const value = hits.map((c) => ({ ...driveItemJson(store, drive, c), searchResult: { onClickTelemetryUrl: `https://${host}/_layouts/15/searchtelemetry.aspx?id=${encodeURIComponent(c.id)}` } }));
+        res.status(200).json(page(req, value, `${ctx}#Collection(driveItem)`));
         return;
       }
     }
+  }
+
+  /** A driveItem, with `children` when `$expand=children` asks for them (only those the caller may read, unless via a link). */
+  function itemWithExpand(req: Request, drive: DriveState, item: ItemState, caller: GraphCaller, viaLink = false): Record<string, unknown> {
+    const out = driveItemJson(store, drive, item);
+    const expand = String(req.query.$expand ?? '').split(',').map((s) => s.trim().toLowerCase());
+    if (expand.includes('children')) {
+      out.children = store
+        .children(drive, item)
+        .filter((c) => viaLink || roleAllows(store.roleOf(drive, c, caller.userId, caller.tenantId), 'read'))
+        .map((c) => driveItemJson(store, drive, c));
+    }
+    return out;
   }
 
   /** One page of a collection with `$top` and a `$skiptoken` nextLink. */
