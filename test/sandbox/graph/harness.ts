@@ -86,7 +86,8 @@ export async function startGraphHarness(options: { tweak?: (data: TenantData) =>
       if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
       const res = await fetch(`${base}${p}`, { method, headers, body });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      return { status: res.status, headers: res.headers, body: text && isJson ? JSON.parse(text) : text || undefined };
     },
     close: () =>
       new Promise<void>((resolve) => {
