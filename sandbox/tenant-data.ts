@@ -33,13 +33,85 @@ export interface SandboxUser {
   teamsId: string;
 }
 
+/** A Microsoft 365 group: its members can use its group drive (a SharePoint document library). */
+export interface SandboxGroup {
+  id: string;
+  tenantId: string;
+  displayName: string;
+  mail: string;
+  mailNickname: string;
+  /** User ids; owners may delete any permission on the group drive. */
+  owners: string[];
+  members: string[];
+  driveId: string;
+  siteWebUrl: string;
+}
+
+/** A SharePoint site with one document library; its site groups map to owner/write/read access. */
+export interface SandboxSite {
+  id: string;
+  tenantId: string;
+  name: string;
+  displayName: string;
+  webUrl: string;
+  owners: string[];
+  members: string[];
+  visitors: string[];
+  driveId: string;
+}
+
+/** Who a seeded permission grants access to. */
+export type SeedGrantee = { userId: string } | { groupId: string } | { siteGroup: 'owners' | 'members' | 'visitors' };
+
+/** A permission set directly on a seeded item; descendants inherit it. */
+export interface SeedPermission {
+  id: string;
+  roles: string[];
+  grantedTo?: SeedGrantee;
+  /** A sharing link made earlier by some application; `token` forms its share URL. */
+  link?: { type: string; scope: string; token: string; application: { id: string; displayName: string } };
+}
+
+/** A seeded driveItem. The root has parentId null; webUrl, parentReference, childCount, eTag/cTag are derived. */
+export interface SeedItem {
+  id: string;
+  name: string;
+  parentId: string | null;
+  file?: { mimeType: string };
+  folder?: Record<string, never>;
+  /** Files only; a folder's size is the sum of its descendants. */
+  size?: number;
+  /** User ids. */
+  createdBy: string;
+  lastModifiedBy: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  permissions?: SeedPermission[];
+}
+
+export type SeedDriveOwner = { userId: string } | { siteId: string } | { groupId: string };
+
+/** A seeded drive: a OneDrive (personal or business) or a SharePoint document library. */
+export interface SeedDrive {
+  id: string;
+  driveType: 'personal' | 'business' | 'documentLibrary';
+  tenantId: string;
+  name: string;
+  description: string;
+  owner: SeedDriveOwner;
+  /** Web address of the drive's root folder; item addresses are built below it. */
+  webUrl: string;
+  quota: { total: number };
+  items: SeedItem[];
+}
+
 /** The seeded directory. Drives, items, sites and groups are described by the Graph part (sandbox/graph). */
 export interface TenantData {
   tenants: SandboxTenant[];
   users: SandboxUser[];
-  groups: unknown[];
-  sites: unknown[];
-  drives: unknown[];
+  groups: SandboxGroup[];
+  sites: SandboxSite[];
+  drives: SeedDrive[];
 }
 
 export const DEFAULT_TENANT_FILE = path.resolve(__dirname, '..', '..', 'sandbox', 'data', 'tenant.json');
