@@ -106,9 +106,25 @@ export function normalizeRecipients(recipients: readonly Recipient[] | undefined
   return out;
 }
 
-/** API version a body needs: beta for recipients, sendNotification and message (not accepted by real v1.0). */
+/**
+ * createLink parameters of Graph v1.0, per the v1.0 OpenAPI description and CSDL (test/contracts/SOURCES.md: the
+ * same eight in v1.0 and beta, confirmed by the 2026-08 v1.0 CSDL). Older docs pages called recipients and
+ * sendNotification beta-only; the service description is what the endpoint accepts.
+ */
+export const V1_CREATE_LINK_PARAMETERS: readonly string[] = [
+  'type',
+  'scope',
+  'expirationDateTime',
+  'password',
+  'message',
+  'recipients',
+  'retainInheritedPermissions',
+  'sendNotification',
+];
+
+/** API version a body needs: v1.0 unless it uses a parameter v1.0 does not describe (then beta). */
 export function apiVersionFor(body: CreateLinkBody): GraphApiVersion {
-  return body.recipients?.length || body.sendNotification || body.message ? 'beta' : 'v1.0';
+  return Object.keys(body).every((k) => V1_CREATE_LINK_PARAMETERS.includes(k)) ? 'v1.0' : 'beta';
 }
 
 /** The dialog's choices → the exact createLink body, or a ShareError (field + message) for any impossible combination. */

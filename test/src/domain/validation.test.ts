@@ -58,7 +58,7 @@ describe('domain/validation validateLinkRequest', () => {
                 if (scope === 'users') want.recipients = [bob];
                 assert.deepEqual(r.body, want);
                 assert.equal(r.effectiveScope, scope);
-                assert.equal(r.apiVersion, scope === 'users' ? 'beta' : 'v1.0');
+                assert.equal(r.apiVersion, 'v1.0');
               }
             });
           }
@@ -230,7 +230,7 @@ describe('domain/validation validateLinkRequest', () => {
         assert.equal(e.details.field, 'recipients');
         const ok = validateLinkRequest(biz, options({ type: 'view', scope, recipients: [bob], sendNotification: true }), OPEN_POLICY, ctx);
         assert.deepEqual(ok.body, { type: 'view', scope, recipients: [bob], sendNotification: true });
-        assert.equal(ok.apiVersion, 'beta');
+        assert.equal(ok.apiVersion, 'v1.0');
       }
     });
     it('a recipients value that is not a list is refused', () => {
@@ -318,10 +318,11 @@ describe('domain/validation validateLinkRequest', () => {
     });
   });
 
-  it('apiVersionFor: beta only for recipients, sendNotification or message', () => {
+  it('apiVersionFor: v1.0 for every parameter the v1.0 contract describes, beta only beyond it', () => {
     assert.equal(apiVersionFor({ type: 'view', scope: 'anonymous', password: 'p', expirationDateTime: '2027-01-01T00:00:00Z', retainInheritedPermissions: false }), 'v1.0');
-    assert.equal(apiVersionFor({ recipients: [bob] }), 'beta');
+    assert.equal(apiVersionFor({ recipients: [bob], sendNotification: true, message: 'hi' }), 'v1.0');
+    assert.equal(apiVersionFor({ type: 'view', futureProperty: true } as never), 'beta');
     assert.equal(apiVersionFor({ recipients: [] }), 'v1.0');
-    assert.equal(apiVersionFor({ sendNotification: true }), 'beta');
+    assert.equal(apiVersionFor({ sendNotification: true }), 'v1.0');
   });
 });
