@@ -1,4 +1,365 @@
-import { TeamsActivityHandler } from 'botbuilder';
+import { TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Clock } from '../src/clock';
+import type { Logger } from '../src/log';
+import type { TokenBroker } from '../src/auth';
+import { InvalidSsoTokenError, TenantNotAllowedError } from '../src/auth';
+import { ShareError, isShareError } from '../src/domain/errors';
+import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
+import type { CallContext, ShareService } from '../src/share/shareService';
+import type { ShareRecord } from '../src/store/shareLog';
+import {
+  EXECUTE_VERBS,
+  MAX_FINDER_RESULTS,
+  SUBMIT_ACTIONS,
+  errorCard,
+  fileFinderDialog,
+  linkOptionsDialog,
+  searchResultAttachment,
+  sharedLinkCard,
+  strings,
+  type LinkOptionField,
+} from '../src/cards';
+import { LINK_OPTION_FIELDS } from '../src/cards';
+import { acquire, type GateDeps, type SignInStyle } from './gate';
+import {
+  MalformedInvokeError,
+  actionValueSchema,
+  adaptiveCardActionValueSchema,
+  parseInvoke,
+  queryLinkValueSchema,
+  queryValueSchema,
+  selectItemValueSchema,
+  inputString,
+  type ActionValue,
+  type MessagePayload,
+} from './invokes';
+import { linkOptionsFromInputs, valuesToKeep } from './options';
+import {
+  adaptiveCardError,
+  adaptiveCardUpdate,
+  badRequest,
+  composeMessage,
+  composeResult,
+  taskContinue,
+} from './responses';
+import { turnFacts, type TurnFacts } from './turn';
 
-/** The Teams protocol handler. Thin: parses invokes, calls the share core, builds responses. */
-export class ShareLinkBot extends TeamsActivityHandler {}
+/** What the bot needs from the rest of the app (passed in; no singletons). */
+export interface BotDeps {
+  shares: ShareService;
+  broker: TokenBroker;
+  log: Logger;
+  clock: Clock;
+  publicBaseUrl: string;
+  connectionName: string;
+  /** Answer every invoke within this many ms (Teams gives up after ~5 s). */
+  invokeBudgetMs?: number;
+  /** Tenant display names for "People in Contoso with the link". */
+  organizationName?: (tenantId: string) => string | undefined;
+}
+
+const FIND_FILE_COMMAND = 'findFile';
+const PAGE_SIZE = MAX_FINDER_RESULTS;
+
+const refSchema = z.object({ driveId: z.string().min(1).max(512), itemId: z.string().min(1).max(512) });
+const cardActionDataSchema = z.object({
+  permissionId: z.string().min(1).max(512),
+  driveId: z.string().min(1).max(512),
+  itemId: z.string().min(1).max(512),
+});
+
+/**
+ * The Teams protocol handler. It only translates: parses each invoke, gets a token through the TokenBroker, calls
+ * the share core, and builds the answer Teams expects for that invoke (dialogs, compose results, sign-in).
+ */
+export class ShareLinkBot extends TeamsActivityHandler {
+  private readonly gate: GateDeps;
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    const s = strings('en');
+    this.gate = {
+      broker: deps.broker,
+      connectionName: deps.connectionName,
+      budgetMs: deps.invokeBudgetMs ?? 3000,
+      texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
+    };
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const activity = context.activity;
+    const name = activity.name ?? '';
+    const facts = turnFacts(activity, this.deps.clock.now());
+    const log = this.deps.log.child({ invoke: name, activityId: activity.id });
+    try {
+      if (!facts.tenantId || !facts.aadObjectId) {
+        throw new MalformedInvokeError(name, ['the activity has no tenant or user object id']);
+      }
+      switch (name) {
+        case 'composeExtension/query':
+          return await this.onQuery(context, facts);
+        case 'composeExtension/selectItem':
+          return await this.onSelectItem(context, facts);
+        case 'composeExtension/fetchTask':
+          return await this.onFetchTask(context, facts);
+        case 'composeExtension/submitAction':
+          return await this.onSubmitAction(context, facts);
+        case 'composeExtension/queryLink':
+          return await this.onQueryLink(context, facts);
+        case 'adaptiveCard/action':
+          return await this.onCardAction(context, facts);
+        default:
+          return await super.onInvokeActivity(context);
+      }
+    } catch (err) {
+      return this.failure(err, name, facts, log);
+    }
+  }
+
+  /** Errors that escaped a handler: malformed input, refused tenants and forged tokens, and the unexpected. */
+  private failure(err: unknown, name: string, facts: TurnFacts, log: Logger): InvokeResponse {
+    if (err instanceof MalformedInvokeError) {
+      log.warn({ issues: err.issues }, 'malformed invoke');
+      return badRequest('The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.');
+    }
+    if (err instanceof TenantNotAllowedError) {
+      log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
+      return { status: 403, body: { error: { code: 'TenantNotAllowed', message: 'Share Link is not enabled for your organization.' } } };
+    }
+    if (err instanceof InvalidSsoTokenError) {
+      log.warn({ reason: err.reason }, 'rejected SSO token');
+      return { status: 401, body: { error: { code: 'InvalidToken', message: 'Your sign-in could not be verified.' } } };
+    }
+    const shareError = isShareError(err) ? err : undefined;
+    if (!shareError) log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'invoke failed');
+    const error = shareError ?? new ShareError('transient', 'Something went wrong on our side. Try again in a moment.');
+    if (name === 'adaptiveCard/action') return adaptiveCardError(500, error.kind, error.message);
+    if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') {
+      return taskContinue(errorCard(error, { locale: facts.locale, inDialog: true }).card, this.title(facts, 'error'));
+    }
+    return composeMessage(error.message);
+  }
+
+  private env(facts: TurnFacts) {
+    return { publicBaseUrl: this.deps.publicBaseUrl, locale: facts.locale, timeZone: facts.timeZone ?? 'UTC' };
+  }
+
+  private title(facts: TurnFacts, which: 'finder' | 'options' | 'error' | 'attachments'): string {
+    const t = strings(facts.locale).bot.dialogTitles;
+    return t[which];
+  }
+
+  private async token(context: TurnContext, facts: TurnFacts, input: { authentication?: { token?: string } | null; state?: string | null }, style: SignInStyle) {
+    return acquire(this.gate, context, facts, { ssoToken: input.authentication?.token, state: input.state }, style);
+  }
+
+  // ---- search command (findFile): SSO via silentAuth, results as list items ---------------------------------
+
+  private async onQuery(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const value = parseInvoke('composeExtension/query', queryValueSchema, context.activity.value);
+    if (value.commandId !== FIND_FILE_COMMAND) throw new MalformedInvokeError('composeExtension/query', [`unknown command ${value.commandId}`]);
+    const gate = await this.token(context, facts, value, 'search');
+    if (!gate.ok) return gate.response;
+    const initialRun = value.parameters.some((p) => p.name === 'initialRun');
+    const text = initialRun ? '' : String(value.parameters.find((p) => p.name !== 'initialRun')?.value ?? '').trim();
+    if (!text) return composeResult([]);
+    const skip = value.queryOptions?.skip ?? 0;
+    const top = Math.min(value.queryOptions?.count ?? 10, 25);
+    try {
+      const found = await this.deps.shares.findFiles(gate.call, text, { top, skip });
+      return composeResult(found.items.map((item) => searchResultAttachment(item, this.env(facts))));
+    } catch (err) {
+      if (isShareError(err) && (err.kind === 'signInRequired' || err.kind === 'consentRequired')) {
+        this.deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
+      }
+      throw err;
+    }
+  }
+
+  /** A search result was picked: create the organization's default link at once and insert the card. */
+  private async onSelectItem(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const ref = parseInvoke('composeExtension/selectItem', selectItemValueSchema, context.activity.value);
+    const gate = await this.token(context, facts, {}, 'action');
+    if (!gate.ok) return gate.response;
+    const options: LinkOptions = { useOrganizationDefault: true, recipients: [], sendNotification: false, timeZone: facts.timeZone };
+    const outcome = await this.deps.shares.share(gate.call, { driveId: ref.driveId, itemId: ref.itemId }, options, {
+      conversationId: facts.conversationId,
+    });
+    return composeResult([{ content: this.linkCard(outcome, facts) }]);
+  }
+
+  // ---- action commands (shareLink, shareFromMessage): dialogs ------------------------------------------------
+
+  private async onFetchTask(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const value = parseInvoke('composeExtension/fetchTask', actionValueSchema, context.activity.value);
+    const gate = await this.token(context, facts, value, 'action');
+    if (!gate.ok) return gate.response;
+    if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
+      return this.dialogForMessage(gate.call, facts, value.messagePayload ?? undefined);
+    }
+    return this.finder(facts, '', []);
+  }
+
+  private async dialogForMessage(call: CallContext, facts: TurnFacts, payload: MessagePayload | undefined): Promise<InvokeResponse> {
+    const s = strings(facts.locale).bot;
+    const links = (payload?.attachments ?? [])
+      .filter((a) => a.contentType === 'reference' && typeof a.contentUrl === 'string' && /^https:\/\//i.test(a.contentUrl))
+      .map((a) => ({ url: a.contentUrl as string, name: a.name ?? undefined }));
+    if (!links.length) return this.finder(facts, '', [], s.finderNotices.noFileInMessage);
+    const resolved = await this.deps.shares.resolveLinks(call, links.slice(0, PAGE_SIZE));
+    if (resolved.items.length === 1 && !resolved.failures.length) return this.optionsDialog(facts, resolved.items[0]);
+    if (!resolved.items.length) {
+      const why = resolved.failures[0]?.error;
+      if (why && (why.kind === 'signInRequired' || why.kind === 'consentRequired' || why.kind === 'throttled' || why.kind === 'transient')) throw why;
+      return this.finder(facts, '', [], s.finderNotices.attachmentsUnavailable);
+    }
+    const notice = resolved.failures.length ? s.finderNotices.someAttachmentsUnavailable : undefined;
+    return taskContinue(
+      fileFinderDialog({ ...this.env(facts), query: '', results: resolved.items, notice, variant: 'attachments' }).card,
+      this.title(facts, 'attachments'),
+    );
+  }
+
+  private finder(facts: TurnFacts, query: string, results: DriveItemInfo[], notice?: string, page?: { index: number; hasMore: boolean }): InvokeResponse {
+    return taskContinue(fileFinderDialog({ ...this.env(facts), query, results, notice, page }).card, this.title(facts, 'finder'));
+  }
+
+  private optionsDialog(
+    facts: TurnFacts,
+    item: DriveItemInfo,
+    values?: Partial<LinkOptions>,
+    errors?: Partial<Record<LinkOptionField, string>>,
+  ): InvokeResponse {
+    const timeZone = values?.timeZone ?? facts.timeZone ?? 'UTC';
+    const choices = this.deps.shares.linkChoices(item, timeZone);
+    const card = linkOptionsDialog({ ...this.env(facts), timeZone, item, choices, values, errors, now: new Date(this.deps.clock.now()) }).card;
+    return taskContinue(card, this.title(facts, 'options'));
+  }
+
+  private async onSubmitAction(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const value: ActionValue = parseInvoke('composeExtension/submitAction', actionValueSchema, context.activity.value);
+    const data = value.data ?? {};
+    const action = typeof data.action === 'string' ? data.action : '';
+    const gate = await this.token(context, facts, value, 'action');
+    if (!gate.ok) return gate.response;
+    const call = gate.call;
+    switch (action) {
+      case SUBMIT_ACTIONS.search: {
+        const query = inputString(data.q, 255) ?? '';
+        const pageIndex = Math.max(0, Math.min(20, Number(data.page ?? 0) || 0));
+        if (!query) return this.finder(facts, '', []);
+        const found = await this.deps.shares.findFiles(call, query, { top: PAGE_SIZE, skip: pageIndex * PAGE_SIZE });
+        return this.finder(facts, query, found.items, undefined, { index: pageIndex, hasMore: found.moreAvailable });
+      }
+      case SUBMIT_ACTIONS.pick: {
+        const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
+        return this.optionsDialog(facts, await this.deps.shares.lookupItem(call, ref));
+      }
+      case SUBMIT_ACTIONS.back:
+        return this.finder(facts, '', []);
+      case SUBMIT_ACTIONS.create:
+        return this.create(call, facts, data);
+      default:
+        throw new MalformedInvokeError('composeExtension/submitAction', [`unknown action "${action.slice(0, 40)}"`]);
+    }
+  }
+
+  /** "Create link": validation problems come back as the same dialog with the inputs kept. */
+  private async create(call: CallContext, facts: TurnFacts, data: Record<string, unknown>): Promise<InvokeResponse> {
+    const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
+    let options: LinkOptions | undefined;
+    try {
+      options = linkOptionsFromInputs(data, facts.timeZone);
+      const outcome = await this.deps.shares.share(call, ref, options, { conversationId: facts.conversationId });
+      return composeResult([{ content: this.linkCard(outcome, facts) }]);
+    } catch (err) {
+      const field = isShareError(err) ? err.details.field : undefined;
+      if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
+        const item = await this.deps.shares.lookupItem(call, ref);
+        return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, { [field]: err.message });
+      }
+      throw err;
+    }
+  }
+
+  private linkCard(outcome: ShareOutcome, facts: TurnFacts, view: { forSharer?: boolean; revoked?: { at: string; by?: string } } = {}) {
+    return sharedLinkCard(outcome, {
+      ...this.env(facts),
+      timeZone: facts.timeZone ?? 'UTC',
+      sharerAadObjectId: facts.aadObjectId ?? '',
+      sharerUserId: facts.teamsUserId,
+      organizationName: this.deps.organizationName?.(facts.tenantId),
+      ...view,
+    }).card;
+  }
+
+  // ---- link unfurling: a pasted OneDrive/SharePoint link shows the file ---------------------------------------
+
+  private async onQueryLink(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const value = parseInvoke('composeExtension/queryLink', queryLinkValueSchema, context.activity.value);
+    const gate = await this.token(context, facts, value, 'link');
+    if (!gate.ok) return gate.response;
+    const resolved = await this.deps.shares.resolveLinks(gate.call, [{ url: value.url }]);
+    if (!resolved.items.length) return composeResult([]);
+    return composeResult([searchResultAttachment(resolved.items[0], this.env(facts))]);
+  }
+
+  // ---- buttons on posted cards (Universal Actions) ----------------------------------------------------------
+
+  private async onCardAction(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
+    const value = parseInvoke('adaptiveCard/action', adaptiveCardActionValueSchema, context.activity.value);
+    const data = parseInvoke('adaptiveCard/action', cardActionDataSchema, value.action.data ?? {});
+    const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
+    if (!record || record.driveId !== data.driveId || record.itemId !== data.itemId) {
+      return adaptiveCardError(400, 'notFound', strings(facts.locale).errors.notFound.title);
+    }
+    const isSharer = record.userObjectId === facts.aadObjectId;
+    if (value.action.verb === EXECUTE_VERBS.refreshLinkCard) {
+      return adaptiveCardUpdate(this.recordCard(record, facts, isSharer));
+    }
+    if (value.action.verb !== EXECUTE_VERBS.revokeLink) {
+      throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
+    }
+    if (!isSharer) return adaptiveCardError(403, 'accessDenied', strings(facts.locale).errors.accessDenied.title);
+    const gate = await this.token(context, facts, value.authentication ? { authentication: value.authentication, state: value.state } : { state: value.state }, 'cardAction');
+    if (!gate.ok) return gate.response;
+    const revoked = await this.deps.shares.revoke(gate.call, record.permissionId);
+    return adaptiveCardUpdate(this.recordCard(revoked, facts, true));
+  }
+
+  /** Rebuilds the link card from the share log (refresh and revoke have no outcome at hand). */
+  private recordCard(record: ShareRecord, facts: TurnFacts, forSharer: boolean) {
+    const outcome: ShareOutcome = {
+      item: {
+        driveId: record.driveId,
+        itemId: record.itemId,
+        name: record.itemName,
+        webUrl: record.itemWebUrl,
+        kind: record.itemKind ?? 'file',
+        driveType: record.driveType ?? 'business',
+        size: record.itemSize,
+        mimeType: record.mimeType,
+      },
+      permissionId: record.permissionId,
+      webUrl: record.linkUrl,
+      type: record.type,
+      scope: record.scope,
+      roles: record.roles,
+      preventsDownload: record.type === 'blocksDownload',
+      reused: record.reused,
+      expiration: { granted: record.expirationDateTime, clamped: false },
+      passwordProtected: record.passwordProtected,
+      notified: record.notified ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })) : [],
+      grantedTo: record.scope === 'users' ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })) : [],
+      differences: [],
+      apiVersion: 'v1.0',
+      createdAt: record.createdAt,
+    };
+    const sharerFacts = { ...facts, aadObjectId: record.userObjectId };
+    return this.linkCard(outcome, sharerFacts, {
+      forSharer: forSharer && !record.revokedAt,
+      revoked: record.revokedAt ? { at: record.revokedAt, by: record.revokedBy } : undefined,
+    });
+  }
+}

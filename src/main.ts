@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig, readEnvFiles, type AppConfig } from './config';
 import { createLogger } from './log';
-import { createApp, listen } from './server';
-import { createCloudAdapter } from '../bot/adapter';
-import { ShareLinkBot } from '../bot/shareLinkBot';
+import { listen } from './server';
+import { createAppServices, createHttpApp, playgroundSigner } from './app';
 import { processTrustsSandbox, runTrusting } from '../sandbox/trust';
 import { startSandbox } from '../sandbox/server';
 
@@ -31,15 +30,19 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   const closers: Array<() => Promise<void>> = [];
+  let beforeBot;
+  let organizationName: ((tenantId: string) => string | undefined) | undefined;
   if (config.sandbox) {
     const sandbox = await startSandbox({ dataDir: config.sandbox.dataDir, port: config.sandbox.port });
     closers.push(sandbox.close);
     log.warn({ sandbox: sandbox.url }, 'SANDBOX MODE: talking to the local Microsoft 365 sandbox, not to Microsoft');
+    beforeBot = playgroundSigner((activity) => sandbox.signActivity(activity), log);
+    organizationName = (tid) => sandbox.data.tenants.find((t) => t.id === tid)?.name;
   }
 
-  const adapter = createCloudAdapter(config);
-  const app = createApp({ log, adapter, bot: new ShareLinkBot() });
-  const server = await listen(app, config.host, config.port);
+  const services = await createAppServices(config, log, { organizationName });
+  closers.push(services.close);
+  const server = await listen(createHttpApp(services, { beforeBot }), config.host, config.port);
   closers.unshift(server.close);
   log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
 

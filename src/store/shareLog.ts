@@ -12,6 +12,11 @@ export interface ShareRecord {
   itemId: string;
   itemName: string;
   itemWebUrl: string;
+  /** What the card needs to draw the file again (refresh, revoke). */
+  itemKind?: 'file' | 'folder';
+  driveType?: 'personal' | 'business' | 'documentLibrary';
+  itemSize?: number;
+  mimeType?: string;
   linkUrl: string;
   type?: string;
   scope?: string;

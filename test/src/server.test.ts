@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createApp, listen, type RunningServer } from '../../src/server';
 import { createCloudAdapter } from '../../bot/adapter';
-import { ShareLinkBot } from '../../bot/shareLinkBot';
+import { TeamsActivityHandler } from 'botbuilder';
 
 const PROD = {
   APP_MODE: 'production',
@@ -23,7 +23,7 @@ describe('server', () => {
     const app = createApp({
       log: createLogger('silent'),
       adapter: createCloudAdapter(config),
-      bot: new ShareLinkBot(),
+      bot: new TeamsActivityHandler(),
       readiness: [
         {
           name: 'probe',

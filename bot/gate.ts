@@ -1,0 +1,82 @@
+import type { TurnContext, InvokeResponse } from 'botbuilder';
+import type { TokenBroker, UserTokenClientLike } from '../src/auth';
+import type { CallContext } from '../src/share/shareService';
+import type { TurnFacts } from './turn';
+import { userTokenClientOf } from './turn';
+import {
+  adaptiveCardLoginRequest,
+  preconditionFailed,
+  signInRequired,
+  silentAuth,
+  composeMessage,
+} from './responses';
+
+/** How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol). */
+export type SignInStyle = 'search' | 'link' | 'action' | 'cardAction';
+
+export interface GateInput {
+  ssoToken?: string | null;
+  /** `value.state`: the magic code after a Token Service sign-in. */
+  state?: string | null;
+}
+
+export type GateResult = { ok: true; call: CallContext } | { ok: false; response: InvokeResponse };
+
+export interface GateDeps {
+  broker: TokenBroker;
+  connectionName: string;
+  /** Time budget of one invoke (Teams waits ~5 s; we answer well before). */
+  budgetMs: number;
+  texts: { signIn: string; signInUnavailable: string };
+}
+
+/** Gets the person's delegated Graph token, or the sign-in answer this invoke kind needs. */
+export async function acquire(
+  deps: GateDeps,
+  context: TurnContext,
+  facts: TurnFacts,
+  input: GateInput,
+  style: SignInStyle,
+): Promise<GateResult> {
+  const result = await deps.broker.getGraphToken({
+    ssoToken: input.ssoToken ?? undefined,
+    magicCode: input.state ?? undefined,
+    tenantId: facts.tenantId,
+    aadObjectId: facts.aadObjectId,
+    teamsUserId: facts.teamsUserId,
+    channelId: facts.channelId,
+    userTokenClient: userTokenClientOf(context) as UserTokenClientLike | undefined,
+    activity: context.activity,
+  });
+  if (result.kind === 'token') {
+    return {
+      ok: true,
+      call: {
+        caller: { tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' },
+        token: result.accessToken,
+        deadline: facts.receivedAt + deps.budgetMs,
+        timeZone: facts.timeZone,
+      },
+    };
+  }
+  const link = result.signInLink;
+  const hadSso = Boolean(input.ssoToken);
+  switch (style) {
+    case 'search':
+      // Teams re-sends the query with an SSO token after silentAuth; a token that cannot be exchanged gets 412.
+      if (hadSso && result.kind === 'consentRequired') return { ok: false, response: preconditionFailed() };
+      return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };
+    case 'link':
+      // 412 renders nothing for link unfurling; `auth` shows a sign-in link.
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable) };
+    case 'action':
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable) };
+    case 'cardAction':
+      return {
+        ok: false,
+        response: link
+          ? adaptiveCardLoginRequest(link, deps.texts.signIn, deps.connectionName)
+          : composeMessage(deps.texts.signInUnavailable),
+      };
+  }
+}

@@ -1,0 +1,44 @@
+import type { TurnContext } from 'botbuilder';
+import type { Activity } from 'botframework-schema';
+import { normalizeTimeZone } from './invokes';
+
+/** Facts about the person and conversation behind an invoke, read from the Bot Framework-authenticated activity. */
+export interface TurnFacts {
+  tenantId: string;
+  aadObjectId?: string;
+  teamsUserId: string;
+  channelId: string;
+  conversationId: string;
+  locale: string;
+  timeZone?: string;
+  /** When the invoke arrived (ms); deadlines count from here. */
+  receivedAt: number;
+}
+
+interface ClientInfoEntity {
+  type?: string;
+  timezone?: string;
+  locale?: string;
+}
+
+/** Reads tenant, user, locale and time zone from an activity (channelData first, as Teams fills it). */
+export function turnFacts(activity: Activity, now: number): TurnFacts {
+  const channelData = (activity.channelData ?? {}) as { tenant?: { id?: string } };
+  const clientInfo = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as ClientInfoEntity | undefined;
+  return {
+    tenantId: channelData.tenant?.id ?? activity.conversation?.tenantId ?? '',
+    aadObjectId: activity.from?.aadObjectId,
+    teamsUserId: activity.from?.id ?? '',
+    channelId: activity.channelId ?? 'msteams',
+    conversationId: activity.conversation?.id ?? '',
+    locale: activity.locale ?? clientInfo?.locale ?? 'en-US',
+    timeZone: normalizeTimeZone(clientInfo?.timezone ?? activity.localTimezone ?? undefined),
+    receivedAt: now,
+  };
+}
+
+/** The per-turn Bot Framework Token Service client CloudAdapter puts in turn state. */
+export function userTokenClientOf(context: TurnContext): unknown {
+  const adapter = context.adapter as { UserTokenClientKey?: symbol };
+  return adapter.UserTokenClientKey ? context.turnState.get(adapter.UserTokenClientKey) : undefined;
+}

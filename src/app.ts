@@ -1,0 +1,157 @@
+import * as path from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { CloudAdapter } from 'botbuilder';
+import { createCloudAdapter } from '../bot/adapter';
+import { ShareLinkBot } from '../bot/shareLinkBot';
+import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
+import { iconDirectory } from './cards';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { AppConfig } from './config';
+import { createDriveClient, type DriveClient } from './graph/driveClient';
+import { createHttpClient, SHARE_LINK_USER_AGENT, type HttpClient } from './http/httpClient';
+import { createHttpFetch } from './http/fetchAdapter';
+import type { Logger } from './log';
+import { createApp, type ReadinessCheck, type ServerDeps } from './server';
+import { ShareService } from './share/shareService';
+import { ShareError } from './domain/errors';
+import { DurableShareLogWriter } from './store/durableWriter';
+import type { ShareLog } from './store/shareLog';
+import { SqliteShareLog } from './store/sqliteShareLog';
+import { createTabRouter } from './tabApi';
+
+/** Everything the running app is made of, built once per process from the configuration. */
+export interface AppServices {
+  config: AppConfig;
+  log: Logger;
+  clock: Clock;
+  http: HttpClient;
+  graph: DriveClient;
+  auth: AuthServices;
+  shareLog: ShareLog;
+  writer: DurableShareLogWriter;
+  shares: ShareService;
+  adapter: CloudAdapter;
+  bot: ShareLinkBot;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  /** Tenant display names for cards ("People in Contoso with the link"). */
+  organizationName?: (tenantId: string) => string | undefined;
+}
+
+/** Builds the app's services for the configured cloud (public, national, or the local sandbox). */
+export async function createAppServices(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<AppServices> {
+  const clock = options.clock ?? systemClock;
+  const http = createHttpClient({ userAgent: SHARE_LINK_USER_AGENT, log: log.child({ component: 'http' }), defaultTimeoutMs: 10_000, clock });
+  const entraFetch = createHttpFetch(http, { operation: 'entra' });
+  // msal needs the authority's metadata; fetching it once here keeps instance discovery (a Microsoft host) out.
+  const authorityMetadata = await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, entraFetch);
+  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata });
+  const graph = createDriveClient({ baseUrl: config.graph.baseUrl, http, clock, log: log.child({ component: 'graph' }) });
+  const shareLog: ShareLog = new SqliteShareLog(config.store.kind === 'sqlite' ? config.store.path : ':memory:');
+  const spool = config.store.kind === 'sqlite' ? `${config.store.path}.spool.jsonl` : path.resolve('data', 'share-log.spool.jsonl');
+  const writer = new DurableShareLogWriter(shareLog, spool, log.child({ component: 'share-log' }));
+  await writer.start();
+  const shares = new ShareService({ graph, shareLog, writer, policy: config.policy, clock, log: log.child({ component: 'share' }) });
+  const adapter = createCloudAdapter(config, createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log));
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error.message, activityId: context.activity.id }, 'unhandled turn error');
+  };
+  const bot = new ShareLinkBot({
+    shares,
+    broker: auth.broker,
+    log: log.child({ component: 'bot' }),
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+    connectionName: config.bot.oauthConnectionName,
+    organizationName: options.organizationName,
+  });
+  return {
+    config,
+    log,
+    clock,
+    http,
+    graph,
+    auth,
+    shareLog,
+    writer,
+    shares,
+    adapter,
+    bot,
+    close: async () => {
+      writer.stop();
+      await auth.broker.drain();
+      await shareLog.close();
+    },
+  };
+}
+
+/** The express app serving the bot, the tab, icons and health endpoints. */
+export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'beforeBot'> = {}): express.Express {
+  const { config, log, shares, auth } = services;
+  const readiness: ReadinessCheck[] = [
+    { name: 'share-log', check: () => services.shareLog.ping() },
+    {
+      name: 'entra',
+      check: async () => {
+        await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, createHttpFetch(services.http, { operation: 'readyz', timeoutMs: 2000 }));
+      },
+    },
+  ];
+  const tabRouter = createTabRouter({
+    shareLog: services.shareLog,
+    clock: services.clock,
+    authenticate: async (ssoToken) => {
+      const id = await auth.validator.validate(ssoToken);
+      return { tenantId: id.tenantId, userObjectId: id.userObjectId };
+    },
+    revoke: async (user, record) => {
+      const token = await auth.broker.getGraphToken({ ssoToken: user.ssoToken, tenantId: user.tenantId, aadObjectId: user.userObjectId });
+      if (token.kind !== 'token') throw new ShareError(token.kind, 'Sign in again to revoke links.');
+      await shares.revoke(
+        { caller: { tenantId: user.tenantId, userObjectId: user.userObjectId }, token: token.accessToken, deadline: services.clock.now() + 5000 },
+        record.permissionId,
+      );
+    },
+  });
+  const icons = express.Router();
+  icons.use('/static/icons', express.static(iconDirectory(), { maxAge: '7d', immutable: true }));
+  return createApp({
+    log,
+    adapter: services.adapter,
+    bot: services.bot,
+    readiness,
+    routers: [icons, tabRouter],
+    beforeBot: extra.beforeBot,
+  });
+}
+
+/**
+ * Sandbox mode only: the Agents Playground sends activities without a Bot Framework JWT. The sandbox stands in
+ * for the Bot Framework channel, so it signs them as the channel would, and the bot's normal validation runs.
+ */
+export function playgroundSigner(
+  sign: (activity: { serviceUrl?: string }) => Promise<string>,
+  log: Logger,
+): (req: Request, res: Response, next: NextFunction) => void {
+  let warned = false;
+  return (req, _res, next) => {
+    if (req.method !== 'POST' || req.path !== '/api/messages' || req.headers.authorization || req.header('x-ms-agents-playground') !== 'true') {
+      next();
+      return;
+    }
+    if (!warned) {
+      warned = true;
+      log.warn('SANDBOX MODE: accepting unauthenticated Agents Playground activities (signed by the local sandbox channel)');
+    }
+    sign(req.body ?? {})
+      .then((authorization) => {
+        req.headers.authorization = authorization;
+        next();
+      })
+      .catch(next);
+  };
+}
