@@ -145,7 +145,8 @@ function choiceField<T extends string>(
     hasUnavailable: unavailable.length > 0,
     unavailableText: fill(o.unavailableLine, {
       list: unavailable
-        .map((x) => fill(o.unavailableItem, { option: title(x.value), reason: x.reason ?? o.noReason }))
+        // Reasons are sentences: drop their full stop so the list reads "A — why; B — why".
+        .map((x) => fill(o.unavailableItem, { option: title(x.value), reason: (x.reason ?? o.noReason).replace(/\.$/, '') }))
         .join('; '),
     }),
   };
