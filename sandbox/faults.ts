@@ -134,7 +134,13 @@ export class FaultController {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits at least ms: timers may fire up to a millisecond early against the monotonic clock stats use. */
+async function sleep(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(until - performance.now()))));
+  }
+}
 
 /** The error body each service family sends with 429/503/504, so clients parse it as they would the real one. */
 function faultBody(kind: RouteKind, status: number): unknown {

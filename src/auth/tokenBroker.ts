@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { isShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { InvalidSsoTokenError, TenantNotAllowedError } from './errors';
-import { LruCache } from './lruCache';
+import { LruCache } from '../util/lruCache';
 import type { GraphToken } from './oboProvider';
 import type { SsoIdentity } from './ssoValidator';
 import type { TokenServiceClient, UserTokenClientLike } from './tokenService';

@@ -10,7 +10,7 @@ export {
   THUMBNAIL_CARD_CONTENT_TYPE,
   type ThumbnailPreview,
 } from './search-result';
-export { adaptiveAttachment, taskContinue, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttachment } from './envelopes';
+export { adaptiveAttachment, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttachment } from './envelopes';
 export { EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
 export type { CreateSubmitData, FinderSubmitData, LinkCardExecuteData, SearchSelectValue } from './contract';
 export { fileKindOf, iconDirectory, iconUrl, FILE_KINDS, type FileKind } from './file-kinds';

@@ -11,7 +11,7 @@ import { linkChoicesFor } from '../domain/rules';
 import { todayIn, resolveTimeZone } from '../domain/expiration';
 import { validateLinkRequest } from '../domain/validation';
 import type { DriveItemInfo, DriveItemRef, LinkChoices, LinkOptions, LinkPolicy, ShareOutcome } from '../domain/types';
-import { TtlCache } from './ttlCache';
+import { LruCache } from '../util/lruCache';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
 export interface Caller {
@@ -55,15 +55,15 @@ export interface AttachmentResolution {
  * request within a short window, so a retried invoke never creates a second link or sends a second email.
  */
 export class ShareService {
-  private readonly inflight: TtlCache<Promise<ShareOutcome>>;
-  private readonly items: TtlCache<DriveItemInfo>;
+  private readonly inflight: LruCache<Promise<ShareOutcome>>;
+  private readonly items: LruCache<DriveItemInfo>;
   /** Per-process key for idempotency digests: the request (and its password) never appears in clear. */
   private readonly secret = randomBytes(32);
 
   constructor(private readonly deps: ShareServiceDeps) {
     const now = () => deps.clock.now();
-    this.inflight = new TtlCache(deps.idempotencyWindowMs ?? 120_000, 50_000, now);
-    this.items = new TtlCache(deps.itemCacheMs ?? 15 * 60_000, 50_000, now);
+    this.inflight = new LruCache(50_000, { ms: deps.idempotencyWindowMs ?? 120_000, now });
+    this.items = new LruCache(50_000, { ms: deps.itemCacheMs ?? 15 * 60_000, now });
   }
 
   /** The link options the dialog may offer for this item, under the admin policy. */

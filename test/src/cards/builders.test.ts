@@ -12,7 +12,6 @@ import {
   searchResultAttachment,
   sharedLinkCard,
   strings,
-  taskContinue,
 } from '../../../src/cards';
 import { SHARE_ERROR_KINDS, ShareError } from '../../../src/domain/errors';
 import { nodes, visibleTexts } from './checks';
@@ -210,9 +209,6 @@ describe('cards: errorCard', () => {
 
   it('works as a dialog body with a Back button', () => {
     const body = errorCard('notFound', { inDialog: true }).card;
-    const r = taskContinue(body, 'Share Link');
-    assert.equal(r.task.type, 'continue');
-    assert.equal(r.task.value.card.contentType, 'application/vnd.microsoft.card.adaptive');
     assert.deepEqual((body.actions as Array<{ data: unknown }>)[0]!.data, { action: 'back' });
   });
 });

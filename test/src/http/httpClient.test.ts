@@ -11,7 +11,6 @@ import {
   type FetchLike,
 } from '../../../src/http/httpClient';
 import { createHttpFetch } from '../../../src/http/fetchAdapter';
-import { createMsalNetworkModule } from '../../../src/http/msalNetwork';
 import { redactUrlForLog } from '../../../src/http/redact';
 import { createFakeFetch, drop, HANG, json, logCapture } from './fakeFetch';
 
@@ -210,31 +209,6 @@ describe('http layer', () => {
       logs.lines().map((l) => l.operation),
       ['lib.form', 'lib'],
     );
-  });
-
-  it('gives msal-node a network module that returns parsed bodies for every status', async () => {
-    const fake = createFakeFetch([
-      { method: 'GET', path: '/meta', reply: json(200, { issuer: 'x' }) },
-      {
-        method: 'POST',
-        path: '/token',
-        reply: (req) => json(400, { error: 'invalid_grant', seen: req.headers['content-type'] }),
-      },
-      { method: 'POST', path: '/html', reply: new Response('<html>oops</html>', { status: 502 }) },
-    ]);
-    const { client } = setup(fake.fetch);
-    const net = createMsalNetworkModule(client, { timeoutMs: 1000 });
-    const meta = await net.sendGetRequestAsync<{ issuer: string }>('https://login.test/meta');
-    assert.deepEqual(meta.body, { issuer: 'x' });
-    assert.equal(meta.status, 200);
-    const token = await net.sendPostRequestAsync<Record<string, string>>('https://login.test/token', {
-      body: 'grant_type=x',
-    });
-    assert.equal(token.status, 400);
-    assert.equal(token.body.error, 'invalid_grant');
-    assert.equal(token.body.seen, 'application/x-www-form-urlencoded;charset=utf-8');
-    const html = await net.sendPostRequestAsync<Record<string, string>>('https://login.test/html', { body: '' });
-    assert.equal(html.body.error, 'server_error');
   });
 
   describe('with the real fetch against a local server', () => {
