@@ -64,7 +64,10 @@ export function renderTemplate(template: string, vars: Env, where = 'The manifes
 }
 
 /** Renders appPackage/manifest.json (or another template file) with the given variables. */
-export function renderManifest(vars: Env, templatePath = path.join(repoRoot(), 'appPackage', 'manifest.json')): Manifest {
+export function renderManifest(
+  vars: Env,
+  templatePath = path.join(repoRoot(), 'appPackage', 'manifest.json'),
+): Manifest {
   return renderTemplate(fs.readFileSync(templatePath, 'utf8'), vars, path.relative(repoRoot(), templatePath));
 }
 
@@ -156,7 +159,9 @@ export function validateManifest(manifest: Manifest, schema?: object): string[] 
   const validate = validatorFor(resolved);
   const problems = validate(manifest)
     ? []
-    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`);
+    : (validate.errors ?? []).map(
+        (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
+      );
   return [...problems, ...checkManifestRules(manifest)];
 }
 

@@ -221,6 +221,9 @@ describe('Toolkit schema check can fail', () => {
     const validate = early.provision.splice(4, 1)[0];
     early.provision.splice(1, 0, validate);
     const problems = unprovidedVars(early, 'dev');
-    assert.ok(problems.some((p) => p.includes('${{BOT_DOMAIN}}')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.includes('${{BOT_DOMAIN}}')),
+      problems.join('\n'),
+    );
   });
 });

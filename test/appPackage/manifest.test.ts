@@ -77,7 +77,10 @@ describe('appPackage/manifest.json', () => {
 
   it('renders to a manifest that validates offline against the vendored Teams 1.30 schema', () => {
     assert.equal(manifest.manifestVersion, '1.30');
-    assert.equal(manifest.$schema, 'https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json');
+    assert.equal(
+      manifest.$schema,
+      'https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json',
+    );
     assert.deepEqual(validateWithVendored(manifest, '1.30'), []);
     assert.deepEqual(validateManifest(manifest, vendoredSchema('1.30')), []);
   });
@@ -131,7 +134,10 @@ describe('appPackage/manifest.json', () => {
     const ext = (manifest.composeExtensions as Array<Record<string, unknown>>)[0];
     assert.equal(ext.botId, TEST_ENV.BOT_ID);
     const handlers = ext.messageHandlers as Array<{ type: string; value: { domains: string[] } }>;
-    assert.deepEqual(handlers.map((h) => h.type), ['link']);
+    assert.deepEqual(
+      handlers.map((h) => h.type),
+      ['link'],
+    );
     const domains = handlers[0].value.domains;
     assert.deepEqual(domains, ['*.sharepoint.com', 'onedrive.live.com', '1drv.ms']);
     // A wildcard matches exactly one label and may not cover a whole top-level domain.
@@ -168,7 +174,10 @@ describe('appPackage/manifest.json', () => {
     v118.manifestVersion = '1.18';
     assert.notDeepEqual(validateWithVendored(v118, '1.30'), []);
     const problems = validateManifest(v118);
-    assert.ok(problems.some((p) => p.includes('"1.18" has no published Teams schema')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.includes('"1.18" has no published Teams schema')),
+      problems.join('\n'),
+    );
     assert.ok(problems.some((p) => p.includes('does not match manifestVersion 1.18')));
 
     const badId = clone(manifest);
@@ -176,7 +185,8 @@ describe('appPackage/manifest.json', () => {
     assert.notDeepEqual(validateManifest(badId), []);
 
     const wrongResource = clone(manifest);
-    (wrongResource.webApplicationInfo as { resource: string }).resource = `api://elsewhere.example.com/botid-${TEST_ENV.BOT_ID}`;
+    (wrongResource.webApplicationInfo as { resource: string }).resource =
+      `api://elsewhere.example.com/botid-${TEST_ENV.BOT_ID}`;
     assert.ok(validateManifest(wrongResource).some((p) => p.includes('not in validDomains')));
   });
 
@@ -260,7 +270,10 @@ describe('appPackage/build.ts package', () => {
     assert.equal(path.basename(result.zipPath), 'appPackage.test.zip');
     assert.equal(path.basename(result.manifestPath), 'manifest.test.json');
     const zip = new AdmZip(result.zipPath);
-    const names = zip.getEntries().map((e) => e.entryName).sort();
+    const names = zip
+      .getEntries()
+      .map((e) => e.entryName)
+      .sort();
     assert.deepEqual(names, ['color.png', 'manifest.json', 'outline.png']);
     const inZip = JSON.parse(zip.readAsText('manifest.json')) as Manifest;
     assert.deepEqual(inZip, JSON.parse(fs.readFileSync(result.manifestPath, 'utf8')));

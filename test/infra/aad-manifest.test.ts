@@ -52,7 +52,10 @@ describe('aad.manifest.json', () => {
     assert.equal(aad.requiredResourceAccess.length, 1);
     assert.equal(aad.requiredResourceAccess[0].resourceAppId, 'Microsoft Graph');
     const access = aad.requiredResourceAccess[0].resourceAccess;
-    assert.ok(access.every((a) => a.type === 'Scope'), 'delegated only, no application permissions');
+    assert.ok(
+      access.every((a) => a.type === 'Scope'),
+      'delegated only, no application permissions',
+    );
     assert.deepEqual(
       access.map((a) => a.id).sort(),
       ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'offline_access', 'openid', 'profile'].sort(),

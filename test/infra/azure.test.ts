@@ -121,7 +121,8 @@ describe('infra/azure.bicep', () => {
       BOT_ENDPOINT: 'https://sharelink-ab12cd34.azurewebsites.net',
       OAUTH_CONNECTION_NAME: 'GraphConnection',
       ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-      AZURE_TABLE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;EndpointSuffix=core.windows.net',
+      AZURE_TABLE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;EndpointSuffix=core.windows.net',
       AZURE_TABLE_NAME: 'ShareLog',
       POLICY_ALLOWED_SCOPES: '',
       POLICY_ALLOWED_TYPES: '',
@@ -142,7 +143,11 @@ describe('infra/azure.bicep', () => {
     assert.equal(config.bot.appType, 'SingleTenant');
     assert.equal(config.publicBaseUrl, 'https://sharelink-ab12cd34.azurewebsites.net');
     assert.equal(config.sso.authorityHost, 'https://login.microsoftonline.com');
-    assert.deepEqual(config.store, { kind: 'azureTable', connectionString: env.AZURE_TABLE_CONNECTION_STRING, table: 'ShareLog' });
+    assert.deepEqual(config.store, {
+      kind: 'azureTable',
+      connectionString: env.AZURE_TABLE_CONNECTION_STRING,
+      table: 'ShareLog',
+    });
   });
 
   it('runs Node 20 on Linux over https only, always on, without FTP', () => {
@@ -164,15 +169,23 @@ describe('infra/azure.bicep', () => {
   });
 
   it('passes the bot module exactly the parameters it declares, and every required one', () => {
-    const moduleParams = topLevelEntries(blockAfter(azureBicep, /module azureBot '\.\/botRegistration\/azurebot\.bicep' = \{[\s\S]*?params:\s*\{/));
+    const moduleParams = topLevelEntries(
+      blockAfter(azureBicep, /module azureBot '\.\/botRegistration\/azurebot\.bicep' = \{[\s\S]*?params:\s*\{/),
+    );
     const declared = bicepParams(botBicep);
-    for (const name of moduleParams.keys()) assert.ok(declared.some((p) => p.name === name), name);
-    for (const p of declared.filter((d) => !d.hasDefault)) assert.ok(moduleParams.has(p.name), `module misses ${p.name}`);
+    for (const name of moduleParams.keys())
+      assert.ok(
+        declared.some((p) => p.name === name),
+        name,
+      );
+    for (const p of declared.filter((d) => !d.hasDefault))
+      assert.ok(moduleParams.has(p.name), `module misses ${p.name}`);
   });
 
   it('outputs what teamsapp.yml and the manifest need', () => {
     const outputs = [...azureBicep.matchAll(/^output\s+([A-Z_]+)\s/gm)].map((m) => m[1]);
-    for (const name of ['AZURE_APP_SERVICE_RESOURCE_ID', 'BOT_DOMAIN', 'BOT_ENDPOINT', 'BOT_ID']) assert.ok(outputs.includes(name), name);
+    for (const name of ['AZURE_APP_SERVICE_RESOURCE_ID', 'BOT_DOMAIN', 'BOT_ENDPOINT', 'BOT_ID'])
+      assert.ok(outputs.includes(name), name);
   });
 });
 
@@ -186,7 +199,11 @@ for (const { bicep, parameters } of [
 
     it(`names only parameters that ${path.basename(bicep)} declares and gives every required one`, () => {
       assert.ok(declared.length > 5);
-      for (const name of given) assert.ok(declared.some((p) => p.name === name), `${name} is not a param of ${bicep}`);
+      for (const name of given)
+        assert.ok(
+          declared.some((p) => p.name === name),
+          `${name} is not a param of ${bicep}`,
+        );
       for (const p of declared.filter((d) => !d.hasDefault)) assert.ok(given.includes(p.name), `${p.name} is required`);
     });
 
@@ -219,7 +236,10 @@ describe('infra/botRegistration/azurebot.bicep', () => {
   });
 
   it('adds the Azure AD v2 OAuth connection whose token exchange URL is the Application ID URI', () => {
-    const conn = blockAfter(botBicep, /resource graphConnection 'Microsoft\.BotService\/botServices\/connections@[\w-]+' = /);
+    const conn = blockAfter(
+      botBicep,
+      /resource graphConnection 'Microsoft\.BotService\/botServices\/connections@[\w-]+' = /,
+    );
     assert.match(conn, /serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'/);
     assert.match(conn, /serviceProviderDisplayName: 'Azure Active Directory v2'/);
     assert.match(conn, /clientId: botAadAppClientId/);
