@@ -1,0 +1,226 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import AdmZip from 'adm-zip';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { readEnvFiles } from '../src/config';
+
+/**
+ * Builds the Teams app package: renders appPackage/manifest.json with the environment's `${{VAR}}` values,
+ * validates it offline against the Teams manifest JSON schema, and zips it with the two icons.
+ * Usage: `npm run package:app [-- <env>]` (default env: $TEAMSFX_ENV, else "dev").
+ */
+
+type Env = Record<string, string | undefined>;
+export type Manifest = Record<string, unknown>;
+
+/** Toolkit placeholder syntax: `${{NAME}}`. */
+const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Placeholders that may legitimately render empty (the production app name has no suffix). */
+export const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['APP_NAME_SUFFIX']);
+
+/** A template still references variables that have no value in the chosen environment. */
+export class UnresolvedPlaceholderError extends Error {
+  constructor(
+    public readonly names: string[],
+    where: string,
+  ) {
+    super(
+      `${where} references ${names.length === 1 ? 'a variable' : 'variables'} with no value: ` +
+        `${names.map((n) => '${{' + n + '}}').join(', ')}. Set ${names.length === 1 ? 'it' : 'them'} in ` +
+        'env/.env.<env>, env/.env.<env>.user or the process environment (Toolkit provision writes most of them).',
+    );
+    this.name = 'UnresolvedPlaceholderError';
+  }
+}
+
+/** The rendered manifest breaks the Teams schema or one of the cross-field rules. */
+export class ManifestInvalidError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`The rendered manifest is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ManifestInvalidError';
+  }
+}
+
+/** Names of every `${{VAR}}` in a text, each once, in order of first use. */
+export function findPlaceholders(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))];
+}
+
+/**
+ * Replaces every `${{VAR}}` in a JSON template with its value (JSON-escaped) and parses the result.
+ * Throws UnresolvedPlaceholderError naming every variable that is missing (or empty, unless in MAY_BE_EMPTY).
+ */
+export function renderTemplate(template: string, vars: Env, where = 'The manifest template'): Manifest {
+  const missing = findPlaceholders(template).filter((name) => {
+    const value = vars[name];
+    return value === undefined || (value.trim() === '' && !MAY_BE_EMPTY.has(name));
+  });
+  if (missing.length) throw new UnresolvedPlaceholderError(missing, where);
+  const text = template.replace(PLACEHOLDER, (_m, name: string) => JSON.stringify(vars[name] ?? '').slice(1, -1));
+  return JSON.parse(text) as Manifest;
+}
+
+/** Renders appPackage/manifest.json (or another template file) with the given variables. */
+export function renderManifest(
+  vars: Env,
+  templatePath = path.join(repoRoot(), 'appPackage', 'manifest.json'),
+): Manifest {
+  return renderTemplate(fs.readFileSync(templatePath, 'utf8'), vars, path.relative(repoRoot(), templatePath));
+}
+
+/** Folder where @microsoft/app-manifest ships every published Teams manifest schema (v1.0 … v1.30). */
+function bundledSchemaDir(): string {
+  return path.join(path.dirname(require.resolve('@microsoft/app-manifest')), 'json-schemas', 'teams');
+}
+
+const schemaCache = new Map<string, object>();
+
+/**
+ * Loads the Teams manifest schema for a manifestVersion from the local bundle; never touches the network.
+ * Throws when no such version was ever published (e.g. "1.18").
+ */
+export function loadManifestSchema(manifestVersion: string): object {
+  const cached = schemaCache.get(manifestVersion);
+  if (cached) return cached;
+  const file = path.join(bundledSchemaDir(), `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
+  if (!/^\d+\.\d+$/.test(manifestVersion) || !fs.existsSync(file)) {
+    const known = fs
+      .readdirSync(bundledSchemaDir())
+      .map((d) => d.replace(/^v/, ''))
+      .filter((v) => /^\d+\.\d+$/.test(v))
+      .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+    throw new ManifestInvalidError([
+      `manifestVersion "${manifestVersion}" has no published Teams schema (known: ${known.join(', ')})`,
+    ]);
+  }
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as object;
+  schemaCache.set(manifestVersion, schema);
+  return schema;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Compiles (once per schema object) a draft-04 validator the way the Teams schema needs it. */
+function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    const ajv = new Ajv04({ strict: false, allErrors: true });
+    addFormats(ajv);
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Rules the JSON schema cannot express but Teams enforces (or that break SSO silently when wrong). */
+export function checkManifestRules(manifest: Manifest): string[] {
+  const problems: string[] = [];
+  const version = String(manifest.manifestVersion ?? '');
+  const schemaUrl = manifest.$schema;
+  if (typeof schemaUrl === 'string' && !schemaUrl.includes(`/v${version}/`)) {
+    problems.push(`$schema (${schemaUrl}) does not match manifestVersion ${version}`);
+  }
+  const bots = (manifest.bots as Array<{ botId?: string }> | undefined) ?? [];
+  const extensions = (manifest.composeExtensions as Array<{ botId?: string }> | undefined) ?? [];
+  for (const ext of extensions) {
+    if (ext.botId && bots.length && !bots.some((b) => b.botId === ext.botId)) {
+      problems.push(`composeExtensions botId ${ext.botId} is not the bot declared in bots[]`);
+    }
+  }
+  const validDomains = (manifest.validDomains as string[] | undefined) ?? [];
+  const webApp = manifest.webApplicationInfo as { resource?: string } | undefined;
+  if (webApp?.resource) {
+    const m = /^api:\/\/([^/]+)\//.exec(webApp.resource);
+    if (m && !validDomains.includes(m[1])) {
+      problems.push(`webApplicationInfo.resource domain ${m[1]} is not in validDomains`);
+    }
+  }
+  for (const domain of validDomains) {
+    if (/^\*\.[^.]+$/.test(domain) || domain === '*') problems.push(`validDomains entry "${domain}" is too broad`);
+  }
+  return problems;
+}
+
+/**
+ * Validates a rendered manifest offline: the Teams JSON schema of its manifestVersion (or the schema given) plus
+ * checkManifestRules. Returns readable problems; an empty list means valid.
+ */
+export function validateManifest(manifest: Manifest, schema?: object): string[] {
+  let resolved: object;
+  try {
+    resolved = schema ?? loadManifestSchema(String(manifest.manifestVersion ?? ''));
+  } catch (err) {
+    if (err instanceof ManifestInvalidError) return [...err.problems, ...checkManifestRules(manifest)];
+    throw err;
+  }
+  const validate = validatorFor(resolved);
+  const problems = validate(manifest)
+    ? []
+    : (validate.errors ?? []).map(
+        (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
+      );
+  return [...problems, ...checkManifestRules(manifest)];
+}
+
+/** Repository root (this file runs from dist/appPackage/). */
+export function repoRoot(): string {
+  const up = path.resolve(__dirname, '..');
+  return path.basename(up) === 'dist' ? path.dirname(up) : up;
+}
+
+/** The variables a Toolkit environment provides: env/.env.{name}, then its .user file, then the process env. */
+export function loadBuildEnv(envName: string, rootDir = repoRoot(), processEnv: Env = process.env): Env {
+  return { ...readEnvFiles(path.join(rootDir, 'env'), envName), ...processEnv, TEAMSFX_ENV: envName };
+}
+
+export interface BuildResult {
+  zipPath: string;
+  manifestPath: string;
+  manifest: Manifest;
+}
+
+/**
+ * Renders, validates and zips the app package into `{outDir}/appPackage.{env}.zip` and writes
+ * `{outDir}/manifest.{env}.json`. Throws UnresolvedPlaceholderError or ManifestInvalidError.
+ */
+export function buildAppPackage(opts: { envName: string; vars: Env; rootDir?: string; outDir?: string }): BuildResult {
+  const rootDir = opts.rootDir ?? repoRoot();
+  const pkgDir = path.join(rootDir, 'appPackage');
+  const outDir = opts.outDir ?? path.join(pkgDir, 'build');
+  const manifest = renderManifest(opts.vars, path.join(pkgDir, 'manifest.json'));
+  const problems = validateManifest(manifest);
+  const icons = manifest.icons as { color: string; outline: string };
+  for (const icon of [icons.color, icons.outline]) {
+    if (!fs.existsSync(path.join(pkgDir, icon))) problems.push(`icon file appPackage/${icon} does not exist`);
+  }
+  if (problems.length) throw new ManifestInvalidError(problems);
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  const manifestPath = path.join(outDir, `manifest.${opts.envName}.json`);
+  fs.writeFileSync(manifestPath, manifestText);
+  const zip = new AdmZip();
+  zip.addFile('manifest.json', Buffer.from(manifestText, 'utf8'));
+  for (const icon of [icons.color, icons.outline]) zip.addFile(icon, fs.readFileSync(path.join(pkgDir, icon)));
+  const zipPath = path.join(outDir, `appPackage.${opts.envName}.zip`);
+  zip.writeZip(zipPath);
+  return { zipPath, manifestPath, manifest };
+}
+
+if (require.main === module) {
+  const envName = process.argv[2] || process.env.TEAMSFX_ENV || 'dev';
+  try {
+    const result = buildAppPackage({ envName, vars: loadBuildEnv(envName) });
+    console.log(`manifest: ${path.relative(process.cwd(), result.manifestPath)}`);
+    console.log(`package:  ${path.relative(process.cwd(), result.zipPath)}`);
+  } catch (err) {
+    if (err instanceof UnresolvedPlaceholderError || err instanceof ManifestInvalidError) {
+      console.error(`Cannot build the app package for env "${envName}".\n${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

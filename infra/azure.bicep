@@ -1,0 +1,165 @@
+// Azure resources for Share Link: a Linux App Service running the Node 20 service, a storage account whose table
+// holds the share log, and the Azure Bot (channels + OAuth connection) from botRegistration/azurebot.bicep.
+// The Entra app (bot + SSO) is created by the Toolkit's aadApp/create and passed in; nothing here creates identities.
+// Outputs in UPPER_CASE are written back into env/.env.{env} by the Toolkit's arm/deploy.
+
+@minLength(4)
+@maxLength(20)
+@description('Prefix of every resource name; the default adds a hash of the resource group so names are unique.')
+param resourceBaseName string = 'sharelink-${substring(uniqueString(resourceGroup().id), 0, 8)}'
+
+param location string = resourceGroup().location
+
+@description('App Service plan SKU. B1 or higher: alwaysOn is not available on F1.')
+param webAppSku string = 'B1'
+
+@allowed(['F0', 'S1'])
+param botServiceSku string = 'F0'
+
+@maxLength(42)
+param botDisplayName string = 'Share Link'
+
+@description('Client id of the Entra app that is both the bot and the SSO app (AAD_APP_CLIENT_ID).')
+param botAadAppClientId string
+
+@secure()
+@description('Client secret of that Entra app (SECRET_AAD_APP_CLIENT_SECRET).')
+param botAadAppClientSecret string
+
+@description('Tenant of the Entra app.')
+param botTenantId string = tenant().tenantId
+
+@description('Comma-separated tenant ids the service accepts; empty = only the app\'s own tenant.')
+param allowedTenantIds string = ''
+
+param oauthConnectionName string = 'GraphConnection'
+
+param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read openid profile offline_access'
+
+@description('Admin policy, see docs/deploy.md: allowed link scopes, e.g. "organization,users" (empty = all).')
+param policyAllowedScopes string = ''
+
+@description('Admin policy: allowed link types, e.g. "view,edit" (empty = all).')
+param policyAllowedTypes string = ''
+
+@description('Admin policy: longest expiration in days (0 = no limit).')
+param policyMaxExpirationDays string = '0'
+
+@description('Admin policy: anonymous links must expire ("true"/"false").')
+param policyRequireExpirationForAnonymous string = 'false'
+
+param shareLogTableName string = 'ShareLog'
+
+param logLevel string = 'info'
+
+var storageAccountName = take(toLower(replace('${resourceBaseName}st', '-', '')), 24)
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource shareLogTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-01-01' = {
+  parent: tableService
+  name: shareLogTableName
+}
+
+resource serverFarm 'Microsoft.Web/serverfarms@2022-09-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: webAppSku
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource webApp 'Microsoft.Web/sites@2022-09-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'app,linux'
+  properties: {
+    serverFarmId: serverFarm.id
+    httpsOnly: true
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      alwaysOn: true
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      healthCheckPath: '/healthz'
+      appCommandLine: 'node dist/src/main.js'
+    }
+  }
+}
+
+var botDomain = webApp.properties.defaultHostName
+var applicationIdUri = 'api://${botDomain}/botid-${botAadAppClientId}'
+
+// Set after the site exists because BOT_ENDPOINT and APPLICATION_ID_URI depend on its host name.
+// Names are the ones src/config.ts reads (plus SCM_* for the App Service build).
+resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = {
+  parent: webApp
+  name: 'appsettings'
+  properties: {
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
+    APP_MODE: 'production'
+    LOG_LEVEL: logLevel
+    BOT_ID: botAadAppClientId
+    BOT_PASSWORD: botAadAppClientSecret
+    BOT_TENANT_ID: botTenantId
+    BOT_TYPE: 'SingleTenant'
+    AAD_APP_CLIENT_ID: botAadAppClientId
+    AAD_APP_CLIENT_SECRET: botAadAppClientSecret
+    AAD_APP_TENANT_ID: botTenantId
+    AAD_APP_OAUTH_AUTHORITY_HOST: environment().authentication.loginEndpoint
+    APPLICATION_ID_URI: applicationIdUri
+    BOT_ENDPOINT: 'https://${botDomain}'
+    OAUTH_CONNECTION_NAME: oauthConnectionName
+    ALLOWED_TENANT_IDS: empty(allowedTenantIds) ? botTenantId : allowedTenantIds
+    AZURE_TABLE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+    AZURE_TABLE_NAME: shareLogTable.name
+    POLICY_ALLOWED_SCOPES: policyAllowedScopes
+    POLICY_ALLOWED_TYPES: policyAllowedTypes
+    POLICY_MAX_EXPIRATION_DAYS: policyMaxExpirationDays
+    POLICY_REQUIRE_EXPIRATION_FOR_ANONYMOUS: policyRequireExpirationForAnonymous
+  }
+}
+
+module azureBot './botRegistration/azurebot.bicep' = {
+  name: 'Azure-Bot-registration'
+  params: {
+    botServiceName: resourceBaseName
+    botDisplayName: botDisplayName
+    botServiceSku: botServiceSku
+    botAadAppClientId: botAadAppClientId
+    botAadAppClientSecret: botAadAppClientSecret
+    botTenantId: botTenantId
+    botDomain: botDomain
+    oauthConnectionName: oauthConnectionName
+    graphScopes: graphScopes
+  }
+}
+
+output AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output BOT_DOMAIN string = botDomain
+output BOT_ENDPOINT string = 'https://${botDomain}'
+output BOT_ID string = botAadAppClientId
+output APPLICATION_ID_URI string = azureBot.outputs.APPLICATION_ID_URI
+output OAUTH_CONNECTION_NAME string = oauthConnectionName
