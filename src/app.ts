@@ -119,6 +119,8 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
   });
   const icons = express.Router();
   icons.use('/static/icons', express.static(iconDirectory(), { maxAge: '7d', immutable: true }));
+  // The manifest's developer links: home, privacy and terms pages.
+  icons.use(express.static(path.resolve(__dirname, '..', '..', 'tabs', 'site'), { extensions: ['html'], index: 'index.html' }));
   return createApp({
     log,
     adapter: services.adapter,
