@@ -229,6 +229,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** Fails when any secret seen on the wire (or given) or any JWT appears in a log line the app wrote. */
+export function assertNoSecretsLogged(h: Harness, extra: string[] = []): void {
+  const secrets = [...h.secrets, ...extra].filter((x) => x.length >= 6);
+  if (h.logs.length < 10) throw new Error(`too few log lines (${h.logs.length}) to judge`);
+  for (const line of h.logs) {
+    for (const secret of secrets) {
+      if (line.includes(secret)) throw new Error(`a secret leaked into the log: ${line.slice(0, 200)}`);
+    }
+    if (/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./.test(line)) throw new Error(`a JWT in the log: ${line.slice(0, 200)}`);
+  }
+}
+
 export interface ActivityOptions {
   tenantId?: string;
   conversationType?: 'personal' | 'groupChat' | 'channel';

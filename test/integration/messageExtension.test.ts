@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
 import {
   USERS,
+  assertNoSecretsLogged,
   cardText,
   errorNextTo,
   findAll,
@@ -190,6 +191,7 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.equal(first.status, 200);
       assert.equal(first.body.composeExtension.type, 'silentAuth');
       const sso = await h.sandbox.ssoToken(USERS.megan);
+      h.secrets.add(sso);
       const results = await query(USERS.megan, sso);
       assert.equal(results.body.composeExtension.type, 'result');
       const atts = results.body.composeExtension.attachments as Array<{ preview: { content: { tap: { value: Record<string, string> } } } }>;
@@ -238,6 +240,7 @@ describe('integration: message extension journeys over HTTP', function () {
       });
       const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
       assert.ok(code, 'a magic code');
+      h.secrets.add(code);
 
       const second = await as(USERS.alex, 'composeExtension/fetchTask', { ...fetchTask, state: code });
       assert.ok(inputById(dialogCard(second.body), 'q'), 'the finder after sign-in');
@@ -297,6 +300,13 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.match(cardText(card), /revoked/i);
       const perms = await h.permissionsOf(USERS.adele, data.driveId, data.itemId);
       assert.ok(!perms.some((p) => p.id === data.permissionId), 'permission deleted');
+    });
+  });
+
+  // A suite of its own: mocha runs a suite's own tests before its nested suites.
+  describe('(security) logs', () => {
+    it('hold no token, password, magic code or SSO assertion', () => {
+      assertNoSecretsLogged(h, ['S3cret-business!']);
     });
   });
 });

@@ -6,7 +6,7 @@ import type { DriveItemAddress } from '../../src/graph/driveClient';
 import type { CallContext } from '../../src/share/shareService';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
 import { validateCreateLinkRequest, validateGraphResponse } from '../helpers/graphContract';
-import { CONTOSO, USERS, invokeActivity, startHarness, type CapturedCall, type Harness } from './harness';
+import { CONTOSO, USERS, assertNoSecretsLogged, invokeActivity, startHarness, type CapturedCall, type Harness } from './harness';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -136,8 +136,14 @@ describe('integration: share core against the sandbox', function () {
 
   const baseOptions: LinkOptions = { useOrganizationDefault: false, recipients: [], sendNotification: false, timeZone: 'Europe/Berlin' };
 
-  for (const index of [0, 1, 2, 3]) {
-    it(`drive kind #${index + 1}: a new link (201) through /drives/{id}/items/{id}, then the same link (200) through every other path form`, async () => {
+  const driveKinds = [
+    'OneDrive for Business (also via /me and /users/{id})',
+    'SharePoint library (also via /sites/{id})',
+    'group drive (also via /groups/{id})',
+    'OneDrive personal, with a password (also via /me and /users/{id})',
+  ];
+  driveKinds.forEach((label, index) => {
+    it(`${label}: a new link (201) through /drives/{id}/items/{id}, then the same link (200) through the other path forms`, async () => {
       const c = cases()[index];
       const ctx = await callAs(c.user);
       const first = await h.services.shares.share(ctx, { driveId: c.driveId, itemId: c.itemId }, { ...baseOptions, ...c.options });
@@ -174,7 +180,7 @@ describe('integration: share core against the sandbox', function () {
         assert.equal(outcome.webUrl, first.webUrl);
       }
     });
-  }
+  });
 
   it('sends all eight createLink parameters to v1.0 (never beta), and Graph honours them', async () => {
     const ctx = await callAs(USERS.adele);
@@ -315,6 +321,34 @@ describe('integration: share core against the sandbox', function () {
     assert.equal(createLinkCalls().length, 1);
   });
 
+  const createOverHttp = (itemId: string) =>
+    h.send(
+      invokeActivity(h.user(USERS.adele), 'composeExtension/submitAction', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+        data: { action: 'create', driveId: D.adele, itemId, timeZone: 'Europe/Berlin', type: 'view', scope: 'organization', useOrganizationDefault: 'false' },
+      }),
+    );
+
+  it('over HTTP: a 429 with Retry-After 1 s is retried inside the invoke and the card comes back', async () => {
+    h.sandbox.signIn(USERS.adele);
+    h.sandbox.faults.add({ kind: 'graph.createLink', status: 429, retryAfter: 1, times: 1 });
+    const reply = await createOverHttp(I.adeleDemoMp4);
+    assert.equal(reply.body.composeExtension?.type, 'result', JSON.stringify(reply.body).slice(0, 300));
+    assert.deepEqual(createLinkCalls().map((c) => c.status), [429, 201]);
+    assert.ok(reply.elapsedMs < 3000, `answered in ${reply.elapsedMs.toFixed(0)} ms`);
+  });
+
+  it('over HTTP: Graph hanging for 6 s still gets an answer within the 3 s invoke budget', async () => {
+    h.sandbox.signIn(USERS.adele);
+    h.sandbox.faults.add({ kind: 'graph.createLink', latencyMs: 6000, times: 1 });
+    const reply = await createOverHttp(I.adeleRetroPdf);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.task?.type, 'continue', 'an error dialog, not a hang');
+    assert.match(JSON.stringify(reply.body.task.value.card), /[Tt]ry again/);
+    assert.ok(reply.elapsedMs < 3000, `answered in ${reply.elapsedMs.toFixed(0)} ms`);
+  });
+
   it('retries a 503 (not processed) and creates one link', async () => {
     const ctx = await callAs(USERS.adele);
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 503, times: 1 });
@@ -387,12 +421,7 @@ describe('integration: share core against the sandbox', function () {
   });
 
   it('never writes a token, password, secret or SSO assertion to the log', () => {
-    assert.ok(h.logs.length > 20, 'the app logged its work');
     assert.ok(h.secrets.size > 5, 'tokens were seen on the wire');
-    for (const p of passwords) h.secrets.add(p);
-    for (const line of h.logs) {
-      for (const s of h.secrets) assert.ok(!line.includes(s), `a secret leaked into: ${line.slice(0, 200)}`);
-      assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./, `a JWT in: ${line.slice(0, 200)}`);
-    }
+    assertNoSecretsLogged(h, passwords);
   });
 });
