@@ -210,6 +210,30 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.deepEqual(JSON.parse(sent?.body ?? 'null'), {}, 'type and scope omitted: the tenant decides');
     });
 
+    it('OneDrive personal: search works, the SSO token lands in the Token Service, later action commands are silent', async () => {
+      const pat = h.user(USERS.pat);
+      const sso = await h.sandbox.ssoToken(USERS.pat);
+      h.secrets.add(sso);
+      h.sandbox.resetStats();
+      const results = await query(USERS.pat, sso, 'recipes');
+      assert.equal(results.body.composeExtension?.type, 'result', JSON.stringify(results.body).slice(0, 300));
+      const taps = (results.body.composeExtension.attachments as Array<{ preview: { content: { tap: { value: Record<string, string> } } } }>).map((a) => a.preview.content.tap.value);
+      const recipes = taps.find((t) => t.itemId === I.patRecipesDocx);
+      assert.ok(recipes, JSON.stringify(taps));
+      await h.services.auth.broker.drain();
+      assert.equal(h.sandbox.count('tokenservice.exchange'), 1, 'the SSO token was exchanged into the Token Service');
+
+      // Without the in-process cache (another instance, a restart), the Token Service alone makes it silent.
+      h.services.auth.broker.forget(pat.tenantId, pat.id);
+      const fetchTask = await as(USERS.pat, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' });
+      assert.ok(inputById(dialogCard(fetchTask.body), 'q'), JSON.stringify(fetchTask.body).slice(0, 300));
+
+      const selected = await as(USERS.pat, 'composeExtension/selectItem', recipes);
+      const { data } = linkCardOf(selected.body);
+      const perm = (await h.permissionsOf(USERS.pat, recipes.driveId, recipes.itemId)).find((p) => p.id === data.permissionId);
+      assert.deepEqual([perm?.link?.type, perm?.link?.scope], ['view', 'anonymous'], 'the OneDrive personal default: view, anyone');
+    });
+
     it("Lee's SSO token (no consent) → HTTP 412", async () => {
       const reply = await query(USERS.lee, await h.sandbox.ssoToken(USERS.lee));
       assert.equal(reply.status, 412);
