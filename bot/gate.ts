@@ -20,6 +20,9 @@ export interface GateInput {
   state?: string | null;
 }
 
+/** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
+const ANSWER_RESERVE_MS = 250;
+
 export type GateResult = { ok: true; call: CallContext } | { ok: false; response: InvokeResponse };
 
 export interface GateDeps {
@@ -54,7 +57,8 @@ export async function acquire(
       call: {
         caller: { tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' },
         token: result.accessToken,
-        deadline: facts.receivedAt + deps.budgetMs,
+        // Graph gets the budget minus the time needed to build and send the answer, so the answer itself fits.
+        deadline: facts.receivedAt + deps.budgetMs - ANSWER_RESERVE_MS,
         timeZone: facts.timeZone,
       },
     };

@@ -310,6 +310,10 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private async onCardAction(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const value = parseInvoke('adaptiveCard/action', adaptiveCardActionValueSchema, context.activity.value);
     const data = parseInvoke('adaptiveCard/action', cardActionDataSchema, value.action.data ?? {});
+    // Input first: an unknown verb is a malformed payload whatever the link it names.
+    if (value.action.verb !== EXECUTE_VERBS.refreshLinkCard && value.action.verb !== EXECUTE_VERBS.revokeLink) {
+      throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
+    }
     const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
     if (!record || record.driveId !== data.driveId || record.itemId !== data.itemId) {
       return adaptiveCardError(400, 'notFound', strings(facts.locale).errors.notFound.title);
@@ -317,9 +321,6 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const isSharer = record.userObjectId === facts.aadObjectId;
     if (value.action.verb === EXECUTE_VERBS.refreshLinkCard) {
       return adaptiveCardUpdate(this.recordCard(record, facts, isSharer));
-    }
-    if (value.action.verb !== EXECUTE_VERBS.revokeLink) {
-      throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
     }
     if (!isSharer) return adaptiveCardError(403, 'accessDenied', strings(facts.locale).errors.accessDenied.title);
     const gate = await this.token(context, facts, value.authentication ? { authentication: value.authentication, state: value.state } : { state: value.state }, 'cardAction');
