@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppCredentials } from 'botframework-connector';
+import { forgetBotAppTokens } from '../helpers/botAppTokenCache';
 import { createAppServices, createHttpApp, type AppServices } from '../../src/app';
 import { loadConfig, sandboxEndpoints } from '../../src/config';
 import { createLogger } from '../../src/log';
@@ -156,9 +156,7 @@ export function productionEnv(sandboxUrl: string, shareLogPath: string): Record<
 
 /** Starts the sandbox and the app against it. Call close() in `after`. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  // botframework-connector caches the bot's app token process-wide per app id and scope; a token from an earlier
-  // sandbox (another port, so another issuer) would be refused by this one. A fresh process has an empty cache.
-  (AppCredentials as unknown as { cache: Map<string, unknown> }).cache.clear();
+  forgetBotAppTokens();
   const sandbox = await startSandbox({ dataDir: path.resolve('.sandbox-data'), port: 0, ...options.sandbox });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'share-link-it-'));
   const logs: string[] = [];

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { SANDBOX_IDENTITIES } from '../../sandbox/identities';
+import { forgetBotAppTokens } from '../helpers/botAppTokenCache';
 
 const APP = SANDBOX_IDENTITIES.app;
 
@@ -9,6 +10,7 @@ export const SANDBOX_DATA_DIR = process.env.SANDBOX_DATA_DIR || path.resolve('.s
 
 /** Starts a sandbox on a free port for one suite. */
 export function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+  forgetBotAppTokens();
   return startSandbox({ dataDir: SANDBOX_DATA_DIR, port: 0, ...options });
 }
 
