@@ -48,18 +48,16 @@ export function parseGraphErrorBody(body: unknown): GraphErrorFields {
   const message = str(error.message);
   if (code) out.code = code;
   if (message) out.message = message;
+  // The request id and date usually sit on the first innerError, but some services nest them deeper.
   let inner = asRecord(error.innerError ?? error.innererror);
-  const first = inner;
-  while (inner) {
+  for (let depth = 0; inner && depth < 8; depth++) {
     const c = str(inner.code);
     if (c) out.innerCode = c;
+    const requestId = str(inner['request-id']) ?? str(inner.requestId) ?? str(inner['client-request-id']);
+    const date = str(inner.date);
+    if (requestId && !out.requestId) out.requestId = requestId;
+    if (date && !out.date) out.date = date;
     inner = asRecord(inner.innerError ?? inner.innererror);
-  }
-  if (first) {
-    const requestId = str(first['request-id']) ?? str(first.requestId) ?? str(first['client-request-id']);
-    const date = str(first.date);
-    if (requestId) out.requestId = requestId;
-    if (date) out.date = date;
   }
   return out;
 }
@@ -79,7 +77,8 @@ export function headerValue(headers: GraphErrorResponse['headers'], name: string
 export function retryAfterSeconds(value: string | null | undefined, now: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
+  // delta-seconds is an integer; a decimal (seen from proxies) is rounded up rather than ignored.
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v));
   if (v === '' || /^[-+]?\d/.test(v)) return undefined;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
@@ -123,18 +122,23 @@ export function mapGraphError(res: GraphErrorResponse, now: number): ShareError 
   if (status === 401) {
     return new ShareError('signInRequired', 'Your sign-in has expired or was not accepted. Sign in again and retry.', details);
   }
-  if (status === 429 || codes.includes('activitylimitreached') || codes.includes('toomanyrequests')) {
+  // SharePoint also throttles with 503 + Retry-After: the same answer for the person as a 429.
+  if (status === 429 || (status === 503 && retry !== undefined) || codes.includes('activitylimitreached') || codes.includes('toomanyrequests')) {
     if (retry !== undefined) details.retryAfterSeconds = retry;
     const when = retry !== undefined ? `in ${describeWait(retry)}` : 'in a little while';
     return new ShareError('throttled', `Microsoft is limiting how many links can be made right now. Try again ${when}.`, details);
   }
-  if (sharingHeader || (status === 403 && SHARING_DISABLED.test(`${f.message ?? ''}`))) {
+  const policyCode = /sharingdisabled|notallowed|policyviolation/.test(codes);
+  if (sharingHeader || (status === 403 && (policyCode || SHARING_DISABLED.test(`${f.message ?? ''}`)))) {
     const why = sharingHeader ? ` (${sharingHeader.slice(0, 200)})` : '';
     return new ShareError(
       'policyBlocked',
       `Your organization does not allow this kind of sharing link${why}. Choose another audience, such as people in your organization, or ask your administrator.`,
       details,
     );
+  }
+  if (status === 403 && codes.includes('notsupported')) {
+    return new ShareError('unsupported', `This item cannot be shared with this kind of link.${quoted(f.message)}`, details);
   }
   if (status === 403) {
     return new ShareError('accessDenied', "You don't have permission to share this item. Ask its owner to share it, or to give you edit access.", details);

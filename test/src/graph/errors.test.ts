@@ -62,7 +62,7 @@ describe('graph error mapping', () => {
       'unsupported',
     );
     assert.equal(kind(404, 'itemNotFound'), 'notFound');
-    assert.equal(kind(409, 'conflict'), 'invalidRequest');
+    assert.equal(kind(409, 'conflict'), 'transient');
     assert.equal(kind(429, 'tooManyRequests'), 'throttled');
     assert.equal(kind(501, 'notSupported'), 'unsupported');
     assert.equal(kind(503, 'serviceNotAvailable'), 'transient');
