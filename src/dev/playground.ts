@@ -295,7 +295,8 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       if (listeningPort !== undefined && listeningPort !== port) {
         throw new Error(`port ${port} was taken; the Playground moved to ${listeningPort}`);
       }
-      if (await answers(`${base}/_internal/v1/config`)) break;
+      // /_debug/ping answers as soon as the server is up; /_internal/v1/config waits until the bot is reachable.
+      if (await answers(`${base}/_debug/ping`)) break;
       if (Date.now() > deadline) throw new Error(`the Playground did not answer on ${base} within the timeout`);
       await new Promise((r) => setTimeout(r, 100));
     }
