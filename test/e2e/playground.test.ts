@@ -175,6 +175,29 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     await driver.screenshot('search-picked');
   });
 
+  it('Action.Execute on a card in the conversation: adaptiveCard/action, and the returned card replaces it', async () => {
+    await api.postBotMessage({
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            type: 'AdaptiveCard',
+            version: '1.5',
+            body: [{ type: 'TextBlock', text: 'Link card with a revoke button' }],
+            actions: [{ type: 'Action.Execute', title: 'Revoke', verb: 'revoke', data: { permissionId: 'p1' } }],
+          },
+        },
+      ],
+    });
+    await driver.waitForMessage('Link card with a revoke button');
+    await driver.clickCardActionInConversation('Revoke');
+    const execute = await bot.waitFor((a) => a.name === 'adaptiveCard/action');
+    assert.deepEqual(execute.value.action, { type: 'Action.Execute', title: 'Revoke', verb: 'revoke', data: { permissionId: 'p1' } });
+    await driver.waitForMessage('Refreshed');
+    assert.match((await driver.lastCardInConversation()).text, /Refreshed/);
+    await driver.screenshot('action-execute-refreshed');
+  });
+
   it('headless REST: invokes with a full Teams messagePayload, from another user, and refuses strangers', async () => {
     const t0 = Date.now();
     const answer = await api.invoke<{ task: { type: string; value: { title: string } } }>(

@@ -267,6 +267,22 @@ export class PlaygroundDriver {
   }
 
   /**
+   * Clicks an action of the newest conversation card that has it. Action.Execute sends adaptiveCard/action and the
+   * card the bot returns replaces this one; a plain Action.Submit sends a message activity with `value`.
+   */
+  async clickCardActionInConversation(title: string): Promise<void> {
+    // Mark the cards that sit in the conversation (not in the compose box or a dialog), then pick among them.
+    await this.page.evaluate(() => {
+      for (const el of Array.from(document.querySelectorAll('.ac-adaptiveCard'))) {
+        if (el.closest('[data-lexical-editor="true"], [role="dialog"]')) el.removeAttribute('data-e2e-conversation-card');
+        else el.setAttribute('data-e2e-conversation-card', '');
+      }
+    });
+    const button = this.page.getByRole('button', { name: title, exact: true });
+    await this.page.locator('[data-e2e-conversation-card]').filter({ has: button }).last().locator(button).click();
+  }
+
+  /**
    * Compose box → Search Command: sets the command id (and parameter name), types the query and returns the
    * result titles once the bot answered ("We didn't find any matches." → []).
    */
