@@ -5,8 +5,12 @@ import { listen } from './server';
 import { createAppServices, createHttpApp, playgroundSigner } from './app';
 import { processTrustsSandbox, runTrusting } from '../sandbox/trust';
 import { startSandbox } from '../sandbox/server';
+import { SANDBOX_IDENTITIES } from '../sandbox/identities';
+import { startSandboxPlayground } from './dev/sandboxPlayground';
 
-/** Entry point: `npm start`. With no cloud settings it runs the embedded sandbox. */
+const PLAYGROUND_USER = 'adele@contoso.example';
+
+/** Entry point: `npm start`. With no cloud settings it runs the embedded sandbox and the Agents Playground. */
 async function main(): Promise<void> {
   const envName = process.env.TEAMSFX_ENV || 'local';
   const env = { ...readEnvFiles(path.resolve('env'), envName), ...process.env };
@@ -33,7 +37,12 @@ async function main(): Promise<void> {
   let beforeBot;
   let organizationName: ((tenantId: string) => string | undefined) | undefined;
   if (config.sandbox) {
-    const sandbox = await startSandbox({ dataDir: config.sandbox.dataDir, port: config.sandbox.port });
+    // The Playground cannot show sign-in pages: its user is signed in to the sandbox Token Service up front.
+    const sandbox = await startSandbox({
+      dataDir: config.sandbox.dataDir,
+      port: config.sandbox.port,
+      signedInUsers: [PLAYGROUND_USER],
+    });
     closers.push(sandbox.close);
     log.warn({ sandbox: sandbox.url }, 'SANDBOX MODE: talking to the local Microsoft 365 sandbox, not to Microsoft');
     beforeBot = playgroundSigner((activity) => sandbox.signActivity(activity), log);
@@ -45,6 +54,17 @@ async function main(): Promise<void> {
   const server = await listen(createHttpApp(services, { beforeBot }), config.host, config.port);
   closers.unshift(server.close);
   log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
+  if (config.sandbox && env.PLAYGROUND !== 'off') {
+    const playground = await startSandboxPlayground({
+      dataDir: config.sandbox.dataDir,
+      port: Number(env.PLAYGROUND_PORT || 56150),
+      botEndpoint: `${server.url}/api/messages`,
+      currentUser: PLAYGROUND_USER,
+      botId: SANDBOX_IDENTITIES.app.clientId,
+    });
+    closers.unshift(playground.close);
+    console.log(`\n  ${playground.banner}\n`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
