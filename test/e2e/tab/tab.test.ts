@@ -93,6 +93,12 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       console.error(`skipping the tab e2e tests: ${CHROMIUM_PATH} is absent (install Debian's chromium to run them)`);
       this.skip();
     }
+    // The tab's script is compiled separately (`tsc -p tabs`, part of `npm run build`): refuse to test a stale one.
+    const source = path.resolve('tabs', 'src', 'tab.ts');
+    const built = path.resolve('tabs', 'dist', 'tab.js');
+    if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
+      throw new Error('tabs/dist/tab.js is missing or older than tabs/src/tab.ts: run `npx tsc -p tabs` (or `npm run build`) first');
+    }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'share-link-tab-e2e-'));
     sandbox = await startSandbox({ dataDir: path.resolve('.sandbox-data'), port: 0 });
     const config = loadConfig(productionEnv(sandbox.url, path.join(tmp, 'share-log.sqlite')));
@@ -226,6 +232,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       assert.equal(await tab.locator('#shares tr', { hasText: 'Kickoff.pptx' }).getByRole('button').count(), 0);
       assert.equal(await tab.locator('#shares tr a', { hasText: 'Can edit' }).getAttribute('href'), planLinkUrl);
       const funcs = await received(page);
+      assert.equal(funcs[0], 'initialize', 'teams-js says hello before anything else');
       for (const f of ['initialize', 'getContext', 'authentication.getAuthToken', 'appInitialization.success']) assert.ok(funcs.includes(f), `the tab sent ${f}`);
       assert.equal(await theme(tab), 'default');
       await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-light.png') });
@@ -282,6 +289,46 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     }
   });
 
+  it('keeps the link and says why when Graph refuses the revoke (throttled)', async () => {
+    sandbox.faults.add({ method: 'DELETE', kind: 'graph.permissions', status: 429, retryAfter: 120, times: 1 });
+    const { page, tab } = await openTab({});
+    try {
+      const button = tab.getByRole('button', { name: 'Revoke the link to Contract signed.pdf' });
+      await button.click();
+      await tab.locator('#status.error').waitFor();
+      assert.match((await tab.textContent('#status')) ?? '', /Try again/);
+      assert.doesNotMatch((await tab.textContent('#status')) ?? '', /Revoked the link/);
+      assert.equal(await button.isEnabled(), true, 'the person can try again');
+      const contract = (await rows(tab)).find((r) => r[0] === 'Contract signed.pdf')!;
+      assert.equal(contract[5], 'Active');
+      await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-light-revoke-throttled.png') });
+    } finally {
+      sandbox.faults.clear();
+      await page.close();
+    }
+  });
+
+  it('tells a person with no links how to make one, without an empty table', async () => {
+    const { page, tab } = await openTab({ user: 'alex@contoso.example' });
+    try {
+      assert.match((await tab.textContent('#status')) ?? '', /not shared any links/);
+      assert.equal(await tab.locator('#table').isVisible(), false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses a person from a tenant the app does not serve', async () => {
+    const { page, tab } = await openTab({ user: 'noah@fabrikam.example' });
+    try {
+      assert.equal(await tab.getAttribute('#status', 'class'), 'error');
+      assert.match((await tab.textContent('#status')) ?? '', /not valid for Share Link/);
+      assert.equal(await tab.locator('#shares tr').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a sign-in error when Teams cannot give the tab a token', async () => {
     const { page, tab, requests } = await openTab({ auth: 'resourceRequiresConsent' });
     try {
@@ -298,18 +345,19 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
 
   it('cannot be framed by a page on another origin (CSP frame-ancestors)', async () => {
     const page = await context.newPage();
-    const consoleLines: string[] = [];
     const requests: string[] = [];
-    page.on('console', (m) => consoleLines.push(m.text()));
     page.on('request', (r) => requests.push(r.url()));
     try {
+      const violation = page.waitForEvent('console', { predicate: (m) => /frame-ancestors/.test(m.text()) });
       await page.goto(otherOrigin.url + '/');
-      await page.waitForTimeout(300);
+      const message = (await violation).text();
+      assert.match(message, /blocked|Refused to frame/);
+      assert.ok(message.includes(server.url), 'the violation names the tab');
       const frame = await (await page.waitForSelector('#app')).contentFrame();
       assert.ok(frame, 'the iframe element exists');
       assert.ok(!frame.url().startsWith(server.url), `the tab did not load in the frame (frame url ${frame.url()})`);
-      assert.ok(consoleLines.some((l) => /frame-ancestors/.test(l)), `Chromium reported the CSP violation: ${consoleLines.join(' | ')}`);
-      assert.ok(!requests.some((u) => u.endsWith('/tab/tab.js')), 'the tab script never ran there');
+      assert.ok(requests.includes(`${server.url}/tab/`), 'the browser asked for the tab page');
+      assert.ok(!requests.some((u) => u.endsWith('/tab/tab.js')), 'but the tab never ran there');
     } finally {
       await page.close();
     }
