@@ -55,15 +55,20 @@ async function main(): Promise<void> {
   closers.unshift(server.close);
   log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
   if (config.sandbox && env.PLAYGROUND !== 'off') {
-    const playground = await startSandboxPlayground({
-      dataDir: config.sandbox.dataDir,
-      port: Number(env.PLAYGROUND_PORT || 56150),
-      botEndpoint: `${server.url}/api/messages`,
-      currentUser: PLAYGROUND_USER,
-      botId: SANDBOX_IDENTITIES.app.clientId,
-    });
-    closers.unshift(playground.close);
-    console.log(`\n  ${playground.banner}\n`);
+    // The bot works without the Playground (e.g. its port is taken): say so and carry on.
+    try {
+      const playground = await startSandboxPlayground({
+        dataDir: config.sandbox.dataDir,
+        port: Number(env.PLAYGROUND_PORT || 56150),
+        botEndpoint: `${server.url}/api/messages`,
+        currentUser: PLAYGROUND_USER,
+        botId: SANDBOX_IDENTITIES.app.clientId,
+      });
+      closers.unshift(playground.close);
+      console.log(`\n  ${playground.banner}\n`);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'the Agents Playground did not start (set PLAYGROUND_PORT, or PLAYGROUND=off)');
+    }
   }
 
   let stopping = false;
