@@ -9,12 +9,9 @@ import * as path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { iconDirectory } from '../src/cards/file-kinds';
 import type { AdaptiveCardJson } from '../src/cards/template';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export type Theme = 'light' | 'dark';
@@ -61,7 +58,8 @@ export function hostConfig(theme: Theme): object {
     attention: color('#F1707B', '#C4314B'),
   };
   return {
-    fontFamily: "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, Roboto, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', sans-serif",
+    fontFamily:
+      "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, Roboto, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', sans-serif",
     supportsInteractivity: true,
     spacing: { small: 8, default: 12, medium: 16, large: 20, extraLarge: 24, padding: 16 },
     separator: { lineThickness: 1, lineColor: dark ? '#3D3D3D' : '#E0E0E0' },
@@ -69,7 +67,8 @@ export function hostConfig(theme: Theme): object {
     fontWeights: { lighter: 300, default: 400, bolder: 600 },
     fontTypes: {
       default: {
-        fontFamily: "'Segoe UI', -apple-system, Roboto, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', sans-serif",
+        fontFamily:
+          "'Segoe UI', -apple-system, Roboto, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'DejaVu Sans', sans-serif",
         fontSizes: { small: 12, default: 14, medium: 16, large: 20, extraLarge: 24 },
         fontWeights: { lighter: 300, default: 400, bolder: 600 },
       },
@@ -97,7 +96,9 @@ export function hostConfig(theme: Theme): object {
       actionAlignment: 'left',
     },
     adaptiveCard: { allowCustomStyle: true },
-    inputs: { label: { inputSpacing: 'small', requiredInputs: { weight: 'bolder' }, optionalInputs: { weight: 'bolder' } } },
+    inputs: {
+      label: { inputSpacing: 'small', requiredInputs: { weight: 'bolder' }, optionalInputs: { weight: 'bolder' } },
+    },
     factSet: { title: { weight: 'bolder', wrap: true, maxWidth: 150 }, value: { wrap: true }, spacing: 8 },
   };
 }
@@ -125,11 +126,17 @@ function pageHtml(theme: Theme): string {
 }
 
 /** Renders one card to PNG bytes; icon URLs under `publicBaseUrl` are served from the committed icon files. */
-export async function renderCardPng(page: Page, card: AdaptiveCardJson, theme: Theme, publicBaseUrl: string): Promise<Buffer> {
+export async function renderCardPng(
+  page: Page,
+  card: AdaptiveCardJson,
+  theme: Theme,
+  publicBaseUrl: string,
+): Promise<Buffer> {
   await page.route(`${publicBaseUrl}/static/icons/*`, async (route) => {
     const name = path.basename(new URL(route.request().url()).pathname);
     const file = path.join(iconDirectory(), name);
-    if (/^[a-z]+\.png$/.test(name) && fs.existsSync(file)) await route.fulfill({ path: file, contentType: 'image/png' });
+    if (/^[a-z]+\.png$/.test(name) && fs.existsSync(file))
+      await route.fulfill({ path: file, contentType: 'image/png' });
     else await route.fulfill({ status: 404 });
   });
   await page.setContent(pageHtml(theme));

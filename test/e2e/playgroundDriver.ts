@@ -2,26 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { MessageExtensionCommand } from '../../src/dev/playground';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium';
 
 /**
  * Drives the Microsoft 365 Agents Playground in headless Chromium with the steps a person takes in Teams.
  * Selectors are the Playground's accessible names (see docs/playground.md, "Selectors"). Every wait is bounded
  * by `timeoutMs`; failures throw with what the page showed.
  */
-
-/** Chromium flags that work on this kind of machine (no GPU, no network, no sandbox). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface DriverOptions {
   /** Where screenshot(name) writes (default ./test-artifacts). */
@@ -48,7 +36,11 @@ interface DomElement {
   readonly innerText: string;
   readonly parentElement: DomElement | null;
 }
-declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): ArrayLike<DomElement>; body: DomElement };
+declare const document: {
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  body: DomElement;
+};
 
 const APP_ERRORS = /Unable to reach app|Invalid response returned from your app/;
 
@@ -173,7 +165,9 @@ export class PlaygroundDriver {
       await this.page.getByRole('option', { name: optionTitle, exact: true }).click();
       return;
     }
-    const choice = dialog.getByRole('radio', { name: optionTitle, exact: true }).or(dialog.getByRole('checkbox', { name: optionTitle, exact: true }));
+    const choice = dialog
+      .getByRole('radio', { name: optionTitle, exact: true })
+      .or(dialog.getByRole('checkbox', { name: optionTitle, exact: true }));
     await choice.first().check();
   }
 
@@ -200,13 +194,24 @@ export class PlaygroundDriver {
     const response = await answered;
     const body = (await response.json().catch(() => ({}))) as { task?: { type?: string } };
     if (!response.ok()) {
-      await this.page.getByText(APP_ERRORS).first().waitFor().catch(() => undefined);
+      await this.page
+        .getByText(APP_ERRORS)
+        .first()
+        .waitFor()
+        .catch(() => undefined);
       throw new Error(`The bot's answer to "${title}" failed: HTTP ${response.status()} ${JSON.stringify(body)}`);
     }
     if (body.task?.type === 'continue') {
       await this.dialog().locator('.ac-adaptiveCard').first().waitFor();
       // The Playground re-renders the card in place; give React one frame to paint the new content.
-      await this.page.evaluate(() => new Promise((resolve) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => resolve(undefined))));
+      await this.page.evaluate(
+        () =>
+          new Promise((resolve) =>
+            (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() =>
+              resolve(undefined),
+            ),
+          ),
+      );
       return 'newCard';
     }
     await this.dialog().waitFor({ state: 'detached' });
@@ -217,7 +222,9 @@ export class PlaygroundDriver {
   async dismissDialogs(): Promise<void> {
     for (let i = 0; i < 3 && (await this.dialog().count()); i++) {
       await this.page.keyboard.press('Escape');
-      await this.dialog().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
+      await this.dialog()
+        .waitFor({ state: 'detached', timeout: 2000 })
+        .catch(() => undefined);
     }
   }
 
@@ -258,7 +265,8 @@ export class PlaygroundDriver {
       const cards = Array.from(document.querySelectorAll('.ac-adaptiveCard')).filter(
         (el) => !el.closest('[data-lexical-editor="true"], [role="dialog"]'),
       );
-      for (const el of Array.from(document.querySelectorAll('[data-e2e-last-card]'))) el.removeAttribute('data-e2e-last-card');
+      for (const el of Array.from(document.querySelectorAll('[data-e2e-last-card]')))
+        el.removeAttribute('data-e2e-last-card');
       if (!cards.length) return false;
       cards[cards.length - 1].setAttribute('data-e2e-last-card', '');
       return true;
@@ -274,7 +282,8 @@ export class PlaygroundDriver {
     // Mark the cards that sit in the conversation (not in the compose box or a dialog), then pick among them.
     await this.page.evaluate(() => {
       for (const el of Array.from(document.querySelectorAll('.ac-adaptiveCard'))) {
-        if (el.closest('[data-lexical-editor="true"], [role="dialog"]')) el.removeAttribute('data-e2e-conversation-card');
+        if (el.closest('[data-lexical-editor="true"], [role="dialog"]'))
+          el.removeAttribute('data-e2e-conversation-card');
         else el.setAttribute('data-e2e-conversation-card', '');
       }
     });

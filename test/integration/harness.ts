@@ -1,3 +1,4 @@
+import { productionEnvFor } from '../../sandbox/appEnv';
 /**
  * Integration harness: the local sandbox plus the real app (production-mode configuration, real CloudAdapter,
  * msal-node, Graph client, share core) listening on a free port, talking to each other over https/http.
@@ -9,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { forgetBotAppTokens } from '../helpers/botAppTokenCache';
 import { createAppServices, createHttpApp, type AppServices } from '../../src/app';
-import { loadConfig, sandboxEndpoints } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { listen, type RunningServer } from '../../src/server';
 import { SANDBOX_IDENTITIES } from '../../sandbox/identities';
@@ -132,26 +133,7 @@ function observe(origin: string, listener: Listener): () => void {
 
 /** The production-mode environment pointing every Microsoft endpoint at the sandbox. */
 export function productionEnv(sandboxUrl: string, shareLogPath: string): Record<string, string> {
-  const bf = sandboxEndpoints(sandboxUrl).botFramework;
-  return {
-    APP_MODE: 'production',
-    BOT_ID: APP.clientId,
-    BOT_PASSWORD: APP.clientSecret,
-    BOT_TENANT_ID: CONTOSO,
-    APPLICATION_ID_URI: APP.applicationIdUri,
-    BOT_ENDPOINT: 'https://share.example.test',
-    OAUTH_CONNECTION_NAME: APP.oauthConnectionName,
-    GRAPH_BASE_URL: sandboxUrl,
-    AAD_APP_OAUTH_AUTHORITY_HOST: sandboxUrl,
-    BOTFRAMEWORK_OPENID_METADATA_URL: bf.openIdMetadataUrl,
-    BOTFRAMEWORK_EMULATOR_OPENID_METADATA_URL: bf.emulatorOpenIdMetadataUrl,
-    BOTFRAMEWORK_LOGIN_URL: bf.loginUrl,
-    BOTFRAMEWORK_TOKEN_SERVICE_URL: bf.tokenServiceUrl,
-    BOTFRAMEWORK_VALIDATE_AUTHORITY: 'false',
-    ALLOWED_TENANT_IDS: `${CONTOSO},${CONSUMERS}`,
-    SHARE_LOG_PATH: shareLogPath,
-    LOG_LEVEL: 'debug',
-  };
+  return productionEnvFor(sandboxUrl, { SHARE_LOG_PATH: shareLogPath, LOG_LEVEL: 'debug' });
 }
 
 /** Starts the sandbox and the app against it. Call close() in `after`. */
@@ -181,11 +163,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const send: Harness['send'] = async (activity, opts = {}) => {
     const authorization =
-      opts.authorization === undefined ? await sandbox.signActivity(activity as { serviceUrl?: string }) : opts.authorization;
+      opts.authorization === undefined
+        ? await sandbox.signActivity(activity as { serviceUrl?: string })
+        : opts.authorization;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization) headers.authorization = authorization;
     const started = performance.now();
-    const res = await plainFetch()(`${server.url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
+    const res = await plainFetch()(`${server.url}/api/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(activity),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -235,7 +223,8 @@ export function assertNoSecretsLogged(h: Harness, extra: string[] = []): void {
     for (const secret of secrets) {
       if (line.includes(secret)) throw new Error(`a secret leaked into the log: ${line.slice(0, 200)}`);
     }
-    if (/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./.test(line)) throw new Error(`a JWT in the log: ${line.slice(0, 200)}`);
+    if (/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./.test(line))
+      throw new Error(`a JWT in the log: ${line.slice(0, 200)}`);
   }
 }
 
@@ -273,7 +262,13 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
     conversation: { isGroup: conversationType !== 'personal', conversationType, tenantId, id: conversationId },
     recipient: { id: `28:${APP.clientId}`, name: 'Share Link' },
     entities: [
-      { locale: 'en-US', country: 'US', platform: 'Web', timezone: opts.timezone ?? 'Europe/Berlin', type: 'clientInfo' },
+      {
+        locale: 'en-US',
+        country: 'US',
+        platform: 'Web',
+        timezone: opts.timezone ?? 'Europe/Berlin',
+        type: 'clientInfo',
+      },
     ],
     channelData: {
       tenant: { id: tenantId },
@@ -287,9 +282,13 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
   };
 }
 
+/** Card JSON as the tests read it: any field may be there. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 /** Depth-first search of a card (or any JSON) for objects matching a predicate. */
-export function findAll(node: unknown, pred: (o: Record<string, any>) => boolean): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const out: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+export function findAll(node: unknown, pred: (o: Json) => boolean): Json[] {
+  const out: Json[] = [];
   const walk = (n: unknown) => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
@@ -302,7 +301,7 @@ export function findAll(node: unknown, pred: (o: Record<string, any>) => boolean
 }
 
 /** The element of a card with this input id. */
-export function inputById(card: unknown, id: string): Record<string, any> | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function inputById(card: unknown, id: string): Json | undefined {
   return findAll(card, (o) => typeof o.type === 'string' && o.type.startsWith('Input.') && o.id === id)[0];
 }
 
@@ -318,7 +317,10 @@ export function errorNextTo(card: unknown, id: string): string | undefined {
     for (const next of list.slice(at + 1, at + 4)) {
       if (findAll(next, (o) => typeof o.type === 'string' && o.type.startsWith('Input.')).length) break;
       const runs = findAll(next, (o) => o.type === 'TextRun' && o.color === 'Attention');
-      const text = runs.map((r) => String(r.text ?? '')).join(' ').trim();
+      const text = runs
+        .map((r) => String(r.text ?? ''))
+        .join(' ')
+        .trim();
       if (text) return text;
     }
   }
@@ -327,5 +329,7 @@ export function errorNextTo(card: unknown, id: string): string | undefined {
 
 /** All text of a card, for "does it say X" checks. */
 export function cardText(card: unknown): string {
-  return findAll(card, (o) => typeof o.text === 'string').map((o) => o.text as string).join('\n');
+  return findAll(card, (o) => typeof o.text === 'string')
+    .map((o) => o.text as string)
+    .join('\n');
 }

@@ -1,3 +1,4 @@
+import { productionEnvFor } from '../../../sandbox/appEnv';
 /**
  * End to end: the "My shared links" tab in headless Chromium, framed by a stand-in Teams host (teamsHost.ts), served
  * by the real app (production-mode configuration) against the local sandbox (Entra, Graph). Screenshots of what a
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import express from 'express';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { createAppServices, createHttpApp, type AppServices } from '../../../src/app';
-import { loadConfig, sandboxEndpoints } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
 import { listen, type RunningServer } from '../../../src/server';
 import type { CallContext } from '../../../src/share/shareService';
@@ -19,49 +20,20 @@ import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
 import { GRAPH_SEED } from '../../../sandbox/graph/seedIds';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { createTeamsHostRouter, hostPageUrl, TEAMS_HOST_PATH, type HostScenario } from './teamsHost';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = path.resolve('test-artifacts');
 const ADELE = 'adele@contoso.example';
 const MEGAN = 'megan@contoso.example';
 const CONTOSO = SANDBOX_IDENTITIES.homeTenantId;
-const APP = SANDBOX_IDENTITIES.app;
 const DRIVE = GRAPH_SEED.drives.adele;
 /** Page-side predicate (a string: the project compiles without DOM types): the tab has said what it shows. */
-const STATUS_SETTLED = "(() => { const t = document.getElementById('status')?.textContent ?? ''; return t !== '' && !t.startsWith('Loading'); })()";
+const STATUS_SETTLED =
+  "(() => { const t = document.getElementById('status')?.textContent ?? ''; return t !== '' && !t.startsWith('Loading'); })()";
 
 /** The production-mode environment with every Microsoft endpoint pointing at the sandbox. */
 function productionEnv(sandboxUrl: string, shareLogPath: string): Record<string, string> {
-  const bf = sandboxEndpoints(sandboxUrl).botFramework;
-  return {
-    APP_MODE: 'production',
-    BOT_ID: APP.clientId,
-    BOT_PASSWORD: APP.clientSecret,
-    BOT_TENANT_ID: CONTOSO,
-    APPLICATION_ID_URI: APP.applicationIdUri,
-    BOT_ENDPOINT: 'https://share.example.test',
-    OAUTH_CONNECTION_NAME: APP.oauthConnectionName,
-    GRAPH_BASE_URL: sandboxUrl,
-    AAD_APP_OAUTH_AUTHORITY_HOST: sandboxUrl,
-    BOTFRAMEWORK_OPENID_METADATA_URL: bf.openIdMetadataUrl,
-    BOTFRAMEWORK_EMULATOR_OPENID_METADATA_URL: bf.emulatorOpenIdMetadataUrl,
-    BOTFRAMEWORK_LOGIN_URL: bf.loginUrl,
-    BOTFRAMEWORK_TOKEN_SERVICE_URL: bf.tokenServiceUrl,
-    BOTFRAMEWORK_VALIDATE_AUTHORITY: 'false',
-    ALLOWED_TENANT_IDS: CONTOSO,
-    SHARE_LOG_PATH: shareLogPath,
-    LOG_LEVEL: 'warn',
-  };
+  return productionEnvFor(sandboxUrl, { ALLOWED_TENANT_IDS: CONTOSO, SHARE_LOG_PATH: shareLogPath, LOG_LEVEL: 'warn' });
 }
 
 /** YYYY-MM-DD, `days` from today (UTC). */
@@ -97,7 +69,9 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     const source = path.resolve('tabs', 'src', 'tab.ts');
     const built = path.resolve('tabs', 'dist', 'tab.js');
     if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
-      throw new Error('tabs/dist/tab.js is missing or older than tabs/src/tab.ts: run `npx tsc -p tabs` (or `npm run build`) first');
+      throw new Error(
+        'tabs/dist/tab.js is missing or older than tabs/src/tab.ts: run `npx tsc -p tabs` (or `npm run build`) first',
+      );
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'share-link-tab-e2e-'));
     sandbox = await startSandbox({ dataDir: path.resolve('.sandbox-data'), port: 0 });
@@ -121,17 +95,27 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     // A page on another origin (another port) that tries to frame the tab.
     const other = express();
     other.get('/', (_req, res) => {
-      res.type('html').send(`<!doctype html><title>Elsewhere</title><iframe id="app" src="${server.url}/tab/"></iframe>`);
+      res
+        .type('html')
+        .send(`<!doctype html><title>Elsewhere</title><iframe id="app" src="${server.url}/tab/"></iframe>`);
     });
     otherOrigin = await listen(other, '127.0.0.1', 0);
 
     // Links the person created through the app: the share service with her delegated Graph token.
     const ctx = async (upn: string): Promise<CallContext> => {
       const u = sandbox.user(upn);
-      return { caller: { tenantId: u.tenantId, userObjectId: u.id }, token: await sandbox.graphToken(upn), deadline: Date.now() + 10_000 };
+      return {
+        caller: { tenantId: u.tenantId, userObjectId: u.id },
+        token: await sandbox.graphToken(upn),
+        deadline: Date.now() + 10_000,
+      };
     };
     const adele = await ctx(ADELE);
-    const plan = await services.shares.share(adele, { driveId: DRIVE, itemId: GRAPH_SEED.items.adelePlanDocx }, link({ type: 'edit', scope: 'organization' }));
+    const plan = await services.shares.share(
+      adele,
+      { driveId: DRIVE, itemId: GRAPH_SEED.items.adelePlanDocx },
+      link({ type: 'edit', scope: 'organization' }),
+    );
     planPermissionId = plan.permissionId;
     planLinkUrl = plan.webUrl;
     await services.shares.share(
@@ -154,7 +138,11 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     assert.ok(record, 'the share log holds the kickoff link');
     await services.shareLog.put({ ...record, expirationDateTime: new Date(Date.now() - 86_400_000).toISOString() });
     const megan = await ctx(MEGAN);
-    await services.shares.share(megan, { driveId: GRAPH_SEED.drives.megan, itemId: '01MEGAN_TIMELINE_XLSX' }, link({ type: 'view', scope: 'organization' }));
+    await services.shares.share(
+      megan,
+      { driveId: GRAPH_SEED.drives.megan, itemId: '01MEGAN_TIMELINE_XLSX' },
+      link({ type: 'view', scope: 'organization' }),
+    );
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -176,7 +164,9 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
   });
 
   /** Opens the host page for a scenario; returns the page and the tab's frame once the tab has settled. */
-  async function openTab(scenario: Omit<HostScenario, 'user'> & { user?: string }): Promise<{ page: Page; tab: Frame; requests: string[] }> {
+  async function openTab(
+    scenario: Omit<HostScenario, 'user'> & { user?: string },
+  ): Promise<{ page: Page; tab: Frame; requests: string[] }> {
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -198,7 +188,8 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
   /** The table as text: one array of cell texts per row. */
   async function rows(tab: Frame): Promise<string[][]> {
     const out: string[][] = [];
-    for (const row of await tab.locator('#shares tr').all()) out.push((await row.locator('td').allTextContents()).map((t) => t.trim()));
+    for (const row of await tab.locator('#shares tr').all())
+      out.push((await row.locator('td').allTextContents()).map((t) => t.trim()));
     return out;
   }
 
@@ -233,7 +224,8 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       assert.equal(await tab.locator('#shares tr a', { hasText: 'Can edit' }).getAttribute('href'), planLinkUrl);
       const funcs = await received(page);
       assert.equal(funcs[0], 'initialize', 'teams-js says hello before anything else');
-      for (const f of ['initialize', 'getContext', 'authentication.getAuthToken', 'appInitialization.success']) assert.ok(funcs.includes(f), `the tab sent ${f}`);
+      for (const f of ['initialize', 'getContext', 'authentication.getAuthToken', 'appInitialization.success'])
+        assert.ok(funcs.includes(f), `the tab sent ${f}`);
       assert.equal(await theme(tab), 'default');
       await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-light.png') });
     } finally {
@@ -259,7 +251,9 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
   it('revokes a link: the row turns revoked and the permission is gone in Graph', async () => {
     const permissionsUrl = `${sandbox.url}/v1.0/drives/${encodeURIComponent(DRIVE)}/items/${GRAPH_SEED.items.adelePlanDocx}/permissions`;
     const permissionIds = async () => {
-      const res = await fetch(permissionsUrl, { headers: { authorization: `Bearer ${await sandbox.graphToken(ADELE)}` } });
+      const res = await fetch(permissionsUrl, {
+        headers: { authorization: `Bearer ${await sandbox.graphToken(ADELE)}` },
+      });
       assert.equal(res.status, 200);
       return ((await res.json()) as { value: Array<{ id: string }> }).value.map((p) => p.id);
     };
