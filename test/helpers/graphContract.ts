@@ -64,7 +64,10 @@ function load(version: GraphVersion): Compiled {
 
 function run(validate: ValidateFunction, body: unknown): ContractResult {
   const valid = validate(body) as boolean;
-  return { valid, errors: valid ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim()) };
+  return {
+    valid,
+    errors: valid ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim()),
+  };
 }
 
 /** JSON-pointer escaping of a component name ("application/json" → "application~1json"). */
@@ -83,8 +86,10 @@ export function validateGraphResponse(version: GraphVersion, schemaName: string,
     const responses = c.doc.components.responses;
     let ref: string;
     if (schemas[schemaName]) ref = `graph#/components/schemas/${escapePointer(schemaName)}`;
-    else if (schemas[`microsoft.graph.${schemaName}`]) ref = `graph#/components/schemas/${escapePointer(`microsoft.graph.${schemaName}`)}`;
-    else if (responses[schemaName]) ref = `graph#/components/responses/${escapePointer(schemaName)}/content/application~1json/schema`;
+    else if (schemas[`microsoft.graph.${schemaName}`])
+      ref = `graph#/components/schemas/${escapePointer(`microsoft.graph.${schemaName}`)}`;
+    else if (responses[schemaName])
+      ref = `graph#/components/responses/${escapePointer(schemaName)}/content/application~1json/schema`;
     else throw new Error(`No schema or response named '${schemaName}' in graph-${version}-drives.yaml`);
     validate = c.ajv.compile({ $ref: ref });
     c.cache.set(cacheKey, validate);
@@ -93,16 +98,28 @@ export function validateGraphResponse(version: GraphVersion, schemaName: string,
 }
 
 /** Validates a request body for an operation found by canonical path (e.g. `/drives/{drive-id}/items/{driveItem-id}/createLink`). */
-export function validateGraphRequest(version: GraphVersion, canonicalPath: string, method: string, body: unknown, options: { closed?: boolean } = {}): ContractResult {
+export function validateGraphRequest(
+  version: GraphVersion,
+  canonicalPath: string,
+  method: string,
+  body: unknown,
+  options: { closed?: boolean } = {},
+): ContractResult {
   const c = load(version);
   const cacheKey = `request:${method}:${canonicalPath}:${options.closed ? 'closed' : 'open'}`;
   let validate = c.cache.get(cacheKey);
   if (!validate) {
-    const entry = Object.entries(c.doc.paths).find(([p, item]) => p === canonicalPath || item['x-contracts-canonical-path'] === canonicalPath);
+    const entry = Object.entries(c.doc.paths).find(
+      ([p, item]) => p === canonicalPath || item['x-contracts-canonical-path'] === canonicalPath,
+    );
     if (!entry) throw new Error(`No path '${canonicalPath}' in graph-${version}-drives.yaml`);
-    const op = entry[1][method.toLowerCase()] as { requestBody?: { content?: Record<string, { schema?: unknown }> } } | undefined;
+    const op = entry[1][method.toLowerCase()] as
+      { requestBody?: { content?: Record<string, { schema?: unknown }> } } | undefined;
     const schema = op?.requestBody?.content?.['application/json']?.schema;
-    if (!schema) throw new Error(`${method.toUpperCase()} ${canonicalPath} has no JSON request body in graph-${version}-drives.yaml`);
+    if (!schema)
+      throw new Error(
+        `${method.toUpperCase()} ${canonicalPath} has no JSON request body in graph-${version}-drives.yaml`,
+      );
     const rebased = rebaseRefs(stripAdditionalProperties(schema)) as Record<string, unknown>;
     // Closed: only the declared parameters, as the service binds action parameters by name.
     validate = c.ajv.compile(options.closed ? { ...rebased, additionalProperties: false } : rebased);
@@ -113,17 +130,66 @@ export function validateGraphRequest(version: GraphVersion, canonicalPath: strin
 
 /** Validates a createLink body: the declared eight parameters with their types, and nothing else. */
 export function validateCreateLinkRequest(version: GraphVersion, body: unknown): ContractResult {
-  return validateGraphRequest(version, '/drives/{drive-id}/items/{driveItem-id}/createLink', 'post', body, { closed: true });
+  return validateGraphRequest(version, '/drives/{drive-id}/items/{driveItem-id}/createLink', 'post', body, {
+    closed: true,
+  });
 }
 
 /** Throws an assertion-style error listing the contract violations of a response. */
 export function assertGraphResponse(version: GraphVersion, schemaName: string, body: unknown): void {
   const r = validateGraphResponse(version, schemaName, body);
-  if (!r.valid) throw new Error(`Body does not match ${schemaName} (${version}):\n  ${r.errors.join('\n  ')}\n${JSON.stringify(body, null, 2)}`);
+  if (!r.valid)
+    throw new Error(
+      `Body does not match ${schemaName} (${version}):\n  ${r.errors.join('\n  ')}\n${JSON.stringify(body, null, 2)}`,
+    );
 }
 
 /** Throws when a createLink body breaks the contract. */
 export function assertCreateLinkRequest(version: GraphVersion, body: unknown): void {
   const r = validateCreateLinkRequest(version, body);
   if (!r.valid) throw new Error(`createLink body does not match the ${version} contract:\n  ${r.errors.join('\n  ')}`);
+}
+
+/** The operation whose canonical path template matches a request path (e.g. `/drives/d/items/i/createLink`). */
+function operationFor(version: GraphVersion, method: string, urlPath: string): Record<string, unknown> | undefined {
+  const { doc } = load(version);
+  for (const item of Object.values(doc.paths)) {
+    const canonical = item['x-contracts-canonical-path'];
+    if (!canonical) continue;
+    const pattern = new RegExp(
+      '^' +
+        canonical
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\\\(q='\{q\}'\\\)/g, "\\(q='.*'\\)")
+          .replace(/\{[^}]+\}/g, '[^/]+') +
+        '$',
+    );
+    if (pattern.test(urlPath) && item[method.toLowerCase()])
+      return item[method.toLowerCase()] as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+/** Whether the contract describes this method + request path (canonical forms only; `/me/…` aliases are not described). */
+export function hasOperation(version: GraphVersion, method: string, urlPath: string): boolean {
+  return operationFor(version, method, urlPath) !== undefined;
+}
+
+/**
+ * Validates a request body against the operation matching `urlPath`; returns the problems (empty when valid). A
+ * plain-valued property the description does not name counts as a problem (the description marks extra members as
+ * open objects). Throws when no operation matches.
+ */
+export function requestBodyErrors(version: GraphVersion, method: string, urlPath: string, body: unknown): string[] {
+  const op = operationFor(version, method, urlPath);
+  if (!op) throw new Error(`no contract operation for ${method} ${urlPath}`);
+  const schema = (op.requestBody as { content: Record<string, { schema: unknown }> }).content['application/json']
+    .schema;
+  const errors = run(load(version).ajv.compile(rebaseRefs(stripAdditionalProperties(schema)) as object), body).errors;
+  const known = Object.keys((schema as { properties?: Record<string, unknown> }).properties ?? {});
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (!known.includes(k) && (typeof v !== 'object' || v === null))
+      errors.push(`/${k} is not a property of the request body`);
+  }
+  return errors;
 }

@@ -8,7 +8,7 @@ import { createDriveClient, type DriveClientOptions, type DriveItemAddress } fro
 import { createHttpClient, SHARE_LINK_USER_AGENT } from '../../../src/http/httpClient';
 import { createLogger } from '../../../src/log';
 import { createFakeFetch, drop, fakeClock, graphError, HANG, json, logCapture, type Route } from '../http/fakeFetch';
-import { hasOperation, requestBodyErrors } from './graphContractLite';
+import { hasOperation, requestBodyErrors } from '../../helpers/graphContract';
 
 const BASE = 'https://graph.test.local';
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.delegated-graph-token-7f3a.sig';
