@@ -53,6 +53,8 @@ export interface BotDeps {
   clock: Clock;
   publicBaseUrl: string;
   connectionName: string;
+  /** Tenants served; an activity from any other tenant is refused before anything else happens. */
+  allowedTenantIds: readonly string[];
   /** Answer every invoke within this many ms (Teams gives up after ~5 s). */
   invokeBudgetMs?: number;
   /** Tenant display names for "People in Contoso with the link". */
@@ -96,6 +98,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       if (!facts.tenantId || !facts.aadObjectId) {
         throw new MalformedInvokeError(name, ['the activity has no tenant or user object id']);
       }
+      if (!this.deps.allowedTenantIds.includes(facts.tenantId)) throw new TenantNotAllowedError(facts.tenantId);
       switch (name) {
         case 'composeExtension/query':
           return await this.onQuery(context, facts);

@@ -67,6 +67,7 @@ export async function createAppServices(config: AppConfig, log: Logger, options:
     clock,
     publicBaseUrl: config.publicBaseUrl,
     connectionName: config.bot.oauthConnectionName,
+    allowedTenantIds: config.allowedTenantIds,
     organizationName: options.organizationName,
   });
   return {

@@ -67,6 +67,14 @@ describe('integration: inbound security and recorded payloads', function () {
         }),
       );
       assert.equal(query.status, 403);
+      // Invokes that need no Graph token (a card refresh) are refused all the same.
+      const refresh = await h.send(
+        invokeActivity(noah, 'adaptiveCard/action', {
+          action: { type: 'Action.Execute', verb: 'refreshLinkCard', data: { permissionId: 'p', driveId: 'd', itemId: 'i' } },
+          trigger: 'automatic',
+        }),
+      );
+      assert.equal(refresh.status, 403);
       assert.equal(h.sandbox.count('graph.'), 0);
       assert.equal(h.sandbox.count('entra.token.obo'), 0);
     });
