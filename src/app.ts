@@ -17,7 +17,7 @@ import { ShareService } from './share/shareService';
 import { ShareError } from './domain/errors';
 import { DurableShareLogWriter } from './store/durableWriter';
 import type { ShareLog } from './store/shareLog';
-import { SqliteShareLog } from './store/sqliteShareLog';
+import { createShareLog, shareLogSpoolPath } from './store';
 import { createTabRouter } from './tabApi';
 
 /** Everything the running app is made of, built once per process from the configuration. */
@@ -51,9 +51,8 @@ export async function createAppServices(config: AppConfig, log: Logger, options:
   const authorityMetadata = await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, entraFetch);
   const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata });
   const graph = createDriveClient({ baseUrl: config.graph.baseUrl, http, clock, log: log.child({ component: 'graph' }) });
-  const shareLog: ShareLog = new SqliteShareLog(config.store.kind === 'sqlite' ? config.store.path : ':memory:');
-  const spool = config.store.kind === 'sqlite' ? `${config.store.path}.spool.jsonl` : path.resolve('data', 'share-log.spool.jsonl');
-  const writer = new DurableShareLogWriter(shareLog, spool, log.child({ component: 'share-log' }));
+  const shareLog = createShareLog(config.store);
+  const writer = new DurableShareLogWriter(shareLog, shareLogSpoolPath(config.store, config.dataDir), log.child({ component: 'share-log' }));
   await writer.start();
   const shares = new ShareService({ graph, shareLog, writer, policy: config.policy, clock, log: log.child({ component: 'share' }) });
   const adapter = createCloudAdapter(config, createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log));

@@ -72,6 +72,8 @@ export interface AppConfig {
   botFramework: BotFrameworkEndpoints;
   policy: LinkPolicyConfig;
   store: StoreConfig;
+  /** Local files of this service (the SQLite share log by default, the share log's spool): DATA_DIR. */
+  dataDir: string;
   /** Present in sandbox mode only. */
   sandbox?: { url: string; port: number; dataDir: string };
 }
@@ -288,6 +290,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       botFramework: endpoints.botFramework,
       policy,
       store,
+      dataDir,
       sandbox: { url: sandboxUrl, port: sandboxPort, dataDir },
     };
   }
@@ -322,7 +325,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   );
   const graphBaseUrl = collect(problems, 'GRAPH_BASE_URL', httpsUrl, env.GRAPH_BASE_URL || PUBLIC_CLOUD.graph);
   const botFramework = botFrameworkEndpoints(env, PUBLIC_CLOUD.botFramework, problems);
-  const store = loadStore(env, path.resolve(env.DATA_DIR || 'data'), problems);
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const store = loadStore(env, dataDir, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -344,5 +348,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     botFramework,
     policy,
     store,
+    dataDir,
   };
 }

@@ -1,0 +1,267 @@
+import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import type { ShareLog, ShareRecord } from './shareLog';
+
+/**
+ * Layout (one partition per tenant, so every write of a share is one entity-group transaction):
+ * - share row   RowKey `s!{b64(permissionId)}`: point reads by permission id (get, markRevoked, put).
+ * - by-user row RowKey `u!{b64(userObjectId)}!{inverted createdAt}!{b64(permissionId)}`: a copy of the share
+ *   row, so "newest first for one user" is a RowKey range scan that the service already returns in order and
+ *   can stop after `limit` rows. Azure Tables has no server-side sort, and filtering the tenant's partition on
+ *   a userObjectId column would read every share of the tenant for each tab load.
+ * Keys are base64url because Azure forbids / \ # ? and control characters in keys; `!` and `"` are outside
+ * that alphabet, so they separate the parts and bound the range without ambiguity.
+ */
+const SHARE_PREFIX = 's!';
+const USER_PREFIX = 'u!';
+/** Largest Date value in ms; `MAX_MS - t` sorts newest first as a fixed-width string. */
+const MAX_MS = 8_640_000_000_000_000;
+/** A string property may hold 64 KiB = 32,768 UTF-16 code units; the JSON is split below that. */
+const CHUNK_CHARS = 30_000;
+/** An entity may hold 1 MiB in all; two UTF-16 bytes per char, with room for the other columns. */
+const MAX_RECORD_CHARS = 480_000;
+/** Optimistic-concurrency retries when another writer changed the same share between read and write. */
+const CONFLICT_RETRIES = 3;
+
+export interface AzureTableShareLogOptions {
+  /** Per-operation deadline; a hung connection must not hold a share (the writer spools instead). */
+  operationTimeoutMs?: number;
+  /** SDK retries on transient failures (connection refused, 5xx, 429). */
+  maxRetries?: number;
+  retryDelayInMs?: number;
+}
+
+interface ShareColumns {
+  kind: 'share' | 'byUser';
+  tenantId: string;
+  permissionId: string;
+  userObjectId: string;
+  createdAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  /** RowKey of the by-user copy, so a replace or revocation finds it. */
+  userRowKey: string;
+  recordParts: number;
+  [part: `record${number}`]: string;
+}
+
+/** Share log in an Azure Storage (or Cosmos DB Table API) table; used when a connection string is configured. */
+export class AzureTableShareLog implements ShareLog {
+  private readonly client: TableClient;
+  private readonly timeoutMs: number;
+  private tableReady?: Promise<void>;
+
+  constructor(connectionString: string, table: string, options: AzureTableShareLogOptions = {}) {
+    this.timeoutMs = options.operationTimeoutMs ?? 5000;
+    this.client = TableClient.fromConnectionString(connectionString, table, {
+      // Plain http only for an emulator on this machine (Azurite); a cloud endpoint stays https-only.
+      allowInsecureConnection: isLoopbackHttpEndpoint(connectionString),
+      retryOptions: { maxRetries: options.maxRetries ?? 2, retryDelayInMs: options.retryDelayInMs ?? 250, maxRetryDelayInMs: 2000 },
+    });
+  }
+
+  async put(record: ShareRecord): Promise<void> {
+    const pk = partitionKey(record.tenantId);
+    const shareKey = shareRowKey(record.permissionId);
+    const userKey = userRowKey(record.userObjectId, record.createdAt, record.permissionId);
+    await this.withRetries(async () => {
+      const existing = await this.readShare(pk, shareKey);
+      // Like the SQLite store, a revocation survives a later put of the same permission.
+      const revoked = existing?.revokedAt ? existing : record;
+      const columns = toColumns(record, userKey, revoked.revokedAt, revoked.revokedBy);
+      const actions: TransactionAction[] = [];
+      if (existing) {
+        actions.push(['update', { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' }, 'Replace', { etag: existing.etag }]);
+        if (existing.userRowKey !== userKey) actions.push(['delete', { partitionKey: pk, rowKey: existing.userRowKey }]);
+      } else {
+        actions.push(['create', { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' }]);
+      }
+      actions.push(['upsert', { partitionKey: pk, rowKey: userKey, ...columns, kind: 'byUser' }, 'Replace']);
+      await this.client.submitTransaction(actions, { abortSignal: this.deadline() });
+    });
+  }
+
+  async listByUser(tenantId: string, userObjectId: string, limit: number): Promise<ShareRecord[]> {
+    if (limit <= 0) return [];
+    const prefix = `${USER_PREFIX}${b64(userObjectId)}!`;
+    const upper = `${USER_PREFIX}${b64(userObjectId)}"`;
+    return this.withTable(async () => {
+      const out: ShareRecord[] = [];
+      const rows = this.client.listEntities<ShareColumns>({
+        queryOptions: { filter: odata`PartitionKey eq ${partitionKey(tenantId)} and RowKey ge ${prefix} and RowKey lt ${upper}` },
+        abortSignal: this.deadline(),
+      });
+      for await (const page of rows.byPage({ maxPageSize: Math.min(limit, 1000) })) {
+        for (const row of page) {
+          out.push(toRecord(row));
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    });
+  }
+
+  async get(tenantId: string, permissionId: string): Promise<ShareRecord | undefined> {
+    const row = await this.withTable(() => this.readShare(partitionKey(tenantId), shareRowKey(permissionId)));
+    return row ? toRecord(row) : undefined;
+  }
+
+  async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
+    const pk = partitionKey(tenantId);
+    const shareKey = shareRowKey(permissionId);
+    await this.withRetries(async () => {
+      const existing = await this.readShare(pk, shareKey);
+      if (!existing) return;
+      const patch = { revokedAt: at, revokedBy: by };
+      await this.client.submitTransaction(
+        [
+          ['update', { partitionKey: pk, rowKey: shareKey, ...patch }, 'Merge', { etag: existing.etag }],
+          ['update', { partitionKey: pk, rowKey: existing.userRowKey, ...patch }, 'Merge'],
+        ],
+        { abortSignal: this.deadline() },
+      );
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.withTable(async () => {
+      const probe = this.client.listEntities({
+        queryOptions: { filter: odata`PartitionKey eq ${'!ping'}`, select: ['PartitionKey'] },
+        abortSignal: this.deadline(),
+      });
+      await probe.byPage({ maxPageSize: 1 }).next();
+    });
+  }
+
+  async close(): Promise<void> {
+    // The SDK keeps no connection that needs closing; pending requests end with their deadline.
+  }
+
+  private async readShare(pk: string, rk: string): Promise<TableEntityResult<ShareColumns> | undefined> {
+    try {
+      return await this.client.getEntity<ShareColumns>(pk, rk, { abortSignal: this.deadline() });
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404 && errorCode(err) !== 'TableNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  /** Re-reads and rewrites when another writer got there first (412 on the ETag, 409 on create). */
+  private async withRetries(write: () => Promise<void>): Promise<void> {
+    await this.withTable(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await write();
+        } catch (err) {
+          const conflict = err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409);
+          if (!conflict || attempt >= CONFLICT_RETRIES) throw err;
+        }
+      }
+    });
+  }
+
+  /** Creates the table on first use, and again if it was deleted meanwhile (e.g. a fresh emulator). */
+  private async withTable<T>(op: () => Promise<T>): Promise<T> {
+    await this.ensureTable();
+    try {
+      return await op();
+    } catch (err) {
+      if (!(err instanceof RestError && errorCode(err) === 'TableNotFound')) throw err;
+      this.tableReady = undefined;
+      await this.ensureTable();
+      return op();
+    }
+  }
+
+  private ensureTable(): Promise<void> {
+    this.tableReady ??= this.client.createTable({ abortSignal: this.deadline() }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.tableReady = undefined;
+        if (err instanceof RestError && err.statusCode === 409) return;
+        throw err;
+      },
+    );
+    return this.tableReady;
+  }
+
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.timeoutMs);
+  }
+}
+
+/** Encodes any string into the key-safe base64url alphabet. */
+function b64(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64url');
+}
+
+function partitionKey(tenantId: string): string {
+  return b64(tenantId);
+}
+
+function shareRowKey(permissionId: string): string {
+  return `${SHARE_PREFIX}${b64(permissionId)}`;
+}
+
+function userRowKey(userObjectId: string, createdAt: string, permissionId: string): string {
+  const ms = Date.parse(createdAt);
+  const inverted = String(MAX_MS - (Number.isFinite(ms) ? ms : 0)).padStart(16, '0');
+  return `${USER_PREFIX}${b64(userObjectId)}!${inverted}!${b64(permissionId)}`;
+}
+
+function toColumns(r: ShareRecord, userKey: string, revokedAt?: string, revokedBy?: string): Omit<ShareColumns, 'kind'> {
+  const { revokedAt: _a, revokedBy: _b, ...rest } = r;
+  const parts = splitJson(JSON.stringify(rest));
+  const columns: Omit<ShareColumns, 'kind'> = {
+    tenantId: r.tenantId,
+    permissionId: r.permissionId,
+    userObjectId: r.userObjectId,
+    createdAt: r.createdAt,
+    userRowKey: userKey,
+    recordParts: parts.length,
+  };
+  parts.forEach((part, i) => (columns[`record${i}`] = part));
+  if (revokedAt !== undefined) columns.revokedAt = revokedAt;
+  if (revokedBy !== undefined) columns.revokedBy = revokedBy;
+  return columns;
+}
+
+/** Splits the record's JSON into property-sized parts, never between the two halves of a surrogate pair. */
+function splitJson(json: string): string[] {
+  if (json.length > MAX_RECORD_CHARS) {
+    throw new Error(`share record is too large for Azure Table Storage (${json.length} characters, at most ${MAX_RECORD_CHARS})`);
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < json.length; ) {
+    let end = Math.min(i + CHUNK_CHARS, json.length);
+    const last = json.charCodeAt(end - 1);
+    if (end < json.length && last >= 0xd800 && last <= 0xdbff) end--;
+    parts.push(json.slice(i, end));
+    i = end;
+  }
+  return parts;
+}
+
+function toRecord(row: ShareColumns): ShareRecord {
+  let json = '';
+  for (let i = 0; i < row.recordParts; i++) json += row[`record${i}`];
+  const r = JSON.parse(json) as ShareRecord;
+  return { ...r, revokedAt: row.revokedAt ?? undefined, revokedBy: row.revokedBy ?? undefined };
+}
+
+function errorCode(err: RestError): string | undefined {
+  const details = err.details as { odataError?: { code?: string } } | undefined;
+  return details?.odataError?.code ?? err.code;
+}
+
+/** True when the connection string's table endpoint is plain http on this machine (the Azurite emulator). */
+function isLoopbackHttpEndpoint(connectionString: string): boolean {
+  if (/usedevelopmentstorage=true/i.test(connectionString)) return true;
+  const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+  if (!endpoint) return false;
+  try {
+    const url = new URL(endpoint);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
