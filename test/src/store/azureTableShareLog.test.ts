@@ -176,6 +176,20 @@ describe('Azure Table share log (against Azurite)', function () {
     assert.deepEqual(ids(await log.listByUser('t1', 'u9', 10)), [r.permissionId]);
   });
 
+  it('keeps one listing entry per share when writers race on the same permission', async () => {
+    const a = fresh();
+    const b = new AzureTableShareLog(cs, table);
+    const base = record();
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? a : b).put({ ...base, itemName: `v${i}`, createdAt: new Date(Date.UTC(2026, 10, 1 + i)).toISOString() }),
+      ),
+    );
+    const listed = await a.listByUser('t1', 'u1', 10);
+    assert.equal(listed.length, 1, `listed ${listed.length} times`);
+    assert.deepEqual(listed[0], await a.get('t1', base.permissionId), 'the listing matches the share row');
+  });
+
   it('accepts ids with characters Azure forbids in keys, and quotes in user ids, without collisions', async () => {
     const log = fresh();
     const awkward = ['a/b', 'a\\b', 'a#b', 'a?b', 'a\u0001b', "a'b", 'a%2Fb', 'a b'];
