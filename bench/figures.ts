@@ -9,7 +9,7 @@ export function percentile(sorted: number[], q: number): number {
 }
 
 /** Calls that run beside the invoke rather than inside it (the broker's background Token Service exchange). */
-const BACKGROUND_KINDS = new Set(['tokenservice.exchange']);
+export const BACKGROUND_KINDS = new Set(['tokenservice.exchange']);
 
 /** One invoke joined with the sandbox calls made for it. */
 export interface JoinedInvoke extends InvokeRecord {
@@ -20,6 +20,8 @@ export interface JoinedInvoke extends InvokeRecord {
   graphCalls: number;
   entraCalls: number;
   tokenServiceCalls: number;
+  /** Every sandbox call attributed to this invoke. */
+  calls: number;
 }
 
 /**
@@ -43,16 +45,18 @@ export function joinCalls(records: InvokeRecord[], calls: SandboxCall[], clockOf
     let graphCalls = 0;
     let entraCalls = 0;
     let tokenServiceCalls = 0;
+    let matched = 0;
     for (const c of byUser.get(r.user) ?? []) {
       if (c.start < start) continue;
       if (c.start > end) break;
+      matched++;
       externalMs += c.elapsedMs;
       if (c.kind.startsWith('graph.')) graphCalls++;
       else if (c.kind.startsWith('entra.token')) entraCalls++;
       else if (c.kind.startsWith('tokenservice.')) tokenServiceCalls++;
     }
     const latencyMs = r.end - r.start;
-    return { ...r, latencyMs, externalMs, overheadMs: latencyMs - externalMs, graphCalls, entraCalls, tokenServiceCalls };
+    return { ...r, latencyMs, externalMs, overheadMs: latencyMs - externalMs, graphCalls, entraCalls, tokenServiceCalls, calls: matched };
   });
 }
 

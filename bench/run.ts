@@ -12,7 +12,7 @@ import { sandboxEndpoints } from '../src/config';
 import { writeBenchTenant } from './tenant';
 import { SandboxRecorder, nowMs } from './recorder';
 import { BENCH_SERVICE_URL } from './journeys';
-import { figuresByKind, joinCalls, round, table, type JoinedInvoke, type KindFigures } from './figures';
+import { BACKGROUND_KINDS, figuresByKind, joinCalls, round, table, type JoinedInvoke, type KindFigures } from './figures';
 import { summarizeCpuProfile, type ProfileSummary } from './profile';
 import type { FromLoad, LoadUser, PhaseResult, PhaseSpec, ToLoad } from './protocol';
 
@@ -60,10 +60,10 @@ function parseArgs(argv: string[]): Settings {
       tokenService: num('tokenService', 0),
     },
     virtualUsers: 64,
-    distinctUsers: quick ? 80 : 1000,
+    distinctUsers: quick ? 64 : 1000,
     c1Journeys: quick ? 8 : 100,
-    c16Ms: quick ? 2500 : 20_000,
-    throughputMs: quick ? { 1: 1500, 16: 2000, 64: 2500 } : { 1: 10_000, 16: 10_000, 64: 10_000 },
+    c16Ms: quick ? 2000 : 20_000,
+    throughputMs: quick ? { 1: 1500, 16: 1500, 64: 2000 } : { 1: 10_000, 16: 10_000, 64: 10_000 },
     floorMs: quick ? 1000 : 10_000,
     baselineC64Ms: quick ? 1500 : 10_000,
     concurrencies: [1, 16, 64],
@@ -118,13 +118,24 @@ interface Server {
 /** Starts a server under test as its own Node process and waits until /healthz answers. */
 async function startServer(name: string, script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
+  // The server's own log (warn and above, pino on stdout) goes to a file; it is shown if the server dies.
+  const logFile = path.join(String(env.BENCH_RUN_DIR), `${name}.log`);
+  const logFd = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...env, PORT: String(port), SHARE_LOG_PATH: path.join(String(env.BENCH_RUN_DIR), `${name}-share-log.sqlite`) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logFd, logFd],
   });
+  fs.closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
-  child.once('exit', () => (exited = true));
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    exited = true;
+    if (!stopping) {
+      console.error(`${name} exited unexpectedly (${code ?? signal}); its last log lines:`);
+      console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n'));
+    }
+  });
   const until = Date.now() + 30_000;
   while (!(await healthy(url))) {
     if (exited || Date.now() > until) throw new Error(`${name} did not start (see its errors above)`);
@@ -137,6 +148,7 @@ async function startServer(name: string, script: string, env: NodeJS.ProcessEnv,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
+        stopping = true;
         const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
         child.once('exit', () => {
           clearTimeout(force);
@@ -293,11 +305,14 @@ async function main(): Promise<void> {
     const sandboxCpu = process.cpuUsage(cpu0.sandbox);
     const cpuMs = { target: cpuMsOf(targetPid) - cpu0.target, sandbox: (sandboxCpu.user + sandboxCpu.system) / 1000, load: cpuMsOf(load.pid) - cpu0.load };
     await sleep(20);
-    const joined = joinCalls(result.records, recorder.drain(), offset);
+    const sandboxCalls = recorder.drain();
+    const joined = joinCalls(result.records, sandboxCalls, offset);
+    const expected = sandboxCalls.filter((c) => !BACKGROUND_KINDS.has(c.kind)).length;
+    const attributed = joined.reduce((n, r) => n + r.calls, 0);
     const phase = { spec, wallMs: result.wallMs, joined, figures: figuresByKind(joined, result.wallMs), counts: countDelta(before, sandbox.stats()), cpuMs };
     const errors = phase.figures.reduce((n, f) => n + f.errors, 0);
     const calls = Object.entries(phase.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-    log(`${spec.name}: ${result.records.length} invokes in ${(result.wallMs / 1000).toFixed(1)} s, ${errors} errors${errors ? ` (${phase.figures.flatMap((f) => f.firstErrors).join('; ')})` : ''}; sandbox: ${calls}`);
+    log(`${spec.name}: ${result.records.length} invokes in ${(result.wallMs / 1000).toFixed(1)} s, ${errors} errors${errors ? ` (${phase.figures.flatMap((f) => f.firstErrors).join('; ')})` : ''}; sandbox: ${calls}; ${attributed}/${expected} calls attributed to invokes`);
     return phase;
   };
   const V = settings.virtualUsers;
