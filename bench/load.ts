@@ -124,11 +124,6 @@ process.on('message', (msg: ToLoad) => {
       ctx = { tenantId: msg.tenantId, botId: msg.botId, serviceUrl: BENCH_SERVICE_URL };
       send({ type: 'ready' });
       break;
-    case 'target':
-      target = msg.target;
-      agent.destroy();
-      send({ type: 'ready' });
-      break;
     case 'clock':
       send({ type: 'clock', now: nowMs() });
       break;

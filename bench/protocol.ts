@@ -52,7 +52,6 @@ export interface PhaseResult {
 
 export type ToLoad =
   | { type: 'init'; target: string; authorization: string; tenantId: string; botId: string; users: LoadUser[] }
-  | { type: 'target'; target: string }
   | { type: 'run'; phase: PhaseSpec }
   | { type: 'clock' }
   | { type: 'exit' };
