@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     clock: services.clock,
     publicBaseUrl: config.publicBaseUrl,
     connectionName: config.bot.oauthConnectionName,
+    allowedTenantIds: config.allowedTenantIds,
   });
   const server = await listen(createHttpApp(services), config.host, config.port);
   console.log(`baseline listening on ${server.url}`);

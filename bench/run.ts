@@ -1,3 +1,4 @@
+import { productionEnvFor } from '../sandbox/appEnv';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -8,11 +9,18 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import { ensureTrustBundle } from '../sandbox/trust';
 import { SANDBOX_IDENTITIES } from '../sandbox/identities';
 import type { LatencyProfile, SandboxStats } from '../sandbox/state';
-import { sandboxEndpoints } from '../src/config';
 import { writeBenchTenant } from './tenant';
 import { SandboxRecorder, nowMs } from './recorder';
 import { BENCH_SERVICE_URL } from './journeys';
-import { BACKGROUND_KINDS, figuresByKind, joinCalls, round, table, type JoinedInvoke, type KindFigures } from './figures';
+import {
+  BACKGROUND_KINDS,
+  figuresByKind,
+  joinCalls,
+  round,
+  table,
+  type JoinedInvoke,
+  type KindFigures,
+} from './figures';
 import { summarizeCpuProfile, type ProfileSummary } from './profile';
 import type { FromLoad, LoadUser, PhaseResult, PhaseSpec, ToLoad } from './protocol';
 
@@ -116,13 +124,22 @@ interface Server {
 }
 
 /** Starts a server under test as its own Node process and waits until /healthz answers. */
-async function startServer(name: string, script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
+async function startServer(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const port = await freePort();
   // The server's own log (warn and above, pino on stdout) goes to a file; it is shown if the server dies.
   const logFile = path.join(String(env.BENCH_RUN_DIR), `${name}.log`);
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...env, PORT: String(port), SHARE_LOG_PATH: path.join(String(env.BENCH_RUN_DIR), `${name}-share-log.sqlite`) },
+    env: {
+      ...env,
+      PORT: String(port),
+      SHARE_LOG_PATH: path.join(String(env.BENCH_RUN_DIR), `${name}-share-log.sqlite`),
+    },
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);
@@ -227,7 +244,14 @@ function countDelta(before: SandboxStats, after: SandboxStats): Record<string, n
 }
 
 function sumCounts(phases: Phase[], prefix: string): number {
-  return phases.reduce((n, p) => n + Object.entries(p.counts).filter(([k]) => k.startsWith(prefix)).reduce((m, [, v]) => m + v, 0), 0);
+  return phases.reduce(
+    (n, p) =>
+      n +
+      Object.entries(p.counts)
+        .filter(([k]) => k.startsWith(prefix))
+        .reduce((m, [, v]) => m + v, 0),
+    0,
+  );
 }
 
 function fig(p: Phase | undefined, kind: string): KindFigures | undefined {
@@ -258,32 +282,27 @@ async function main(): Promise<void> {
 
   const users: LoadUser[] = [];
   for (const u of tenant.users) {
-    users.push({ oid: u.oid, teamsId: u.teamsId, name: u.name, driveId: u.driveId, files: u.files, ssoToken: await sandbox.ssoToken(u.upn, { lifetimeSeconds: 7200 }) });
+    users.push({
+      oid: u.oid,
+      teamsId: u.teamsId,
+      name: u.name,
+      driveId: u.driveId,
+      files: u.files,
+      ssoToken: await sandbox.ssoToken(u.upn, { lifetimeSeconds: 7200 }),
+    });
   }
   // Teams' channel reuses its Bot Framework token across activities (it is valid for an hour); so does the load.
   const authorization = await sandbox.signActivity({ serviceUrl: BENCH_SERVICE_URL }, { lifetimeSeconds: 7200 });
   const id = SANDBOX_IDENTITIES;
-  const bf = sandboxEndpoints(sandbox.url).botFramework;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    APP_MODE: 'production',
-    NODE_ENV: 'production',
-    TEAMSFX_ENV: 'bench-no-env-files',
-    HOST: '127.0.0.1',
-    BOT_ID: id.app.clientId,
-    BOT_PASSWORD: id.app.clientSecret,
-    BOT_TENANT_ID: id.homeTenantId,
-    APPLICATION_ID_URI: id.app.applicationIdUri,
-    BOT_ENDPOINT: 'https://share-link.bench.example',
-    OAUTH_CONNECTION_NAME: id.app.oauthConnectionName,
-    ALLOWED_TENANT_IDS: id.homeTenantId,
-    GRAPH_BASE_URL: sandbox.url,
-    AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.url,
-    BOTFRAMEWORK_OPENID_METADATA_URL: bf.openIdMetadataUrl,
-    BOTFRAMEWORK_EMULATOR_OPENID_METADATA_URL: bf.emulatorOpenIdMetadataUrl,
-    BOTFRAMEWORK_LOGIN_URL: bf.loginUrl,
-    BOTFRAMEWORK_TOKEN_SERVICE_URL: bf.tokenServiceUrl,
-    BOTFRAMEWORK_VALIDATE_AUTHORITY: 'false',
+    ...productionEnvFor(sandbox.url, {
+      NODE_ENV: 'production',
+      TEAMSFX_ENV: 'bench-no-env-files',
+      HOST: '127.0.0.1',
+      BOT_ENDPOINT: 'https://share-link.bench.example',
+      ALLOWED_TENANT_IDS: id.homeTenantId,
+    }),
     LOG_LEVEL: 'warn',
     NODE_EXTRA_CA_CERTS: ensureTrustBundle(dataDir),
     BENCH_RUN_DIR: runDir,
@@ -294,7 +313,14 @@ async function main(): Promise<void> {
   let targetPid = 0;
   const useTarget = async (server: Server) => {
     targetPid = server.child.pid!;
-    await load.request({ type: 'init', target: server.url, authorization, tenantId: id.homeTenantId, botId: id.app.clientId, users });
+    await load.request({
+      type: 'init',
+      target: server.url,
+      authorization,
+      tenantId: id.homeTenantId,
+      botId: id.app.clientId,
+      users,
+    });
     offset = await load.clockOffset();
   };
   const run = async (spec: PhaseSpec): Promise<Phase> => {
@@ -303,38 +329,89 @@ async function main(): Promise<void> {
     const cpu0 = { target: cpuMsOf(targetPid), sandbox: process.cpuUsage(), load: cpuMsOf(load.pid) };
     const result = await load.run(spec);
     const sandboxCpu = process.cpuUsage(cpu0.sandbox);
-    const cpuMs = { target: cpuMsOf(targetPid) - cpu0.target, sandbox: (sandboxCpu.user + sandboxCpu.system) / 1000, load: cpuMsOf(load.pid) - cpu0.load };
+    const cpuMs = {
+      target: cpuMsOf(targetPid) - cpu0.target,
+      sandbox: (sandboxCpu.user + sandboxCpu.system) / 1000,
+      load: cpuMsOf(load.pid) - cpu0.load,
+    };
     await sleep(20);
     const sandboxCalls = recorder.drain();
     const joined = joinCalls(result.records, sandboxCalls, offset);
     const expected = sandboxCalls.filter((c) => !BACKGROUND_KINDS.has(c.kind)).length;
     const attributed = joined.reduce((n, r) => n + r.calls, 0);
-    const phase = { spec, wallMs: result.wallMs, joined, figures: figuresByKind(joined, result.wallMs), counts: countDelta(before, sandbox.stats()), cpuMs };
+    const phase = {
+      spec,
+      wallMs: result.wallMs,
+      joined,
+      figures: figuresByKind(joined, result.wallMs),
+      counts: countDelta(before, sandbox.stats()),
+      cpuMs,
+    };
     const errors = phase.figures.reduce((n, f) => n + f.errors, 0);
-    const calls = Object.entries(phase.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-    log(`${spec.name}: ${result.records.length} invokes in ${(result.wallMs / 1000).toFixed(1)} s, ${errors} errors${errors ? ` (${phase.figures.flatMap((f) => f.firstErrors).join('; ')})` : ''}; sandbox: ${calls}; ${attributed}/${expected} calls attributed to invokes`);
+    const calls = Object.entries(phase.counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    log(
+      `${spec.name}: ${result.records.length} invokes in ${(result.wallMs / 1000).toFixed(1)} s, ${errors} errors${errors ? ` (${phase.figures.flatMap((f) => f.firstErrors).join('; ')})` : ''}; sandbox: ${calls}; ${attributed}/${expected} calls attributed to invokes`,
+    );
     return phase;
   };
   const V = settings.virtualUsers;
   // Warm-up: the 16 journey users sign in with SSO; every virtual user makes one share (Token Service sign-in).
   const journeys = async (label: string) => ({
     warm: [
-      await run({ name: `${label} warm-up journeys c16`, mode: 'journey', concurrency: 16, from: 0, to: 16, iterations: settings.quick ? 1 : 3 }),
-      await run({ name: `${label} warm-up submits c64`, mode: 'submit', concurrency: V, from: 0, to: V, iterations: settings.quick ? 1 : 3 }),
+      await run({
+        name: `${label} warm-up journeys c16`,
+        mode: 'journey',
+        concurrency: 16,
+        from: 0,
+        to: 16,
+        iterations: settings.quick ? 1 : 3,
+      }),
+      await run({
+        name: `${label} warm-up submits c64`,
+        mode: 'submit',
+        concurrency: V,
+        from: 0,
+        to: V,
+        iterations: settings.quick ? 1 : 3,
+      }),
     ],
-    c1: await run({ name: `${label} journeys c1`, mode: 'journey', concurrency: 1, from: 0, to: 1, iterations: settings.c1Journeys }),
-    c16: await run({ name: `${label} journeys c16`, mode: 'journey', concurrency: 16, from: 0, to: 16, durationMs: settings.c16Ms }),
+    c1: await run({
+      name: `${label} journeys c1`,
+      mode: 'journey',
+      concurrency: 1,
+      from: 0,
+      to: 1,
+      iterations: settings.c1Journeys,
+    }),
+    c16: await run({
+      name: `${label} journeys c16`,
+      mode: 'journey',
+      concurrency: 16,
+      from: 0,
+      to: 16,
+      durationMs: settings.c16Ms,
+    }),
   });
   const throughput = async (label: string, ms: (c: number) => number) => {
     const out = new Map<number, Phase>();
     for (const c of settings.concurrencies) {
-      out.set(c, await run({ name: `${label} submit c${c}`, mode: 'submit', concurrency: c, from: 0, to: V, durationMs: ms(c) }));
+      out.set(
+        c,
+        await run({ name: `${label} submit c${c}`, mode: 'submit', concurrency: c, from: 0, to: V, durationMs: ms(c) }),
+      );
     }
     return out;
   };
 
   // ---- the app ---------------------------------------------------------------------------------------------
-  const app = await startServer('app', path.join(__dirname, '..', 'src', 'main.js'), { ...env, BENCH_MEMORY_FILE: path.join(runDir, 'app-memory.json') }, ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js')]);
+  const app = await startServer(
+    'app',
+    path.join(__dirname, '..', 'src', 'main.js'),
+    { ...env, BENCH_MEMORY_FILE: path.join(runDir, 'app-memory.json') },
+    ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js')],
+  );
   await useTarget(app);
   const appJourneys = await journeys('app');
   const memoryFile = path.join(runDir, 'app-memory.json');
@@ -347,7 +424,13 @@ async function main(): Promise<void> {
     return { rssMb: memoryOf(app.child.pid!).rssMb, heapMb: (m.heapUsed + m.external) / 1048576 };
   };
   const memBefore = await settledMemory();
-  const distinct = await run({ name: `app first use by ${settings.distinctUsers} distinct people`, mode: 'once', concurrency: 16, from: V, to: V + settings.distinctUsers });
+  const distinct = await run({
+    name: `app first use by ${settings.distinctUsers} distinct people`,
+    mode: 'once',
+    concurrency: 16,
+    from: V,
+    to: V + settings.distinctUsers,
+  });
   const memDistinct = await settledMemory();
   const appThroughput = await throughput('app', (c) => settings.throughputMs[c] ?? 10_000);
   const memAfter = memoryOf(app.child.pid!);
@@ -364,20 +447,47 @@ async function main(): Promise<void> {
   const baseline = await startServer('baseline', path.join(__dirname, 'baseline.js'), env);
   await useTarget(baseline);
   const baseJourneys = await journeys('baseline');
-  const baseC64 = await run({ name: 'baseline submit c64', mode: 'submit', concurrency: 64, from: 0, to: V, durationMs: settings.baselineC64Ms });
+  const baseC64 = await run({
+    name: 'baseline submit c64',
+    mode: 'submit',
+    concurrency: 64,
+    from: 0,
+    to: V,
+    durationMs: settings.baselineC64Ms,
+  });
   await baseline.stop();
 
   // ---- one CPU profile of the app under load -------------------------------------------------------------
   let profile: ProfileSummary | undefined;
   if (settings.profile) {
     const profDir = path.join(runDir, 'cpu-profile');
-    const profiled = await startServer('app-profiled', path.join(__dirname, '..', 'src', 'main.js'), env, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+    const profiled = await startServer('app-profiled', path.join(__dirname, '..', 'src', 'main.js'), env, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profDir}`,
+    ]);
     await useTarget(profiled);
     await run({ name: 'profiled warm-up', mode: 'journey', concurrency: 16, from: 0, to: 16, iterations: 1 });
-    await run({ name: 'profiled journeys c16', mode: 'journey', concurrency: 16, from: 0, to: 16, durationMs: settings.c16Ms });
-    await run({ name: 'profiled submit c64', mode: 'submit', concurrency: 64, from: 0, to: V, durationMs: settings.throughputMs[64] });
+    await run({
+      name: 'profiled journeys c16',
+      mode: 'journey',
+      concurrency: 16,
+      from: 0,
+      to: 16,
+      durationMs: settings.c16Ms,
+    });
+    await run({
+      name: 'profiled submit c64',
+      mode: 'submit',
+      concurrency: 64,
+      from: 0,
+      to: V,
+      durationMs: settings.throughputMs[64],
+    });
     await profiled.stop();
-    const file = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profDir, f))[0];
+    const file = fs
+      .readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(profDir, f))[0];
     if (file) {
       const kept = path.join(os.tmpdir(), 'share-link-bench-app.cpuprofile');
       fs.copyFileSync(file, kept);
@@ -390,89 +500,226 @@ async function main(): Promise<void> {
 
   // ---- figures -------------------------------------------------------------------------------------------
   const out: string[] = [];
-  out.push(`Share Link benchmark (${settings.quick ? 'quick' : 'full'}) — ${os.cpus().length} CPUs, Node ${process.version}, ` +
-    `sandbox latency: Entra token ${settings.latency.token} ms, createLink ${settings.latency.createLink} ms, item lookup ${settings.latency.itemLookup} ms, ` +
-    `search ${settings.latency.search} ms, Token Service ${settings.latency.tokenService} ms; ${V} virtual users + ${settings.distinctUsers} distinct first-time users`);
+  out.push(
+    `Share Link benchmark (${settings.quick ? 'quick' : 'full'}) — ${os.cpus().length} CPUs, Node ${process.version}, ` +
+      `sandbox latency: Entra token ${settings.latency.token} ms, createLink ${settings.latency.createLink} ms, item lookup ${settings.latency.itemLookup} ms, ` +
+      `search ${settings.latency.search} ms, Token Service ${settings.latency.tokenService} ms; ${V} virtual users + ${settings.distinctUsers} distinct first-time users`,
+  );
   const latencyRows = (label: string, p: Phase) =>
-    p.figures.map((f) => [label, f.kind, f.requests, f.errors, f.p50, f.p95, f.p99, f.overheadP50, f.overheadP95, f.overheadP99, f.graphPerInvoke, f.entraPerInvoke, f.tokenServicePerInvoke]);
-  out.push('', 'Latency per invoke kind, end to end at the load generator (ms); overhead = latency − time the sandbox spent on that invoke\'s Graph/Entra/Token Service calls');
-  out.push(table(
-    ['phase', 'invoke', 'requests', 'errors', 'p50', 'p95', 'p99', 'ovh p50', 'ovh p95', 'ovh p99', 'graph/inv', 'entra/inv', 'tokensvc/inv'],
-    [
-      ...latencyRows('app c1', appJourneys.c1),
-      ...latencyRows('app c16', appJourneys.c16),
-      ...latencyRows('app first use c16', distinct),
-      ...latencyRows('baseline c1', baseJourneys.c1),
-      ...latencyRows('baseline c16', baseJourneys.c16),
-    ],
-  ));
+    p.figures.map((f) => [
+      label,
+      f.kind,
+      f.requests,
+      f.errors,
+      f.p50,
+      f.p95,
+      f.p99,
+      f.overheadP50,
+      f.overheadP95,
+      f.overheadP99,
+      f.graphPerInvoke,
+      f.entraPerInvoke,
+      f.tokenServicePerInvoke,
+    ]);
+  out.push(
+    '',
+    "Latency per invoke kind, end to end at the load generator (ms); overhead = latency − time the sandbox spent on that invoke's Graph/Entra/Token Service calls",
+  );
+  out.push(
+    table(
+      [
+        'phase',
+        'invoke',
+        'requests',
+        'errors',
+        'p50',
+        'p95',
+        'p99',
+        'ovh p50',
+        'ovh p95',
+        'ovh p99',
+        'graph/inv',
+        'entra/inv',
+        'tokensvc/inv',
+      ],
+      [
+        ...latencyRows('app c1', appJourneys.c1),
+        ...latencyRows('app c16', appJourneys.c16),
+        ...latencyRows('app first use c16', distinct),
+        ...latencyRows('baseline c1', baseJourneys.c1),
+        ...latencyRows('baseline c16', baseJourneys.c16),
+      ],
+    ),
+  );
   const tput = (label: string, m: Map<number, Phase>) =>
     [...m].map(([c, p]) => {
       const f = fig(p, 'submit');
       const n = Math.max(1, f?.requests ?? 0);
-      return [label, c, f?.rps ?? 0, f?.p50 ?? NaN, f?.p99 ?? NaN, f?.overheadP50 ?? NaN, f?.requests ?? 0, f?.errors ?? 0, p.cpuMs.target / n, p.cpuMs.sandbox / n, p.cpuMs.load / n];
+      return [
+        label,
+        c,
+        f?.rps ?? 0,
+        f?.p50 ?? NaN,
+        f?.p99 ?? NaN,
+        f?.overheadP50 ?? NaN,
+        f?.requests ?? 0,
+        f?.errors ?? 0,
+        p.cpuMs.target / n,
+        p.cpuMs.sandbox / n,
+        p.cpuMs.load / n,
+      ];
     });
-  out.push('', 'Submit throughput (createLink per submit; floor = botbuilder + same JWT validation + fixed card, no work)');
-  out.push(table(['server', 'concurrency', 'submits/s', 'p50 ms', 'p99 ms', 'ovh p50', 'requests', 'errors', 'server CPU ms/inv', 'sandbox CPU', 'load CPU'], [
-    ...tput('app', appThroughput),
-    ...tput('floor', floorThroughput),
-    ...tput('baseline', new Map([[64, baseC64]])),
-  ]));
+  out.push(
+    '',
+    'Submit throughput (createLink per submit; floor = botbuilder + same JWT validation + fixed card, no work)',
+  );
+  out.push(
+    table(
+      [
+        'server',
+        'concurrency',
+        'submits/s',
+        'p50 ms',
+        'p99 ms',
+        'ovh p50',
+        'requests',
+        'errors',
+        'server CPU ms/inv',
+        'sandbox CPU',
+        'load CPU',
+      ],
+      [...tput('app', appThroughput), ...tput('floor', floorThroughput), ...tput('baseline', new Map([[64, baseC64]]))],
+    ),
+  );
 
   const appC1 = appJourneys.c1;
   const baseC1 = baseJourneys.c1;
   const steadyApp = [appJourneys.c1, appJourneys.c16];
   const steadyBase = [baseJourneys.c1, baseJourneys.c16];
   const firstUseApp = [distinct];
-  const per100 = (phases: Phase[], prefix: string) => (100 * sumCounts(phases, prefix)) / Math.max(1, sumCounts(phases, 'graph.createLink'));
+  const per100 = (phases: Phase[], prefix: string) =>
+    (100 * sumCounts(phases, prefix)) / Math.max(1, sumCounts(phases, 'graph.createLink'));
   const allAppPhases = [...appJourneys.warm, ...steadyApp, ...appThroughput.values(), distinct];
-  const submitsOk = allAppPhases.reduce((n, p) => n + (fig(p, 'submit')?.requests ?? 0) - (fig(p, 'submit')?.errors ?? 0), 0);
+  const submitsOk = allAppPhases.reduce(
+    (n, p) => n + (fig(p, 'submit')?.requests ?? 0) - (fig(p, 'submit')?.errors ?? 0),
+    0,
+  );
   const createLinks = sumCounts(allAppPhases, 'graph.createLink');
   const submitJoined = allAppPhases.flatMap((p) => p.joined.filter((r) => r.kind === 'submit' && r.ok));
   const graphPerShare = submitJoined.reduce((n, r) => n + r.graphCalls, 0) / Math.max(1, submitJoined.length);
   const journeyGraphPerShare = sumCounts(steadyApp, 'graph.') / Math.max(1, sumCounts(steadyApp, 'graph.createLink'));
   out.push('', 'Cost per share (journey = search + open dialog + submit + message action)');
-  out.push(table(['figure', 'app', 'baseline'], [
-    ['Entra token requests per 100 shares, steady (journeys c1+c16)', per100(steadyApp, 'entra.token'), per100(steadyBase, 'entra.token')],
-    [`Entra token requests per 100 shares, first use (${settings.distinctUsers} new people, 1 journey each)`, per100(firstUseApp, 'entra.token'), NaN],
-    ['Token Service requests per 100 shares, steady', per100(steadyApp, 'tokenservice.'), per100(steadyBase, 'tokenservice.')],
-    ['Graph requests per submit (createLink + lookups)', graphPerShare, NaN],
-    ['Graph requests per journey share (search + /shares + createLink)', journeyGraphPerShare, sumCounts(steadyBase, 'graph.') / Math.max(1, sumCounts(steadyBase, 'graph.createLink'))],
-    ['Real createLink calls / successful submits (app, whole run)', `${createLinks} / ${submitsOk}`, ''],
-  ]));
+  out.push(
+    table(
+      ['figure', 'app', 'baseline'],
+      [
+        [
+          'Entra token requests per 100 shares, steady (journeys c1+c16)',
+          per100(steadyApp, 'entra.token'),
+          per100(steadyBase, 'entra.token'),
+        ],
+        [
+          `Entra token requests per 100 shares, first use (${settings.distinctUsers} new people, 1 journey each)`,
+          per100(firstUseApp, 'entra.token'),
+          NaN,
+        ],
+        [
+          'Token Service requests per 100 shares, steady',
+          per100(steadyApp, 'tokenservice.'),
+          per100(steadyBase, 'tokenservice.'),
+        ],
+        ['Graph requests per submit (createLink + lookups)', graphPerShare, NaN],
+        [
+          'Graph requests per journey share (search + /shares + createLink)',
+          journeyGraphPerShare,
+          sumCounts(steadyBase, 'graph.') / Math.max(1, sumCounts(steadyBase, 'graph.createLink')),
+        ],
+        ['Real createLink calls / successful submits (app, whole run)', `${createLinks} / ${submitsOk}`, ''],
+      ],
+    ),
+  );
   const rssPer1000 = ((memDistinct.rssMb - memBefore.rssMb) / settings.distinctUsers) * 1000;
   const heapPer1000 = ((memDistinct.heapMb - memBefore.heapMb) / settings.distinctUsers) * 1000;
   out.push('', 'Memory of the app process');
-  out.push(table(['figure', 'MB'], [
-    ['peak RSS (VmHWM) over the whole run', memAfter.peakMb],
-    [`RSS before / after ${settings.distinctUsers} distinct people signed in and shared (after a full GC)`, `${round(memBefore.rssMb)} / ${round(memDistinct.rssMb)}`],
-    ['RSS per 1,000 distinct signed-in users (noisy: RSS keeps freed pages)', rssPer1000],
-    [`JS heap + external before / after (after a full GC)`, `${round(memBefore.heapMb)} / ${round(memDistinct.heapMb)}`],
-    ['live JS memory per 1,000 distinct signed-in users', heapPer1000],
-  ]));
+  out.push(
+    table(
+      ['figure', 'MB'],
+      [
+        ['peak RSS (VmHWM) over the whole run', memAfter.peakMb],
+        [
+          `RSS before / after ${settings.distinctUsers} distinct people signed in and shared (after a full GC)`,
+          `${round(memBefore.rssMb)} / ${round(memDistinct.rssMb)}`,
+        ],
+        ['RSS per 1,000 distinct signed-in users (noisy: RSS keeps freed pages)', rssPer1000],
+        [
+          `JS heap + external before / after (after a full GC)`,
+          `${round(memBefore.heapMb)} / ${round(memDistinct.heapMb)}`,
+        ],
+        ['live JS memory per 1,000 distinct signed-in users', heapPer1000],
+      ],
+    ),
+  );
 
   const submitRps64 = fig(appThroughput.get(64), 'submit')?.rps ?? NaN;
   const cpuPerInvoke = (p: Phase | undefined) => (p ? p.cpuMs.target / Math.max(1, p.joined.length) : NaN);
   const floorRps64 = fig(floorThroughput.get(64), 'submit')?.rps ?? NaN;
   const r = (a: number, b: number) => round(a / b);
   out.push('', 'Against the framework floor and the samples pattern');
-  out.push(table(['figure', 'value'], [
-    ['submit throughput c64 / floor c64', `${round(submitRps64)} / ${round(floorRps64)} = ${r(submitRps64, floorRps64)}`],
-    ['server CPU ms per submit c64: app / floor', `${round(cpuPerInvoke(appThroughput.get(64)))} / ${round(cpuPerInvoke(floorThroughput.get(64)))}`],
-    ['baseline / app submit p50 at c1', `${round(fig(baseC1, 'submit')!.p50)} / ${round(fig(appC1, 'submit')!.p50)} = ${r(fig(baseC1, 'submit')!.p50, fig(appC1, 'submit')!.p50)}x`],
-    ['baseline / app submit p99 at c1', r(fig(baseC1, 'submit')!.p99, fig(appC1, 'submit')!.p99)],
-    ['baseline / app query p50 at c1', `${round(fig(baseC1, 'query')!.p50)} / ${round(fig(appC1, 'query')!.p50)} = ${r(fig(baseC1, 'query')!.p50, fig(appC1, 'query')!.p50)}x`],
-    ['baseline / app query p99 at c1', r(fig(baseC1, 'query')!.p99, fig(appC1, 'query')!.p99)],
-    ['baseline / app query p50 at c16', r(fig(baseJourneys.c16, 'query')!.p50, fig(appJourneys.c16, 'query')!.p50)],
-    ['baseline / app Entra requests per 100 shares (steady)', `${round(per100(steadyBase, 'entra.token'))} vs ${round(per100(steadyApp, 'entra.token'))}`],
-  ]));
+  out.push(
+    table(
+      ['figure', 'value'],
+      [
+        [
+          'submit throughput c64 / floor c64',
+          `${round(submitRps64)} / ${round(floorRps64)} = ${r(submitRps64, floorRps64)}`,
+        ],
+        [
+          'server CPU ms per submit c64: app / floor',
+          `${round(cpuPerInvoke(appThroughput.get(64)))} / ${round(cpuPerInvoke(floorThroughput.get(64)))}`,
+        ],
+        [
+          'baseline / app submit p50 at c1',
+          `${round(fig(baseC1, 'submit')!.p50)} / ${round(fig(appC1, 'submit')!.p50)} = ${r(fig(baseC1, 'submit')!.p50, fig(appC1, 'submit')!.p50)}x`,
+        ],
+        ['baseline / app submit p99 at c1', r(fig(baseC1, 'submit')!.p99, fig(appC1, 'submit')!.p99)],
+        [
+          'baseline / app query p50 at c1',
+          `${round(fig(baseC1, 'query')!.p50)} / ${round(fig(appC1, 'query')!.p50)} = ${r(fig(baseC1, 'query')!.p50, fig(appC1, 'query')!.p50)}x`,
+        ],
+        ['baseline / app query p99 at c1', r(fig(baseC1, 'query')!.p99, fig(appC1, 'query')!.p99)],
+        ['baseline / app query p50 at c16', r(fig(baseJourneys.c16, 'query')!.p50, fig(appJourneys.c16, 'query')!.p50)],
+        [
+          'baseline / app Entra requests per 100 shares (steady)',
+          `${round(per100(steadyBase, 'entra.token'))} vs ${round(per100(steadyApp, 'entra.token'))}`,
+        ],
+      ],
+    ),
+  );
   if (profile) {
-    out.push('', `CPU profile of the app under load (journeys c16 + submit c64): busy ${round(profile.busyMs)} ms; self time by origin`);
-    out.push(table(['origin', 'ms', '%'], profile.byOrigin.map((e) => [e.name, e.ms, e.pct])));
+    out.push(
+      '',
+      `CPU profile of the app under load (journeys c16 + submit c64): busy ${round(profile.busyMs)} ms; self time by origin`,
+    );
+    out.push(
+      table(
+        ['origin', 'ms', '%'],
+        profile.byOrigin.map((e) => [e.name, e.ms, e.pct]),
+      ),
+    );
     out.push('', 'Top functions by self time');
-    out.push(table(['function', 'ms', '%'], profile.topFunctions.map((e) => [e.name.slice(0, 110), e.ms, e.pct])));
+    out.push(
+      table(
+        ['function', 'ms', '%'],
+        profile.topFunctions.map((e) => [e.name.slice(0, 110), e.ms, e.pct]),
+      ),
+    );
     out.push('', 'Our functions by inclusive time (they and what they call)');
-    out.push(table(['function', 'ms', '%'], profile.oursInclusive.map((e) => [e.name.slice(0, 110), e.ms, e.pct])));
+    out.push(
+      table(
+        ['function', 'ms', '%'],
+        profile.oursInclusive.map((e) => [e.name.slice(0, 110), e.ms, e.pct]),
+      ),
+    );
   }
   const json = {
     mode: settings.quick ? 'quick' : 'full',
