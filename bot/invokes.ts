@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from '../src/domain/intl';
 
 /**
  * Schemas of the invoke payloads the bot accepts. Teams sends loosely typed JSON (and card inputs as strings);
@@ -132,10 +133,5 @@ export function normalizeTimeZone(tz: string | undefined): string | undefined {
     if (hours === 0) return 'UTC';
     return `Etc/GMT${m[1] === '+' ? '-' : '+'}${hours}`;
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return tz;
-  } catch {
-    return undefined;
-  }
+  return isKnownTimeZone(tz) ? tz : undefined;
 }

@@ -1,5 +1,6 @@
 import type { DriveItemInfo, Recipient } from '../domain/types';
 import { fill, type CardStrings } from './strings';
+import { dateTimeFormat, isKnownTimeZone, numberFormat } from '../domain/intl';
 
 /**
  * Wraps text a person or Graph supplied (names, paths) in Unicode first-strong isolates, so an RTL name
@@ -25,7 +26,7 @@ export function formatSize(bytes: number | undefined, locale: string, s: CardStr
     value /= 1024;
     unit++;
   }
-  return new Intl.NumberFormat(safeLocale(locale), {
+  return numberFormat(safeLocale(locale), {
     style: 'unit',
     unit: units[unit],
     unitDisplay: unit === 0 ? 'long' : 'short',
@@ -37,7 +38,7 @@ export function formatSize(bytes: number | undefined, locale: string, s: CardStr
 export function formatDateTime(iso: string, locale: string, timeZone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(safeLocale(locale), {
+  return dateTimeFormat(safeLocale(locale), {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: safeTimeZone(timeZone),
@@ -49,7 +50,7 @@ export function formatDate(date: string, locale: string, timeZone: string): stri
   const isCalendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date);
   const d = new Date(isCalendarDate ? `${date}T12:00:00Z` : date);
   if (Number.isNaN(d.getTime())) return date;
-  return new Intl.DateTimeFormat(safeLocale(locale), {
+  return dateTimeFormat(safeLocale(locale), {
     dateStyle: 'medium',
     timeZone: isCalendarDate ? 'UTC' : safeTimeZone(timeZone),
   }).format(d);
@@ -57,7 +58,7 @@ export function formatDate(date: string, locale: string, timeZone: string): stri
 
 /** Today's calendar date (YYYY-MM-DD) in a time zone, shifted by `addDays`. */
 export function calendarDate(now: Date, timeZone: string, addDays = 0): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone: safeTimeZone(timeZone),
     year: 'numeric',
     month: '2-digit',
@@ -102,27 +103,31 @@ export function formatList(items: string[], max: number, s: CardStrings): string
 }
 
 /** The locale if Intl knows it, else English. */
+const canonicalLocales = new Map<string, string>();
+
+/** The canonical form of a BCP 47 locale, or "en" for one Intl rejects (cached per input). */
 export function safeLocale(locale: string | undefined): string {
-  try {
-    return Intl.getCanonicalLocales(locale ?? 'en')[0] ?? 'en';
-  } catch {
-    return 'en';
+  const key = locale ?? 'en';
+  let canonical = canonicalLocales.get(key);
+  if (canonical === undefined) {
+    try {
+      canonical = Intl.getCanonicalLocales(key)[0] ?? 'en';
+    } catch {
+      canonical = 'en';
+    }
+    if (canonicalLocales.size > 1000) canonicalLocales.clear();
+    canonicalLocales.set(key, canonical);
   }
+  return canonical;
 }
 
 /** The IANA time zone if Intl knows it, else UTC (a bad zone from a client must not break a card). */
 export function safeTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
+  return timeZone && isKnownTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
 function zoneName(d: Date, locale: string, timeZone: string): string {
-  const part = new Intl.DateTimeFormat(safeLocale(locale), { timeZone: safeTimeZone(timeZone), timeZoneName: 'short' })
+  const part = dateTimeFormat(safeLocale(locale), { timeZone: safeTimeZone(timeZone), timeZoneName: 'short' })
     .formatToParts(d)
     .find((p) => p.type === 'timeZoneName');
   return part?.value ?? safeTimeZone(timeZone);

@@ -3,6 +3,7 @@
  * one instant, `yyyy-MM-ddTHH:mm:ssZ`. The link works until the end of the chosen day where the person is.
  */
 import { ShareError } from './errors';
+import { dateTimeFormat } from './intl';
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -174,7 +175,7 @@ export function expirationFor(date: string, ctx: ExpirationContext): ExpirationR
 export function formatDateLabel(date: string, locale = 'en-GB'): string {
   const c = parseCalendarDate(date);
   if (!c) return date;
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(
+  return dateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(
     new Date(Date.UTC(c.year, c.month - 1, c.day)),
   );
 }
@@ -184,7 +185,7 @@ export function formatExpirationDay(isoInstant: string, timeZone?: string, local
   const ms = Date.parse(isoInstant);
   if (Number.isNaN(ms)) return isoInstant;
   const zone = resolveTimeZone(timeZone).timeZone;
-  return new Intl.DateTimeFormat(locale, { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(ms));
+  return dateTimeFormat(locale, { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(ms));
 }
 
 /** "30 Dec 2026, 23:59 (Europe/Berlin)": a granted expiration shown in the person's zone. */
@@ -192,7 +193,7 @@ export function formatExpiration(isoInstant: string, timeZone?: string, locale =
   const ms = Date.parse(isoInstant);
   if (Number.isNaN(ms)) return isoInstant;
   const zone = resolveTimeZone(timeZone).timeZone;
-  const text = new Intl.DateTimeFormat(locale, {
+  const text = dateTimeFormat(locale, {
     timeZone: zone,
     day: 'numeric',
     month: 'short',
