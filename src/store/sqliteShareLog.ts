@@ -16,6 +16,8 @@ interface Row {
 /** Share log in an embedded SQLite file (WAL mode); the default store. */
 export class SqliteShareLog implements ShareLog {
   private readonly db: Database.Database;
+  /** Statements prepared once (preparing on every write showed in the benchmark profile). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -38,36 +40,57 @@ export class SqliteShareLog implements ShareLog {
   }
 
   async put(r: ShareRecord): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO shares (tenant_id, permission_id, user_object_id, created_at, revoked_at, revoked_by, record)
+    this.stmt(
+      `INSERT INTO shares (tenant_id, permission_id, user_object_id, created_at, revoked_at, revoked_by, record)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, permission_id) DO UPDATE SET
            user_object_id = excluded.user_object_id, created_at = excluded.created_at, record = excluded.record`,
-      )
-      .run(r.tenantId, r.permissionId, r.userObjectId, r.createdAt, r.revokedAt ?? null, r.revokedBy ?? null, JSON.stringify(r));
+    ).run(
+      r.tenantId,
+      r.permissionId,
+      r.userObjectId,
+      r.createdAt,
+      r.revokedAt ?? null,
+      r.revokedBy ?? null,
+      JSON.stringify(r),
+    );
   }
 
   async listByUser(tenantId: string, userObjectId: string, limit: number): Promise<ShareRecord[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM shares WHERE tenant_id = ? AND user_object_id = ? ORDER BY created_at DESC LIMIT ?`)
-      .all(tenantId, userObjectId, limit) as Row[];
+    const rows = this.stmt(
+      `SELECT * FROM shares WHERE tenant_id = ? AND user_object_id = ? ORDER BY created_at DESC LIMIT ?`,
+    ).all(tenantId, userObjectId, limit) as Row[];
     return rows.map(toRecord);
   }
 
   async get(tenantId: string, permissionId: string): Promise<ShareRecord | undefined> {
-    const row = this.db.prepare(`SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ?`).get(tenantId, permissionId) as
-      | Row
-      | undefined;
+    const row = this.stmt(`SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ?`).get(
+      tenantId,
+      permissionId,
+    ) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
-    this.db.prepare(`UPDATE shares SET revoked_at = ?, revoked_by = ? WHERE tenant_id = ? AND permission_id = ?`).run(at, by, tenantId, permissionId);
+    this.stmt(`UPDATE shares SET revoked_at = ?, revoked_by = ? WHERE tenant_id = ? AND permission_id = ?`).run(
+      at,
+      by,
+      tenantId,
+      permissionId,
+    );
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.stmt('SELECT 1').get();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
   }
 
   async close(): Promise<void> {
