@@ -207,7 +207,7 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
 
   it('message action on a message holding a file: the Playground drops its URL, so the finder asks; pick, create, Graph has it', async () => {
     const t0 = Date.now();
-    await api.postBotMessage({ text: 'Here is the budget', attachments: [{ contentType: 'reference', contentUrl: PLAN.webUrl, name: PLAN.name }] });
+    await api.postBotMessage({ text: 'The file we talked about', attachments: [{ contentType: 'reference', contentUrl: PLAN.webUrl, name: PLAN.name }] });
     await driver.waitForMessage('reference is not supported yet');
     await driver.openMessageAction('reference is not supported yet', 'shareFromMessage');
     const finder = await driver.dialogText();
