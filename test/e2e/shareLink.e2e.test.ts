@@ -118,6 +118,7 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
       if (problems.length) console.error(`    app warnings/errors:\n      ${problems.join('\n      ')}`);
     }
     await driver?.dismissDialogs().catch(() => undefined);
+    await driver?.closeSearchPanel().catch(() => undefined);
   });
 
   after(async () => {
