@@ -361,9 +361,11 @@ export class ShareLinkBot extends TeamsActivityHandler {
       createdAt: record.createdAt,
     };
     const sharerFacts = { ...facts, aadObjectId: record.userObjectId };
+    // The log keeps who revoked as an object id; the card names that person only when it is the one asking.
+    const revokedBy = record.revokedBy && record.revokedBy === facts.aadObjectId ? facts.userName : undefined;
     return this.linkCard(outcome, sharerFacts, {
       forSharer: forSharer && !record.revokedAt,
-      revoked: record.revokedAt ? { at: record.revokedAt, by: record.revokedBy } : undefined,
+      revoked: record.revokedAt ? { at: record.revokedAt, by: revokedBy } : undefined,
     });
   }
 }

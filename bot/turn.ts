@@ -7,6 +7,8 @@ export interface TurnFacts {
   tenantId: string;
   aadObjectId?: string;
   teamsUserId: string;
+  /** The person's display name as Teams sends it: for showing only, never for decisions. */
+  userName?: string;
   channelId: string;
   conversationId: string;
   locale: string;
@@ -29,6 +31,7 @@ export function turnFacts(activity: Activity, now: number): TurnFacts {
     tenantId: channelData.tenant?.id ?? activity.conversation?.tenantId ?? '',
     aadObjectId: activity.from?.aadObjectId,
     teamsUserId: activity.from?.id ?? '',
+    userName: activity.from?.name || undefined,
     channelId: activity.channelId ?? 'msteams',
     conversationId: activity.conversation?.id ?? '',
     locale: activity.locale ?? clientInfo?.locale ?? 'en-US',

@@ -2,13 +2,10 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig, readEnvFiles, type AppConfig } from './config';
 import { createLogger } from './log';
 import { listen } from './server';
-import { createAppServices, createHttpApp, playgroundSigner } from './app';
+import { createAppServices, createHttpApp } from './app';
 import { processTrustsSandbox, runTrusting } from '../sandbox/trust';
-import { startSandbox } from '../sandbox/server';
-import { SANDBOX_IDENTITIES } from '../sandbox/identities';
-import { startSandboxPlayground } from './dev/sandboxPlayground';
-
-const PLAYGROUND_USER = 'adele@contoso.example';
+import { DEFAULT_PLAYGROUND_PORT } from './dev/playground';
+import { startSandboxApp } from './dev/sandboxApp';
 
 /** Entry point: `npm start`. With no cloud settings it runs the embedded sandbox and the Agents Playground. */
 async function main(): Promise<void> {
@@ -34,41 +31,23 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   const closers: Array<() => Promise<void>> = [];
-  let beforeBot;
-  let organizationName: ((tenantId: string) => string | undefined) | undefined;
   if (config.sandbox) {
-    // The Playground cannot show sign-in pages: its user is signed in to the sandbox Token Service up front.
-    const sandbox = await startSandbox({
-      dataDir: config.sandbox.dataDir,
-      port: config.sandbox.port,
-      signedInUsers: [PLAYGROUND_USER],
+    const app = await startSandboxApp({
+      env,
+      log,
+      playground: env.PLAYGROUND === 'off' ? false : { port: Number(env.PLAYGROUND_PORT || DEFAULT_PLAYGROUND_PORT) },
     });
-    closers.push(sandbox.close);
-    log.warn({ sandbox: sandbox.url }, 'SANDBOX MODE: talking to the local Microsoft 365 sandbox, not to Microsoft');
-    beforeBot = playgroundSigner((activity) => sandbox.signActivity(activity), log);
-    organizationName = (tid) => sandbox.data.tenants.find((t) => t.id === tid)?.name;
-  }
-
-  const services = await createAppServices(config, log, { organizationName });
-  closers.push(services.close);
-  const server = await listen(createHttpApp(services, { beforeBot }), config.host, config.port);
-  closers.unshift(server.close);
-  log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
-  if (config.sandbox && env.PLAYGROUND !== 'off') {
-    // The bot works without the Playground (e.g. its port is taken): say so and carry on.
-    try {
-      const playground = await startSandboxPlayground({
-        dataDir: config.sandbox.dataDir,
-        port: Number(env.PLAYGROUND_PORT || 56150),
-        botEndpoint: `${server.url}/api/messages`,
-        currentUser: PLAYGROUND_USER,
-        botId: SANDBOX_IDENTITIES.app.clientId,
-      });
-      closers.unshift(playground.close);
-      console.log(`\n  ${playground.banner}\n`);
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'the Agents Playground did not start (set PLAYGROUND_PORT, or PLAYGROUND=off)');
+    closers.push(app.close);
+    if (app.playground) console.log(`\n  ${app.playground.banner}\n`);
+    if (app.playgroundError) {
+      log.warn({ err: app.playgroundError }, 'the Agents Playground did not start (set PLAYGROUND_PORT, or PLAYGROUND=off)');
     }
+  } else {
+    const services = await createAppServices(config, log);
+    closers.push(services.close);
+    const server = await listen(createHttpApp(services), config.host, config.port);
+    closers.unshift(server.close);
+    log.info({ url: server.url, mode: config.mode }, 'Share Link is listening');
   }
 
   let stopping = false;

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderManifest } from '../../appPackage/build';
-import { describePlayground, startPlayground } from './playground';
+import { describePlayground, startPlayground, type RunningPlayground } from './playground';
 
 /** A fixed Teams app id for the local manifest (the Playground does not check it). */
 const SANDBOX_TEAMS_APP_ID = '5ca1ab1e-0000-4000-8000-0000000a99ed';
 
 /**
  * Sandbox mode's Agents Playground: renders the app manifest for the local bot (so the banner can name the
- * commands), starts the Playground on 127.0.0.1 as a sandbox user, and returns the line telling where to click.
+ * commands), starts the Playground on 127.0.0.1 as a sandbox user, and returns it with the line telling where to click.
  */
 export async function startSandboxPlayground(opts: {
   dataDir: string;
@@ -16,7 +16,7 @@ export async function startSandboxPlayground(opts: {
   botEndpoint: string;
   currentUser: string;
   botId: string;
-}): Promise<{ banner: string; url: string; close(): Promise<void> }> {
+}): Promise<RunningPlayground & { banner: string }> {
   const manifest = renderManifest({
     TEAMS_APP_ID: SANDBOX_TEAMS_APP_ID,
     BOT_ID: opts.botId,
@@ -34,5 +34,5 @@ export async function startSandboxPlayground(opts: {
     currentUser: opts.currentUser,
     botId: opts.botId,
   });
-  return { banner: describePlayground(running), url: running.url, close: running.close };
+  return { ...running, banner: describePlayground(running) };
 }

@@ -184,13 +184,21 @@ export class PlaygroundDriver {
   /**
    * Clicks a card action in the dialog and waits for the bot's answer to the submit (the browser's call to the
    * Playground's /_conversation/v1/invoke): 'closed' when the dialog closed (e.g. a result went into the compose
-   * box), 'newCard' when the bot answered task.continue and the dialog shows its new card.
+   * box), 'newCard' when the bot answered task.continue and the dialog shows its new card. `near`: click the
+   * button in the part of the card that shows exactly this text (e.g. a result row's "Share").
    */
-  async clickDialogAction(title: string): Promise<'closed' | 'newCard'> {
+  async clickDialogAction(title: string, options: { near?: string } = {}): Promise<'closed' | 'newCard'> {
     const answered = this.page.waitForResponse(
       (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/_conversation/v1/invoke',
     );
-    await this.dialog().getByRole('button', { name: title, exact: true }).click();
+    const button = this.dialog().getByRole('button', { name: title, exact: true });
+    if (options.near) {
+      // Several rows have the same button ("Share"): take the innermost card element holding both the text and it.
+      const inRow = this.page.getByRole('button', { name: title, exact: true });
+      await this.dialog().locator('.ac-container, .ac-columnSet').filter({ has: this.page.getByText(options.near, { exact: true }) }).filter({ has: inRow }).last().locator(inRow).first().click();
+    } else {
+      await button.click();
+    }
     const response = await answered;
     const body = (await response.json().catch(() => ({}))) as { task?: { type?: string } };
     if (!response.ok()) {
@@ -293,25 +301,50 @@ export class PlaygroundDriver {
 
   /**
    * Compose box → Search Command: sets the command id (and parameter name), types the query and returns the
-   * result titles once the bot answered ("We didn't find any matches." → []).
+   * result titles once the bot answered ("We didn't find any matches." → []). Throws when the panel shows an error.
    */
   async runSearchCommand(commandId: string, query: string, parameterName?: string): Promise<string[]> {
+    const shown = await this.searchCommand(commandId, query, parameterName);
+    if (shown.error !== undefined) throw new Error(`The search panel shows an error: ${shown.error}`);
+    return shown.titles;
+  }
+
+  /**
+   * Runs a search command and returns the bot's answer as the browser received it, the titles listed and the
+   * panel's error, if any. The Playground lists no results when any preview has a `tap` (it cannot send
+   * selectItem) and shows "Unable to reach app" instead.
+   */
+  async searchCommand(commandId: string, query: string, parameterName?: string): Promise<{ answer: unknown; titles: string[]; error?: string }> {
     await this.page.getByLabel('Trigger Message Extension App').click();
     await this.page.getByRole('menuitem', { name: 'Search Command' }).click();
     await this.page.getByText('Specify Command ID or Parameter').click();
     await this.page.getByPlaceholder('Command ID').fill(this.resolveCommandId(commandId));
     if (parameterName) await this.page.getByPlaceholder('Parameter name').fill(parameterName);
+    const answered = this.page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/_conversation/v1/invoke',
+    );
     await this.page.getByPlaceholder('Enter a search term').fill(query);
-    const titles = await this.page.waitForFunction(() => {
+    const answer: unknown = await (await answered).json().catch(() => undefined);
+    const shown = await this.page.waitForFunction(() => {
       const input = document.querySelector('input[placeholder="Enter a search term"]');
       let panel: DomElement | null = input;
       while (panel && !panel.innerText.includes('Search-Based Message Extension')) panel = panel.parentElement;
       if (!panel) return false;
+      const error = /Unable to reach app[^\n]*|Invalid response returned from your app[^\n]*/.exec(panel.innerText);
+      if (error) return { titles: [] as string[], error: error[0] };
       const found = Array.from(panel.querySelectorAll('h1')).map((h) => h.innerText.trim());
-      if (found.length) return found;
-      return panel.innerText.includes("We didn't find any matches.") ? [] : false;
+      if (found.length) return { titles: found };
+      return panel.innerText.includes("We didn't find any matches.") ? { titles: [] as string[] } : false;
     });
-    return (await titles.jsonValue()) as string[];
+    return { answer, ...((await shown.jsonValue()) as { titles: string[]; error?: string }) };
+  }
+
+  /** Closes the search panel (its Close button), so the next step starts from the chat. */
+  async closeSearchPanel(): Promise<void> {
+    const title = this.page.getByText('Search-Based Message Extension', { exact: true });
+    if (!(await title.count())) return;
+    await this.page.getByRole('button', { name: 'Close' }).last().click();
+    await title.waitFor({ state: 'detached' });
   }
 
   /** Clicks a search result; the Playground inserts its card into the compose box (it sends no selectItem). */
