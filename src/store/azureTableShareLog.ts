@@ -19,8 +19,12 @@ const MAX_MS = 8_640_000_000_000_000;
 const CHUNK_CHARS = 30_000;
 /** An entity may hold 1 MiB in all; two UTF-16 bytes per char, with room for the other columns. */
 const MAX_RECORD_CHARS = 480_000;
-/** Optimistic-concurrency retries when another writer changed the same share between read and write. */
-const CONFLICT_RETRIES = 3;
+/**
+ * Optimistic-concurrency retries when another writer changed the same share between read and write. Each round
+ * lets at least one writer through, so this covers as many concurrent writers of one share (Teams retries, a
+ * revoke racing a re-share); a short random pause spreads them out.
+ */
+const CONFLICT_RETRIES = 8;
 
 export interface AzureTableShareLogOptions {
   /** Per-operation deadline; a hung connection must not hold a share (the writer spools instead). */
@@ -154,6 +158,7 @@ export class AzureTableShareLog implements ShareLog {
         } catch (err) {
           const conflict = err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409);
           if (!conflict || attempt >= CONFLICT_RETRIES) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
         }
       }
     });
