@@ -3,7 +3,16 @@ import { loadConfig, type AppConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { listen } from '../src/server';
 import { createAppServices, createHttpApp } from '../src/app';
-import { DEFAULT_GRAPH_SCOPES, TenantNotAllowedError, TokenBroker, loadAuthorityMetadata, type GraphTokenRequest, type GraphTokenResult, type SsoTokenValidator, type TokenServiceClient } from '../src/auth';
+import {
+  DEFAULT_GRAPH_SCOPES,
+  TenantNotAllowedError,
+  TokenBroker,
+  loadAuthorityMetadata,
+  type GraphTokenRequest,
+  type GraphTokenResult,
+  type SsoTokenValidator,
+  type TokenServiceClient,
+} from '../src/auth';
 import { InvalidSsoTokenError } from '../src/auth';
 import { ShareError } from '../src/domain/errors';
 import { createHttpFetch } from '../src/http/fetchAdapter';
@@ -31,7 +40,9 @@ interface MsalModule {
 
 function letTeamsfxReachTheSandbox(config: AppConfig, authorityMetadata: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const msal = require(require.resolve('@azure/msal-node', { paths: [require.resolve('@microsoft/teamsfx')] })) as MsalModule;
+  const msal = require(
+    require.resolve('@azure/msal-node', { paths: [require.resolve('@microsoft/teamsfx')] }),
+  ) as MsalModule;
   const Original = msal.ConfidentialClientApplication;
   const host = new URL(config.sso.authorityHost).host;
   msal.ConfidentialClientApplication = class extends Original {
@@ -60,7 +71,8 @@ class SamplesPatternBroker extends TokenBroker {
   }
 
   override async getGraphToken(request: GraphTokenRequest): Promise<GraphTokenResult> {
-    if (!this.allowedTenants.has((request.tenantId ?? '').toLowerCase())) throw new TenantNotAllowedError(request.tenantId);
+    if (!this.allowedTenants.has((request.tenantId ?? '').toLowerCase()))
+      throw new TenantNotAllowedError(request.tenantId);
     if (request.ssoToken) {
       // The app's SSO validation stays, so the only difference measured is the OBO step.
       const identity = await this.deps.validator.validate(request.ssoToken);
@@ -87,7 +99,12 @@ class SamplesPatternBroker extends TokenBroker {
     if (!userTokenClient || !teamsUserId || !channelId) return { kind: 'signInRequired' };
     const token = await this.deps.tokenService.getToken(userTokenClient, teamsUserId, channelId, request.magicCode);
     if (!token) return { kind: 'signInRequired' };
-    return { kind: 'token', accessToken: token.accessToken, expiresOn: token.expiresOn ?? Date.now() + 60_000, source: 'tokenService' };
+    return {
+      kind: 'token',
+      accessToken: token.accessToken,
+      expiresOn: token.expiresOn ?? Date.now() + 60_000,
+      source: 'tokenService',
+    };
   }
 }
 
@@ -97,11 +114,21 @@ async function main(): Promise<void> {
   const services = await createAppServices(config, log);
   letTeamsfxReachTheSandbox(
     config,
-    await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, createHttpFetch(services.http, { operation: 'entra' })),
+    await loadAuthorityMetadata(
+      `${config.sso.authorityHost}/${config.sso.tenantId}`,
+      createHttpFetch(services.http, { operation: 'entra' }),
+    ),
   );
   const broker = new SamplesPatternBroker(
     { config, validator: services.auth.validator, tokenService: services.auth.tokenService },
-    { validator: services.auth.validator, obo: services.auth.obo, tokenService: services.auth.tokenService, allowedTenantIds: config.allowedTenantIds, clock: services.clock, logger: log },
+    {
+      validator: services.auth.validator,
+      obo: services.auth.obo,
+      tokenService: services.auth.tokenService,
+      allowedTenantIds: config.allowedTenantIds,
+      clock: services.clock,
+      logger: log,
+    },
   );
   services.bot = new ShareLinkBot({
     shares: services.shares,

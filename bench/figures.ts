@@ -56,7 +56,16 @@ export function joinCalls(records: InvokeRecord[], calls: SandboxCall[], clockOf
       else if (c.kind.startsWith('tokenservice.')) tokenServiceCalls++;
     }
     const latencyMs = r.end - r.start;
-    return { ...r, latencyMs, externalMs, overheadMs: latencyMs - externalMs, graphCalls, entraCalls, tokenServiceCalls, calls: matched };
+    return {
+      ...r,
+      latencyMs,
+      externalMs,
+      overheadMs: latencyMs - externalMs,
+      graphCalls,
+      entraCalls,
+      tokenServiceCalls,
+      calls: matched,
+    };
   });
 }
 

@@ -23,7 +23,10 @@ class FixedCardBot extends TeamsActivityHandler {
             content: {
               type: 'AdaptiveCard',
               version: '1.4',
-              body: [{ type: 'TextBlock', text: 'Plan.docx', weight: 'Bolder' }, { type: 'TextBlock', text: 'https://contoso-my.sharepoint.example/:w:/g/floor' }],
+              body: [
+                { type: 'TextBlock', text: 'Plan.docx', weight: 'Bolder' },
+                { type: 'TextBlock', text: 'https://contoso-my.sharepoint.example/:w:/g/floor' },
+              ],
             },
           },
         ],
@@ -46,9 +49,11 @@ async function main(): Promise<void> {
     res.json({ status: 'ok' });
   });
   app.post('/api/messages', express.json({ limit: '1mb' }), (req, res) => {
-    adapter.process(req, res, (context) => bot.run(context)).catch((err: Error) => {
-      if (!res.headersSent) res.status(500).json({ error: err.message });
-    });
+    adapter
+      .process(req, res, (context) => bot.run(context))
+      .catch((err: Error) => {
+        if (!res.headersSent) res.status(500).json({ error: err.message });
+      });
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -122,12 +122,20 @@ export function checkAnswer(kind: InvokeKind, status: number, body: Json | undef
   const task = body?.task;
   switch (kind) {
     case 'query':
-      return ce?.type === 'result' && ce.attachments?.length > 0 ? undefined : `query answered ${ce?.type ?? 'no composeExtension'}`;
+      return ce?.type === 'result' && ce.attachments?.length > 0
+        ? undefined
+        : `query answered ${ce?.type ?? 'no composeExtension'}`;
     case 'submit':
-      return ce?.type === 'result' && ce.attachments?.length === 1 ? undefined : `submit answered ${ce?.type ?? task?.value?.title ?? 'nothing'}`;
+      return ce?.type === 'result' && ce.attachments?.length === 1
+        ? undefined
+        : `submit answered ${ce?.type ?? task?.value?.title ?? 'nothing'}`;
     case 'fetchTask':
-      return task?.type === 'continue' && task.value?.title === 'Share a file' ? undefined : `fetchTask answered ${task?.value?.title ?? ce?.type}`;
+      return task?.type === 'continue' && task.value?.title === 'Share a file'
+        ? undefined
+        : `fetchTask answered ${task?.value?.title ?? ce?.type}`;
     case 'messageAction':
-      return task?.type === 'continue' && task.value?.title === 'Sharing link options' ? undefined : `message action answered ${task?.value?.title ?? ce?.type}`;
+      return task?.type === 'continue' && task.value?.title === 'Sharing link options'
+        ? undefined
+        : `message action answered ${task?.value?.title ?? ce?.type}`;
   }
 }

@@ -69,7 +69,10 @@ export function summarizeCpuProfile(file: string, top = 15): ProfileSummary {
     const known = totalOf.get(id);
     if (known !== undefined) return known;
     const node = byId.get(id)!;
-    const t = (selfUs.get(id) ?? 0) + (node.callFrame.functionName === '(idle)' ? -(selfUs.get(id) ?? 0) : 0) + (node.children ?? []).reduce((n, c) => n + total(c), 0);
+    const t =
+      (selfUs.get(id) ?? 0) +
+      (node.callFrame.functionName === '(idle)' ? -(selfUs.get(id) ?? 0) : 0) +
+      (node.children ?? []).reduce((n, c) => n + total(c), 0);
     totalOf.set(id, t);
     return t;
   };

@@ -83,7 +83,11 @@ export class SandboxRecorder {
       if (kind === 'entra.token') {
         const form = new URLSearchParams(body);
         const grant = form.get('grant_type') ?? '';
-        kind = grant.endsWith('jwt-bearer') ? 'entra.token.obo' : grant === 'client_credentials' ? 'entra.token.client_credentials' : 'entra.token.other';
+        kind = grant.endsWith('jwt-bearer')
+          ? 'entra.token.obo'
+          : grant === 'client_credentials'
+            ? 'entra.token.client_credentials'
+            : 'entra.token.other';
         user = jwtClaim(form.get('assertion') ?? undefined, 'oid');
       } else if (kind.startsWith('graph.')) {
         user = jwtClaim(/^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1], 'oid');

@@ -55,7 +55,13 @@ export function writeBenchTenant(dir: string, count: number): { file: string; us
       webUrl: webRoot,
       items: template.items.map((it) => {
         const { permissions: _dropped, ...rest } = it;
-        return { ...rest, id: idOf(it.id), parentId: it.parentId ? idOf(it.parentId) : null, createdBy: oid, lastModifiedBy: oid };
+        return {
+          ...rest,
+          id: idOf(it.id),
+          parentId: it.parentId ? idOf(it.parentId) : null,
+          createdBy: oid,
+          lastModifiedBy: oid,
+        };
       }),
     };
     data.users.push(user);
@@ -65,7 +71,14 @@ export function writeBenchTenant(dir: string, count: number): { file: string; us
     const files = drive.items
       .filter((it) => it.file && it.parentId === rootId && !/LONG_DOCX$/.test(it.id))
       .map((it) => ({ itemId: it.id, name: it.name, webUrl: `${webRoot}/${encodeURIComponent(it.name)}` }));
-    users.push({ upn: user.userPrincipalName, oid, teamsId: user.teamsId, name: user.displayName, driveId: drive.id, files });
+    users.push({
+      upn: user.userPrincipalName,
+      oid,
+      teamsId: user.teamsId,
+      name: user.displayName,
+      driveId: drive.id,
+      files,
+    });
   }
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'bench-tenant.json');

@@ -3,13 +3,7 @@ import type { TokenBroker, UserTokenClientLike } from '../src/auth';
 import type { CallContext } from '../src/share/shareService';
 import type { TurnFacts } from './turn';
 import { userTokenClientOf } from './turn';
-import {
-  adaptiveCardLoginRequest,
-  preconditionFailed,
-  signInRequired,
-  silentAuth,
-  composeMessage,
-} from './responses';
+import { adaptiveCardLoginRequest, preconditionFailed, signInRequired, silentAuth, composeMessage } from './responses';
 
 /** How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol). */
 export type SignInStyle = 'search' | 'link' | 'action' | 'cardAction';
@@ -72,9 +66,15 @@ export async function acquire(
       return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };
     case 'link':
       // 412 renders nothing for link unfurling; `auth` shows a sign-in link.
-      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable) };
+      return {
+        ok: false,
+        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
+      };
     case 'action':
-      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable) };
+      return {
+        ok: false,
+        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
+      };
     case 'cardAction':
       return {
         ok: false,

@@ -21,21 +21,35 @@ const attachment = z
 export const messagePayloadSchema = z
   .object({
     id: z.string().optional(),
-    body: z.object({ contentType: z.string().optional(), content: z.string().optional().nullable() }).partial().optional(),
+    body: z
+      .object({ contentType: z.string().optional(), content: z.string().optional().nullable() })
+      .partial()
+      .optional(),
     attachments: z.array(attachment).optional().nullable(),
   })
   .passthrough();
 
 export type MessagePayload = z.infer<typeof messagePayloadSchema>;
 
-const authentication = z.object({ token: z.string().min(1) }).partial().optional().nullable();
+const authentication = z
+  .object({ token: z.string().min(1) })
+  .partial()
+  .optional()
+  .nullable();
 
 export const queryValueSchema = z
   .object({
     commandId: z.string().min(1).max(64),
-    parameters: z.array(z.object({ name: z.string(), value: z.unknown() })).max(10).optional().default([]),
+    parameters: z
+      .array(z.object({ name: z.string(), value: z.unknown() }))
+      .max(10)
+      .optional()
+      .default([]),
     queryOptions: z
-      .object({ skip: z.coerce.number().int().min(0).max(1000).optional(), count: z.coerce.number().int().min(1).max(100).optional() })
+      .object({
+        skip: z.coerce.number().int().min(0).max(1000).optional(),
+        count: z.coerce.number().int().min(1).max(100).optional(),
+      })
       .optional(),
     state: z.string().max(4096).optional().nullable(),
     authentication,
@@ -72,7 +86,11 @@ export const queryLinkValueSchema = z
 
 export const adaptiveCardActionValueSchema = z
   .object({
-    action: z.object({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(64), data: z.record(z.unknown()).optional().nullable() }),
+    action: z.object({
+      type: z.literal('Action.Execute'),
+      verb: z.string().min(1).max(64),
+      data: z.record(z.unknown()).optional().nullable(),
+    }),
     trigger: z.string().optional(),
     state: z.string().max(4096).optional().nullable(),
     authentication: z.object({ token: z.string().optional() }).passthrough().optional().nullable(),

@@ -9,7 +9,10 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * Reads the options dialog's inputs (all strings, as Teams submits them) into LinkOptions. Only shapes are checked
  * here; whether the combination can work is the domain's job (validateLinkRequest).
  */
-export function linkOptionsFromInputs(data: Record<string, unknown>, fallbackTimeZone: string | undefined): LinkOptions {
+export function linkOptionsFromInputs(
+  data: Record<string, unknown>,
+  fallbackTimeZone: string | undefined,
+): LinkOptions {
   const type = inputString(data.type, 64);
   const scope = inputString(data.scope, 64);
   if (type !== undefined && !isLinkType(type)) {
@@ -19,11 +22,18 @@ export function linkOptionsFromInputs(data: Record<string, unknown>, fallbackTim
     throw new ShareError('invalidRequest', 'Choose who the link works for from the list.', { field: 'scope' });
   }
   const recipients: Recipient[] = [];
-  for (const id of String(data.recipients ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!OBJECT_ID.test(id)) throw new ShareError('invalidRequest', 'Pick people from the people picker.', { field: 'recipients' });
+  for (const id of String(data.recipients ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!OBJECT_ID.test(id))
+      throw new ShareError('invalidRequest', 'Pick people from the people picker.', { field: 'recipients' });
     recipients.push({ objectId: id });
   }
-  for (const email of String(data.externalRecipients ?? '').split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean)) {
+  for (const email of String(data.externalRecipients ?? '')
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     recipients.push({ email });
   }
   const useOrganizationDefault = inputBoolean(data.useOrganizationDefault) ?? false;

@@ -6,10 +6,19 @@ export type CardJson = Record<string, unknown>;
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 
 /** A dialog (task module) showing an Adaptive Card: the answer to fetchTask or a submit that needs more input. */
-export function taskContinue(card: CardJson, title: string, size: 'small' | 'medium' | 'large' = 'large'): InvokeResponse {
+export function taskContinue(
+  card: CardJson,
+  title: string,
+  size: 'small' | 'medium' | 'large' = 'large',
+): InvokeResponse {
   return {
     status: 200,
-    body: { task: { type: 'continue', value: { title, height: size, width: size, card: { contentType: ADAPTIVE, content: card } } } },
+    body: {
+      task: {
+        type: 'continue',
+        value: { title, height: size, width: size, card: { contentType: ADAPTIVE, content: card } },
+      },
+    },
   };
 }
 
@@ -23,7 +32,11 @@ export function composeResult(
       composeExtension: {
         type: 'result',
         attachmentLayout: 'list',
-        attachments: attachments.map((a) => ({ contentType: ADAPTIVE, content: a.content, ...(a.preview ? { preview: a.preview } : {}) })),
+        attachments: attachments.map((a) => ({
+          contentType: ADAPTIVE,
+          content: a.content,
+          ...(a.preview ? { preview: a.preview } : {}),
+        })),
       },
     },
   };
@@ -33,7 +46,12 @@ export function composeResult(
 export function signInRequired(signInLink: string, title: string): InvokeResponse {
   return {
     status: 200,
-    body: { composeExtension: { type: 'auth', suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] } } },
+    body: {
+      composeExtension: {
+        type: 'auth',
+        suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] },
+      },
+    },
   };
 }
 
@@ -41,7 +59,12 @@ export function signInRequired(signInLink: string, title: string): InvokeRespons
 export function silentAuth(signInLink: string, title: string): InvokeResponse {
   return {
     status: 200,
-    body: { composeExtension: { type: 'silentAuth', suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] } } },
+    body: {
+      composeExtension: {
+        type: 'silentAuth',
+        suggestedActions: { actions: [{ type: 'openUrl', value: signInLink, title }] },
+      },
+    },
   };
 }
 

@@ -124,11 +124,16 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private failure(err: unknown, name: string, facts: TurnFacts, log: Logger): InvokeResponse {
     if (err instanceof MalformedInvokeError) {
       log.warn({ issues: err.issues }, 'malformed invoke');
-      return badRequest('The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.');
+      return badRequest(
+        'The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.',
+      );
     }
     if (err instanceof TenantNotAllowedError) {
       log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
-      return { status: 403, body: { error: { code: 'TenantNotAllowed', message: 'Share Link is not enabled for your organization.' } } };
+      return {
+        status: 403,
+        body: { error: { code: 'TenantNotAllowed', message: 'Share Link is not enabled for your organization.' } },
+      };
     }
     if (err instanceof InvalidSsoTokenError) {
       log.warn({ reason: err.reason }, 'rejected SSO token');
@@ -153,7 +158,12 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return t[which];
   }
 
-  private async token(context: TurnContext, facts: TurnFacts, input: { authentication?: { token?: string } | null; state?: string | null }, style: SignInStyle) {
+  private async token(
+    context: TurnContext,
+    facts: TurnFacts,
+    input: { authentication?: { token?: string } | null; state?: string | null },
+    style: SignInStyle,
+  ) {
     return acquire(this.gate, context, facts, { ssoToken: input.authentication?.token, state: input.state }, style);
   }
 
@@ -161,7 +171,8 @@ export class ShareLinkBot extends TeamsActivityHandler {
 
   private async onQuery(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const value = parseInvoke('composeExtension/query', queryValueSchema, context.activity.value);
-    if (value.commandId !== FIND_FILE_COMMAND) throw new MalformedInvokeError('composeExtension/query', [`unknown command ${value.commandId}`]);
+    if (value.commandId !== FIND_FILE_COMMAND)
+      throw new MalformedInvokeError('composeExtension/query', [`unknown command ${value.commandId}`]);
     const gate = await this.token(context, facts, value, 'search');
     if (!gate.ok) return gate.response;
     const initialRun = value.parameters.some((p) => p.name === 'initialRun');
@@ -185,7 +196,12 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const ref = parseInvoke('composeExtension/selectItem', selectItemValueSchema, context.activity.value);
     const gate = await this.token(context, facts, {}, 'action');
     if (!gate.ok) return gate.response;
-    const options: LinkOptions = { useOrganizationDefault: true, recipients: [], sendNotification: false, timeZone: facts.timeZone };
+    const options: LinkOptions = {
+      useOrganizationDefault: true,
+      recipients: [],
+      sendNotification: false,
+      timeZone: facts.timeZone,
+    };
     const outcome = await this.deps.shares.share(gate.call, { driveId: ref.driveId, itemId: ref.itemId }, options, {
       conversationId: facts.conversationId,
     });
@@ -204,17 +220,30 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return this.finder(facts, '', []);
   }
 
-  private async dialogForMessage(call: CallContext, facts: TurnFacts, payload: MessagePayload | undefined): Promise<InvokeResponse> {
+  private async dialogForMessage(
+    call: CallContext,
+    facts: TurnFacts,
+    payload: MessagePayload | undefined,
+  ): Promise<InvokeResponse> {
     const s = strings(facts.locale).bot;
     const links = (payload?.attachments ?? [])
-      .filter((a) => a.contentType === 'reference' && typeof a.contentUrl === 'string' && /^https:\/\//i.test(a.contentUrl))
+      .filter(
+        (a) => a.contentType === 'reference' && typeof a.contentUrl === 'string' && /^https:\/\//i.test(a.contentUrl),
+      )
       .map((a) => ({ url: a.contentUrl as string, name: a.name ?? undefined }));
     if (!links.length) return this.finder(facts, '', [], s.finderNotices.noFileInMessage);
     const resolved = await this.deps.shares.resolveLinks(call, links.slice(0, PAGE_SIZE));
     if (resolved.items.length === 1 && !resolved.failures.length) return this.optionsDialog(facts, resolved.items[0]);
     if (!resolved.items.length) {
       const why = resolved.failures[0]?.error;
-      if (why && (why.kind === 'signInRequired' || why.kind === 'consentRequired' || why.kind === 'throttled' || why.kind === 'transient')) throw why;
+      if (
+        why &&
+        (why.kind === 'signInRequired' ||
+          why.kind === 'consentRequired' ||
+          why.kind === 'throttled' ||
+          why.kind === 'transient')
+      )
+        throw why;
       return this.finder(facts, '', [], s.finderNotices.attachmentsUnavailable);
     }
     const notice = resolved.failures.length ? s.finderNotices.someAttachmentsUnavailable : undefined;
@@ -224,8 +253,17 @@ export class ShareLinkBot extends TeamsActivityHandler {
     );
   }
 
-  private finder(facts: TurnFacts, query: string, results: DriveItemInfo[], notice?: string, page?: { index: number; hasMore: boolean }): InvokeResponse {
-    return taskContinue(fileFinderDialog({ ...this.env(facts), query, results, notice, page }).card, this.title(facts, 'finder'));
+  private finder(
+    facts: TurnFacts,
+    query: string,
+    results: DriveItemInfo[],
+    notice?: string,
+    page?: { index: number; hasMore: boolean },
+  ): InvokeResponse {
+    return taskContinue(
+      fileFinderDialog({ ...this.env(facts), query, results, notice, page }).card,
+      this.title(facts, 'finder'),
+    );
   }
 
   private optionsDialog(
@@ -236,7 +274,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
   ): InvokeResponse {
     const timeZone = values?.timeZone ?? facts.timeZone ?? 'UTC';
     const choices = this.deps.shares.linkChoices(item, timeZone);
-    const card = linkOptionsDialog({ ...this.env(facts), timeZone, item, choices, values, errors, now: new Date(this.deps.clock.now()) }).card;
+    const card = linkOptionsDialog({
+      ...this.env(facts),
+      timeZone,
+      item,
+      choices,
+      values,
+      errors,
+      now: new Date(this.deps.clock.now()),
+    }).card;
     return taskContinue(card, this.title(facts, 'options'));
   }
 
@@ -286,7 +332,11 @@ export class ShareLinkBot extends TeamsActivityHandler {
     }
   }
 
-  private linkCard(outcome: ShareOutcome, facts: TurnFacts, view: { forSharer?: boolean; revoked?: { at: string; by?: string } } = {}) {
+  private linkCard(
+    outcome: ShareOutcome,
+    facts: TurnFacts,
+    view: { forSharer?: boolean; revoked?: { at: string; by?: string } } = {},
+  ) {
     return sharedLinkCard(outcome, {
       ...this.env(facts),
       timeZone: facts.timeZone ?? 'UTC',
@@ -326,7 +376,12 @@ export class ShareLinkBot extends TeamsActivityHandler {
       return adaptiveCardUpdate(this.recordCard(record, facts, isSharer));
     }
     if (!isSharer) return adaptiveCardError(403, 'accessDenied', strings(facts.locale).errors.accessDenied.title);
-    const gate = await this.token(context, facts, value.authentication ? { authentication: value.authentication, state: value.state } : { state: value.state }, 'cardAction');
+    const gate = await this.token(
+      context,
+      facts,
+      value.authentication ? { authentication: value.authentication, state: value.state } : { state: value.state },
+      'cardAction',
+    );
     if (!gate.ok) return gate.response;
     const revoked = await this.deps.shares.revoke(gate.call, record.permissionId);
     return adaptiveCardUpdate(this.recordCard(revoked, facts, true));
@@ -355,7 +410,10 @@ export class ShareLinkBot extends TeamsActivityHandler {
       expiration: { granted: record.expirationDateTime, clamped: false },
       passwordProtected: record.passwordProtected,
       notified: record.notified ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })) : [],
-      grantedTo: record.scope === 'users' ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })) : [],
+      grantedTo:
+        record.scope === 'users'
+          ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r }))
+          : [],
       differences: [],
       apiVersion: 'v1.0',
       createdAt: record.createdAt,

@@ -2,7 +2,12 @@ import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { SigningKey } from './keys';
 
 /** Signs a JWT the way Entra ID / the Bot Framework do (RS256, kid in the header). */
-export async function signJwt(key: SigningKey, claims: JWTPayload, lifetimeSeconds = 3600, nowSeconds?: number): Promise<string> {
+export async function signJwt(
+  key: SigningKey,
+  claims: JWTPayload,
+  lifetimeSeconds = 3600,
+  nowSeconds?: number,
+): Promise<string> {
   const now = nowSeconds ?? Math.floor(Date.now() / 1000);
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })

@@ -29,7 +29,10 @@ export function loadSigningKeys(dataDir: string): Record<Authority, SigningKey> 
   for (const name of ['entra', 'botframework'] as Authority[]) {
     if (!stored[name]) {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      stored[name] = { kid: `${name}-${randomUUID().slice(0, 8)}`, pkcs8: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+      stored[name] = {
+        kid: `${name}-${randomUUID().slice(0, 8)}`,
+        pkcs8: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      };
       changed = true;
     }
   }
@@ -42,7 +45,12 @@ export function loadSigningKeys(dataDir: string): Record<Authority, SigningKey> 
     const privateKey = createPrivateKey(s.pkcs8);
     const publicKey = createPublicKey(privateKey);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    return { kid: s.kid, privateKey, publicKey, publicJwk: { ...jwk, kid: s.kid, kty: 'RSA', use: 'sig', alg: 'RS256' } };
+    return {
+      kid: s.kid,
+      privateKey,
+      publicKey,
+      publicJwk: { ...jwk, kid: s.kid, kty: 'RSA', use: 'sig', alg: 'RS256' },
+    };
   };
   return { entra: toKey(stored.entra!), botframework: toKey(stored.botframework!) };
 }

@@ -39,7 +39,10 @@ function issue(
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + (isCa ? 3650 : 825) * 86_400_000);
-  const subject = [{ name: 'commonName', value: subjectCn }, { name: 'organizationName', value: 'Share Link sandbox' }];
+  const subject = [
+    { name: 'commonName', value: subjectCn },
+    { name: 'organizationName', value: 'Share Link sandbox' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : subject);
   cert.setExtensions(
@@ -73,7 +76,11 @@ function issue(
  */
 export function ensureSandboxTls(dataDir: string): SandboxTls {
   const dir = path.join(dataDir, 'tls');
-  const files = { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server-key.pem') };
+  const files = {
+    ca: path.join(dir, 'ca.pem'),
+    cert: path.join(dir, 'server.pem'),
+    key: path.join(dir, 'server-key.pem'),
+  };
   if (Object.values(files).every((f) => fs.existsSync(f))) {
     const certPem = fs.readFileSync(files.cert, 'utf8');
     const notAfter = forge.pki.certificateFromPem(certPem).validity.notAfter.getTime();

@@ -72,16 +72,24 @@ export interface GraphCaller {
 }
 
 /** Verifies a Graph bearer token (signature, issuer of the caller's tenant, Graph audience, expiry). */
-export async function verifyGraphToken(key: SigningKey, sandboxUrl: string, authorization: string | undefined): Promise<GraphCaller> {
+export async function verifyGraphToken(
+  key: SigningKey,
+  sandboxUrl: string,
+  authorization: string | undefined,
+): Promise<GraphCaller> {
   const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
   if (!m) throw new Error('No bearer token');
-  const payload = await verifyJwt(key, m[1], { audience: [SANDBOX_IDENTITIES.graphAudience, SANDBOX_IDENTITIES.graphAppId] });
+  const payload = await verifyJwt(key, m[1], {
+    audience: [SANDBOX_IDENTITIES.graphAudience, SANDBOX_IDENTITIES.graphAppId],
+  });
   const tid = String(payload.tid ?? '');
   if (payload.iss !== entraIssuer(sandboxUrl, tid)) throw new Error('Unexpected issuer');
   return {
     userId: String(payload.oid ?? ''),
     tenantId: tid,
-    scopes: String(payload.scp ?? '').split(' ').filter(Boolean),
+    scopes: String(payload.scp ?? '')
+      .split(' ')
+      .filter(Boolean),
     appId: String(payload.azp ?? payload.appid ?? ''),
   };
 }
@@ -93,7 +101,14 @@ export async function verifyGraphToken(key: SigningKey, sandboxUrl: string, auth
 export function mintAppToken(
   key: SigningKey,
   sandboxUrl: string,
-  options: { tenantId: string; audience: string; clientAppId: string; servicePrincipalId: string; roles?: string[]; lifetimeSeconds?: number },
+  options: {
+    tenantId: string;
+    audience: string;
+    clientAppId: string;
+    servicePrincipalId: string;
+    roles?: string[];
+    lifetimeSeconds?: number;
+  },
 ): Promise<string> {
   return signJwt(
     key,

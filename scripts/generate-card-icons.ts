@@ -45,20 +45,35 @@ const DESIGN: Record<FileKind, { color: RGB; label?: string; mark?: 'image' | 'v
   generic: { color: [120, 120, 120], mark: 'lines' },
 };
 
-const roundRect = (x0: number, y0: number, x1: number, y1: number, r: number): Shape => (x, y) => {
-  if (x < x0 || x > x1 || y < y0 || y > y1) return false;
-  const cx = Math.min(Math.max(x, x0 + r), x1 - r);
-  const cy = Math.min(Math.max(y, y0 + r), y1 - r);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-};
-const circle = (cx: number, cy: number, r: number): Shape => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const triangle = (a: [number, number], b: [number, number], c: [number, number]): Shape => (x, y) => {
-  const s = (p: [number, number], q: [number, number]) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
-  const d1 = s(a, b), d2 = s(b, c), d3 = s(c, a);
-  return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
-};
-const union = (...shapes: Shape[]): Shape => (x, y) => shapes.some((f) => f(x, y));
-const minus = (a: Shape, b: Shape): Shape => (x, y) => a(x, y) && !b(x, y);
+const roundRect =
+  (x0: number, y0: number, x1: number, y1: number, r: number): Shape =>
+  (x, y) => {
+    if (x < x0 || x > x1 || y < y0 || y > y1) return false;
+    const cx = Math.min(Math.max(x, x0 + r), x1 - r);
+    const cy = Math.min(Math.max(y, y0 + r), y1 - r);
+    return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+  };
+const circle =
+  (cx: number, cy: number, r: number): Shape =>
+  (x, y) =>
+    (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+const triangle =
+  (a: [number, number], b: [number, number], c: [number, number]): Shape =>
+  (x, y) => {
+    const s = (p: [number, number], q: [number, number]) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
+    const d1 = s(a, b),
+      d2 = s(b, c),
+      d3 = s(c, a);
+    return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
+  };
+const union =
+  (...shapes: Shape[]): Shape =>
+  (x, y) =>
+    shapes.some((f) => f(x, y));
+const minus =
+  (a: Shape, b: Shape): Shape =>
+  (x, y) =>
+    a(x, y) && !b(x, y);
 
 function text(label: string, x0: number, y0: number, scale: number): Shape {
   return (x, y) => {
@@ -114,7 +129,10 @@ export function drawIcon(kind: FileKind): Buffer {
   const ls = layers(kind);
   for (let py = 0; py < SIZE; py++) {
     for (let px = 0; px < SIZE; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SAMPLES; sy++) {
         for (let sx = 0; sx < SAMPLES; sx++) {
           const x = px + (sx + 0.5) / SAMPLES;
@@ -122,7 +140,10 @@ export function drawIcon(kind: FileKind): Buffer {
           let hit: RGB | undefined;
           for (const [shape, color] of ls) if (shape(x, y)) hit = color;
           if (hit) {
-            r += hit[0]; g += hit[1]; b += hit[2]; a++;
+            r += hit[0];
+            g += hit[1];
+            b += hit[2];
+            a++;
           }
         }
       }

@@ -43,19 +43,50 @@ export interface AppOptions {
 }
 
 /** Builds the app's services for the configured cloud (public, national, or the local sandbox). */
-export async function createAppServices(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<AppServices> {
+export async function createAppServices(
+  config: AppConfig,
+  log: Logger,
+  options: AppOptions = {},
+): Promise<AppServices> {
   const clock = options.clock ?? systemClock;
-  const http = createHttpClient({ userAgent: SHARE_LINK_USER_AGENT, log: log.child({ component: 'http' }), defaultTimeoutMs: 10_000, clock });
+  const http = createHttpClient({
+    userAgent: SHARE_LINK_USER_AGENT,
+    log: log.child({ component: 'http' }),
+    defaultTimeoutMs: 10_000,
+    clock,
+  });
   const entraFetch = createHttpFetch(http, { operation: 'entra' });
   // msal needs the authority's metadata; fetching it once here keeps instance discovery (a Microsoft host) out.
-  const authorityMetadata = await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, entraFetch);
+  const authorityMetadata = await loadAuthorityMetadata(
+    `${config.sso.authorityHost}/${config.sso.tenantId}`,
+    entraFetch,
+  );
   const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata });
-  const graph = createDriveClient({ baseUrl: config.graph.baseUrl, http, clock, log: log.child({ component: 'graph' }) });
+  const graph = createDriveClient({
+    baseUrl: config.graph.baseUrl,
+    http,
+    clock,
+    log: log.child({ component: 'graph' }),
+  });
   const shareLog = createShareLog(config.store);
-  const writer = new DurableShareLogWriter(shareLog, shareLogSpoolPath(config.store, config.dataDir), log.child({ component: 'share-log' }));
+  const writer = new DurableShareLogWriter(
+    shareLog,
+    shareLogSpoolPath(config.store, config.dataDir),
+    log.child({ component: 'share-log' }),
+  );
   await writer.start();
-  const shares = new ShareService({ graph, shareLog, writer, policy: config.policy, clock, log: log.child({ component: 'share' }) });
-  const adapter = createCloudAdapter(config, createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log));
+  const shares = new ShareService({
+    graph,
+    shareLog,
+    writer,
+    policy: config.policy,
+    clock,
+    log: log.child({ component: 'share' }),
+  });
+  const adapter = createCloudAdapter(
+    config,
+    createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log),
+  );
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error.message, activityId: context.activity.id }, 'unhandled turn error');
   };
@@ -97,7 +128,10 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
     {
       name: 'entra',
       check: async () => {
-        await loadAuthorityMetadata(`${config.sso.authorityHost}/${config.sso.tenantId}`, createHttpFetch(services.http, { operation: 'readyz', timeoutMs: 2000 }));
+        await loadAuthorityMetadata(
+          `${config.sso.authorityHost}/${config.sso.tenantId}`,
+          createHttpFetch(services.http, { operation: 'readyz', timeoutMs: 2000 }),
+        );
       },
     },
   ];
@@ -109,10 +143,18 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
       return { tenantId: id.tenantId, userObjectId: id.userObjectId };
     },
     revoke: async (user, record) => {
-      const token = await auth.broker.getGraphToken({ ssoToken: user.ssoToken, tenantId: user.tenantId, aadObjectId: user.userObjectId });
+      const token = await auth.broker.getGraphToken({
+        ssoToken: user.ssoToken,
+        tenantId: user.tenantId,
+        aadObjectId: user.userObjectId,
+      });
       if (token.kind !== 'token') throw new ShareError(token.kind, 'Sign in again to revoke links.');
       await shares.revoke(
-        { caller: { tenantId: user.tenantId, userObjectId: user.userObjectId }, token: token.accessToken, deadline: services.clock.now() + 5000 },
+        {
+          caller: { tenantId: user.tenantId, userObjectId: user.userObjectId },
+          token: token.accessToken,
+          deadline: services.clock.now() + 5000,
+        },
         record.permissionId,
       );
     },
@@ -120,7 +162,9 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
   const icons = express.Router();
   icons.use('/static/icons', express.static(iconDirectory(), { maxAge: '7d', immutable: true }));
   // The manifest's developer links: home, privacy and terms pages.
-  icons.use(express.static(path.resolve(__dirname, '..', '..', 'tabs', 'site'), { extensions: ['html'], index: 'index.html' }));
+  icons.use(
+    express.static(path.resolve(__dirname, '..', '..', 'tabs', 'site'), { extensions: ['html'], index: 'index.html' }),
+  );
   return createApp({
     log,
     adapter: services.adapter,
@@ -141,13 +185,20 @@ export function playgroundSigner(
 ): (req: Request, res: Response, next: NextFunction) => void {
   let warned = false;
   return (req, _res, next) => {
-    if (req.method !== 'POST' || req.path !== '/api/messages' || req.headers.authorization || req.header('x-ms-agents-playground') !== 'true') {
+    if (
+      req.method !== 'POST' ||
+      req.path !== '/api/messages' ||
+      req.headers.authorization ||
+      req.header('x-ms-agents-playground') !== 'true'
+    ) {
       next();
       return;
     }
     if (!warned) {
       warned = true;
-      log.warn('SANDBOX MODE: accepting unauthenticated Agents Playground activities (signed by the local sandbox channel)');
+      log.warn(
+        'SANDBOX MODE: accepting unauthenticated Agents Playground activities (signed by the local sandbox channel)',
+      );
     }
     sign(req.body ?? {})
       .then((authorization) => {

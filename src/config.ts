@@ -38,7 +38,8 @@ export interface LinkPolicyConfig {
   requireExpirationForAnonymous: boolean;
 }
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'azureTable'; connectionString: string; table: string };
+export type StoreConfig =
+  { kind: 'sqlite'; path: string } | { kind: 'azureTable'; connectionString: string; table: string };
 
 export interface AppConfig {
   mode: AppMode;
@@ -212,7 +213,8 @@ export const PUBLIC_CLOUD = {
   botFramework: {
     openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
     tokenIssuer: 'https://api.botframework.com',
-    emulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/botframework.com/v2.0/.well-known/openid-configuration',
+    emulatorOpenIdMetadataUrl:
+      'https://login.microsoftonline.com/botframework.com/v2.0/.well-known/openid-configuration',
     loginUrl: 'https://login.microsoftonline.com/botframework.com',
     oauthScope: 'https://api.botframework.com',
     tokenServiceUrl: 'https://token.botframework.com',
@@ -258,7 +260,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const policy = loadPolicy(env, problems);
 
   if (mode === 'sandbox') {
-    const sandboxPort = collect(problems, 'SANDBOX_PORT', z.coerce.number().int().min(0).max(65535), env.SANDBOX_PORT || '3979');
+    const sandboxPort = collect(
+      problems,
+      'SANDBOX_PORT',
+      z.coerce.number().int().min(0).max(65535),
+      env.SANDBOX_PORT || '3979',
+    );
     const sandboxUrl = env.SANDBOX_URL || `https://127.0.0.1:${sandboxPort}`;
     const dataDir = env.SANDBOX_DATA_DIR || path.resolve('.sandbox-data');
     const endpoints = sandboxEndpoints(sandboxUrl);
@@ -298,7 +305,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const appId = collect(problems, 'BOT_ID', guid, env.BOT_ID);
   const appPassword = collect(problems, 'BOT_PASSWORD', z.string().min(1), env.BOT_PASSWORD);
   const tenantId = collect(problems, 'BOT_TENANT_ID', guid, env.BOT_TENANT_ID);
-  const appType = collect(problems, 'BOT_TYPE', z.enum(['SingleTenant', 'MultiTenant']), env.BOT_TYPE || 'SingleTenant');
+  const appType = collect(
+    problems,
+    'BOT_TYPE',
+    z.enum(['SingleTenant', 'MultiTenant']),
+    env.BOT_TYPE || 'SingleTenant',
+  );
   const allowedTenantIds = list(env.ALLOWED_TENANT_IDS || env.BOT_TENANT_ID);
   if (!allowedTenantIds.length) problems.push('ALLOWED_TENANT_IDS is required (comma-separated tenant GUIDs)');
   allowedTenantIds.forEach((t) => collect(problems, 'ALLOWED_TENANT_IDS entry', guid, t));

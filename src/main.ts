@@ -25,7 +25,10 @@ async function main(): Promise<void> {
 
   if (config.sandbox && !processTrustsSandbox(config.sandbox.dataDir)) {
     // Node reads extra CAs only at start: restart this process trusting the sandbox's local CA.
-    const code = await runTrusting(config.sandbox.dataDir, process.execPath, [...process.execArgv, ...process.argv.slice(1)]);
+    const code = await runTrusting(config.sandbox.dataDir, process.execPath, [
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ]);
     process.exit(code);
   }
 
@@ -40,7 +43,10 @@ async function main(): Promise<void> {
     closers.push(app.close);
     if (app.playground) console.log(`\n  ${app.playground.banner}\n`);
     if (app.playgroundError) {
-      log.warn({ err: app.playgroundError }, 'the Agents Playground did not start (set PLAYGROUND_PORT, or PLAYGROUND=off)');
+      log.warn(
+        { err: app.playgroundError },
+        'the Agents Playground did not start (set PLAYGROUND_PORT, or PLAYGROUND=off)',
+      );
     }
   } else {
     const services = await createAppServices(config, log);

@@ -41,7 +41,10 @@ export function createApp(deps: ServerDeps): express.Express {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      req.log.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     });
     next();
   });
@@ -80,10 +83,12 @@ export function createApp(deps: ServerDeps): express.Express {
   botRoute.post('/api/messages', (req, res) => {
     const activityId = typeof req.body?.id === 'string' ? req.body.id : undefined;
     req.log = req.log.child({ activityId, activityType: req.body?.type, name: req.body?.name });
-    deps.adapter.process(req, res, (context) => deps.bot.run(context)).catch((err: Error) => {
-      req.log.error({ err: err.message }, 'bot turn failed');
-      if (!res.headersSent) res.status(500).json({ error: 'Internal error' });
-    });
+    deps.adapter
+      .process(req, res, (context) => deps.bot.run(context))
+      .catch((err: Error) => {
+        req.log.error({ err: err.message }, 'bot turn failed');
+        if (!res.headersSent) res.status(500).json({ error: 'Internal error' });
+      });
   });
   app.use(botRoute);
   for (const r of deps.routers ?? []) app.use(r);

@@ -126,7 +126,8 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
       res.json({ status: 'revoked', revokedAt: at });
     } catch (err) {
       if (isShareError(err)) {
-        const code = err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
+        const code =
+          err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
         if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
         res.status(code).json({ message: err.message, kind: err.kind });
         return;

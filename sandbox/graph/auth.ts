@@ -25,7 +25,8 @@ export async function authenticate(
     if (code === 'ERR_JWT_EXPIRED') throw invalidToken('Lifetime validation failed, the token is expired.');
     throw invalidToken('Access token validation failure. Invalid audience, issuer or signature.');
   }
-  if (!caller.userId || !caller.tenantId) throw invalidToken('Access token validation failure. The token carries no user.');
+  if (!caller.userId || !caller.tenantId)
+    throw invalidToken('Access token validation failure. The token carries no user.');
   const allowed = need === 'write' ? WRITE_SCOPES : READ_SCOPES;
   if (!caller.scopes.some((s) => allowed.includes(s))) {
     throw accessDenied(`Either scp or roles claim need to be present in the token with one of: ${allowed.join(', ')}.`);

@@ -1,12 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import { GraphError, accessDenied, invalidRequest, notSupported } from './errors';
-import { isExpired, roleAllows, type DriveState, type DriveStore, type ItemState, type ResolvedRecipient, type StoredPermission } from './store';
+import {
+  isExpired,
+  roleAllows,
+  type DriveState,
+  type DriveStore,
+  type ItemState,
+  type ResolvedRecipient,
+  type StoredPermission,
+} from './store';
 
-export const LINK_TYPES = ['view', 'review', 'edit', 'embed', 'blocksDownload', 'createOnly', 'addressBar', 'adminDefault'];
+export const LINK_TYPES = [
+  'view',
+  'review',
+  'edit',
+  'embed',
+  'blocksDownload',
+  'createOnly',
+  'addressBar',
+  'adminDefault',
+];
 export const LINK_SCOPES = ['anonymous', 'organization', 'users'];
 
 /** The eight createLink parameters (v1.0 and beta alike, per test/contracts/SOURCES.md). */
-export const CREATE_LINK_PROPERTIES = ['type', 'scope', 'expirationDateTime', 'password', 'message', 'recipients', 'retainInheritedPermissions', 'sendNotification'];
+export const CREATE_LINK_PROPERTIES = [
+  'type',
+  'scope',
+  'expirationDateTime',
+  'password',
+  'message',
+  'recipients',
+  'retainInheritedPermissions',
+  'sendNotification',
+];
 const RECIPIENT_PROPERTIES = ['email', 'objectId', 'alias', '@odata.type'];
 
 /** Types that only OneDrive for Business and SharePoint know. */
@@ -15,7 +41,8 @@ const FILE_ONLY_TYPES = ['review', 'blocksDownload'];
 const FOLDER_ONLY_TYPES = ['createOnly'];
 
 /** Same ISO-8601 shape the Graph description puts on `expirationDateTime`. */
-const ISO_DATE_TIME = /^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$/;
+const ISO_DATE_TIME =
+  /^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$/;
 
 export interface RecipientInput {
   email?: string;
@@ -64,7 +91,10 @@ export interface CreateLinkResult {
 function optionalOf(body: Record<string, unknown>, key: string, type: 'string' | 'boolean'): unknown {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== type) throw invalidRequest(`Invalid value for parameter '${key}': expected a ${type === 'string' ? 'String' : 'Boolean'}.`);
+  if (typeof v !== type)
+    throw invalidRequest(
+      `Invalid value for parameter '${key}': expected a ${type === 'string' ? 'String' : 'Boolean'}.`,
+    );
   return v;
 }
 
@@ -75,7 +105,9 @@ export function parseCreateLinkBody(body: unknown): CreateLinkRequest {
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) {
     if (!CREATE_LINK_PROPERTIES.includes(key)) {
-      throw invalidRequest(`The parameter '${key}' in the request payload is not a valid parameter for the operation 'createLink'.`);
+      throw invalidRequest(
+        `The parameter '${key}' in the request payload is not a valid parameter for the operation 'createLink'.`,
+      );
     }
   }
   const out: CreateLinkRequest = {
@@ -94,22 +126,28 @@ export function parseCreateLinkBody(body: unknown): CreateLinkRequest {
     throw invalidRequest(`Invalid value '${out.scope}' for parameter 'scope'. Allowed: ${LINK_SCOPES.join(', ')}.`);
   }
   if (b.recipients !== undefined && b.recipients !== null) {
-    if (!Array.isArray(b.recipients)) throw invalidRequest("Invalid value for parameter 'recipients': expected a collection of driveRecipient.");
+    if (!Array.isArray(b.recipients))
+      throw invalidRequest("Invalid value for parameter 'recipients': expected a collection of driveRecipient.");
     out.recipients = b.recipients.map((r, i) => parseRecipient(r, i));
   }
   return out;
 }
 
 function parseRecipient(r: unknown, i: number): RecipientInput {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw invalidRequest(`recipients[${i}] must be a driveRecipient object.`);
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw invalidRequest(`recipients[${i}] must be a driveRecipient object.`);
   const o = r as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!RECIPIENT_PROPERTIES.includes(key)) throw invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveRecipient'.`);
-    if (o[key] !== null && typeof o[key] !== 'string') throw invalidRequest(`recipients[${i}].${key} must be a String.`);
+    if (!RECIPIENT_PROPERTIES.includes(key))
+      throw invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveRecipient'.`);
+    if (o[key] !== null && typeof o[key] !== 'string')
+      throw invalidRequest(`recipients[${i}].${key} must be a String.`);
   }
   const out: RecipientInput = {};
-  for (const key of ['email', 'objectId', 'alias'] as const) if (typeof o[key] === 'string' && o[key]) out[key] = o[key] as string;
-  if (!out.email && !out.objectId && !out.alias) throw invalidRequest(`recipients[${i}] needs an email, objectId or alias.`);
+  for (const key of ['email', 'objectId', 'alias'] as const)
+    if (typeof o[key] === 'string' && o[key]) out[key] = o[key] as string;
+  if (!out.email && !out.objectId && !out.alias)
+    throw invalidRequest(`recipients[${i}] needs an email, objectId or alias.`);
   return out;
 }
 
@@ -136,10 +174,16 @@ function checkDriveRules(type: string, scope: string, drive: DriveState, item: I
   if (personal && BUSINESS_ONLY_TYPES.includes(type)) {
     throw invalidRequest(`The link type '${type}' is only available in OneDrive for Business and SharePoint.`);
   }
-  if (!personal && type === 'embed') throw invalidRequest("Link type must be either 'edit' or 'view'. Embed links are only supported on OneDrive personal.");
-  if (personal && scope !== 'anonymous') throw invalidRequest(`The scope '${scope}' is only available in OneDrive for Business and SharePoint.`);
-  if (FILE_ONLY_TYPES.includes(type) && item.folder) throw invalidRequest(`The link type '${type}' is only available for files.`);
-  if (FOLDER_ONLY_TYPES.includes(type) && item.file) throw invalidRequest(`The link type '${type}' is only available for folders.`);
+  if (!personal && type === 'embed')
+    throw invalidRequest(
+      "Link type must be either 'edit' or 'view'. Embed links are only supported on OneDrive personal.",
+    );
+  if (personal && scope !== 'anonymous')
+    throw invalidRequest(`The scope '${scope}' is only available in OneDrive for Business and SharePoint.`);
+  if (FILE_ONLY_TYPES.includes(type) && item.folder)
+    throw invalidRequest(`The link type '${type}' is only available for files.`);
+  if (FOLDER_ONLY_TYPES.includes(type) && item.file)
+    throw invalidRequest(`The link type '${type}' is only available for folders.`);
 }
 
 /** Checks and normalises expirationDateTime: ISO-8601, in the future, clamped to the tenant maximum. */
@@ -147,7 +191,9 @@ function resolveExpiration(value: string | undefined, drive: DriveState, now: Da
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
   if (!ISO_DATE_TIME.test(value) || Number.isNaN(ms)) {
-    throw invalidRequest(`The expirationDateTime '${value}' is not a valid ISO 8601 date and time (yyyy-MM-ddTHH:mm:ssZ).`);
+    throw invalidRequest(
+      `The expirationDateTime '${value}' is not a valid ISO 8601 date and time (yyyy-MM-ddTHH:mm:ssZ).`,
+    );
   }
   if (ms <= now.getTime()) throw invalidRequest('The expiration date must be in the future.');
   const maxDays = drive.tenant.policy.maxExpirationDays;
@@ -161,7 +207,9 @@ function checkPassword(password: string | undefined, scope: string, drive: Drive
   if (password === '') throw invalidRequest('The password must not be empty.');
   if (drive.seed.driveType === 'personal') return;
   if (!drive.tenant.policy.passwordOnBusinessLinks) {
-    throw invalidRequest('Password-protected links are not supported for OneDrive for Business and SharePoint in this organization.');
+    throw invalidRequest(
+      'Password-protected links are not supported for OneDrive for Business and SharePoint in this organization.',
+    );
   }
   if (scope !== 'anonymous') throw invalidRequest("A password can only be set on links with scope 'anonymous'.");
 }
@@ -173,16 +221,26 @@ function resolveRecipients(store: DriveStore, drive: DriveState, inputs: Recipie
     let found: ResolvedRecipient | undefined;
     if (r.objectId) {
       const u = store.user(r.objectId);
-      if (!u || u.tenantId !== drive.seed.tenantId) throw invalidRequest(`The recipient with objectId '${r.objectId}' could not be found in the directory.`);
+      if (!u || u.tenantId !== drive.seed.tenantId)
+        throw invalidRequest(`The recipient with objectId '${r.objectId}' could not be found in the directory.`);
       found = { userId: u.id, displayName: u.displayName, email: u.mail };
     } else if (r.email) {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.email)) throw invalidRequest(`'${r.email}' is not a valid e-mail address.`);
-      const u = store.data.users.find((x) => [x.mail, x.userPrincipalName].some((m) => m.toLowerCase() === r.email!.toLowerCase()));
-      found = u ? { userId: u.id, displayName: u.displayName, email: u.mail } : { displayName: r.email, email: r.email.toLowerCase() };
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.email))
+        throw invalidRequest(`'${r.email}' is not a valid e-mail address.`);
+      const u = store.data.users.find((x) =>
+        [x.mail, x.userPrincipalName].some((m) => m.toLowerCase() === r.email!.toLowerCase()),
+      );
+      found = u
+        ? { userId: u.id, displayName: u.displayName, email: u.mail }
+        : { displayName: r.email, email: r.email.toLowerCase() };
     } else {
       const alias = r.alias!.toLowerCase();
-      const u = store.data.users.find((x) => x.tenantId === drive.seed.tenantId && x.mail.toLowerCase().split('@')[0] === alias);
-      const g = store.data.groups.find((x) => x.tenantId === drive.seed.tenantId && x.mailNickname.toLowerCase() === alias);
+      const u = store.data.users.find(
+        (x) => x.tenantId === drive.seed.tenantId && x.mail.toLowerCase().split('@')[0] === alias,
+      );
+      const g = store.data.groups.find(
+        (x) => x.tenantId === drive.seed.tenantId && x.mailNickname.toLowerCase() === alias,
+      );
       if (u) found = { userId: u.id, displayName: u.displayName, email: u.mail };
       else if (g) found = { displayName: g.displayName, email: g.mail };
       else throw invalidRequest(`The recipient with alias '${r.alias}' could not be found in the directory.`);
@@ -193,7 +251,10 @@ function resolveRecipients(store: DriveStore, drive: DriveState, inputs: Recipie
 }
 
 function recipientKey(recipients: ResolvedRecipient[] | undefined): string {
-  return (recipients ?? []).map((r) => r.email.toLowerCase()).sort().join(';');
+  return (recipients ?? [])
+    .map((r) => r.email.toLowerCase())
+    .sort()
+    .join(';');
 }
 
 function newId(bytes: number): string {
@@ -213,9 +274,11 @@ export function createLink(ctx: CreateLinkContext, req: CreateLinkRequest): Crea
   checkPassword(req.password, scope, drive);
   const expirationDateTime = resolveExpiration(req.expirationDateTime, drive, now);
   const recipients = req.recipients?.length ? resolveRecipients(store, drive, req.recipients) : [];
-  if (scope === 'users' && recipients.length === 0) throw invalidRequest("Links with scope 'users' need at least one recipient.");
+  if (scope === 'users' && recipients.length === 0)
+    throw invalidRequest("Links with scope 'users' need at least one recipient.");
   if (req.sendNotification) {
-    if (drive.seed.driveType === 'personal') throw invalidRequest('sendNotification is only supported for OneDrive for Business and SharePoint.');
+    if (drive.seed.driveType === 'personal')
+      throw invalidRequest('sendNotification is only supported for OneDrive for Business and SharePoint.');
     if (recipients.length === 0) throw invalidRequest('sendNotification requires at least one recipient.');
   }
   if (scope === 'anonymous' && !drive.tenant.policy.anonymousLinksEnabled) {
@@ -248,7 +311,10 @@ export function createLink(ctx: CreateLinkContext, req: CreateLinkRequest): Crea
         scope,
         token,
         webUrl,
-        webHtml: type === 'embed' ? `<iframe src="${webUrl}" width="98" height="120" frameborder="0" scrolling="no"></iframe>` : undefined,
+        webHtml:
+          type === 'embed'
+            ? `<iframe src="${webUrl}" width="98" height="120" frameborder="0" scrolling="no"></iframe>`
+            : undefined,
         preventsDownload: type === 'blocksDownload',
         application: { id: caller.appId, displayName: ctx.appDisplayName },
       },

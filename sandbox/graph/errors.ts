@@ -14,10 +14,12 @@ export class GraphError extends Error {
   }
 }
 
-export const itemNotFound = (message = 'The resource could not be found.'): GraphError => new GraphError(404, 'itemNotFound', message);
+export const itemNotFound = (message = 'The resource could not be found.'): GraphError =>
+  new GraphError(404, 'itemNotFound', message);
 export const accessDenied = (message = 'Access denied'): GraphError => new GraphError(403, 'accessDenied', message);
 export const invalidRequest = (message: string): GraphError => new GraphError(400, 'invalidRequest', message);
-export const notSupported = (message: string, status = 400): GraphError => new GraphError(status, 'notSupported', message);
+export const notSupported = (message: string, status = 400): GraphError =>
+  new GraphError(status, 'notSupported', message);
 export const invalidToken = (message: string): GraphError => new GraphError(401, 'InvalidAuthenticationToken', message);
 
 /** Ids of one request, echoed in headers and in `innerError`. */
@@ -39,7 +41,12 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
 }
 
 /** Graph's error body: `{error:{code, message, innerError:{date, request-id, client-request-id}}}`. */
-export function graphErrorBody(code: string, message: string, ids: RequestIds, now = new Date()): Record<string, unknown> {
+export function graphErrorBody(
+  code: string,
+  message: string,
+  ids: RequestIds,
+  now = new Date(),
+): Record<string, unknown> {
   return {
     error: {
       code,

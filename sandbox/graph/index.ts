@@ -73,16 +73,23 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
     const send = (status: number, body: Record<string, unknown>): void => {
       res.status(status).json(body);
     };
-    const methodNotAllowed = (): GraphError => new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.');
+    const methodNotAllowed = (): GraphError =>
+      new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.');
 
     switch (route.kind) {
       case 'searchQuery':
         if (req.method !== 'POST') throw methodNotAllowed();
-        return send(200, { value: searchQuery(caller, req.body), '@odata.context': `${ctx}#Collection(microsoft.graph.searchResponse)` });
+        return send(200, {
+          value: searchQuery(caller, req.body),
+          '@odata.context': `${ctx}#Collection(microsoft.graph.searchResponse)`,
+        });
       case 'shares': {
         if (req.method !== 'GET') throw methodNotAllowed();
         const { drive, item } = resolveShare(store, route.shareId, caller, now());
-        return send(200, { '@odata.context': `${ctx}#shares('${route.shareId}')/driveItem/$entity`, ...itemWithExpand(req, drive, item, caller, true) });
+        return send(200, {
+          '@odata.context': `${ctx}#shares('${route.shareId}')/driveItem/$entity`,
+          ...itemWithExpand(req, drive, item, caller, true),
+        });
       }
       case 'drive': {
         if (req.method !== 'GET') throw methodNotAllowed();
@@ -95,29 +102,46 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
     }
   }
 
-  async function itemRoute(req: Request, res: Response, route: Extract<GraphRoute, { kind: 'item' }>, caller: GraphCaller, ctx: string): Promise<void> {
+  async function itemRoute(
+    req: Request,
+    res: Response,
+    route: Extract<GraphRoute, { kind: 'item' }>,
+    caller: GraphCaller,
+    ctx: string,
+  ): Promise<void> {
     const drive = resolveDrive(route.drive, caller);
     const item = resolveItem(drive, route.item);
     const d = drive.seed.id;
     const method = req.method;
     const action = route.action;
-    const methodNotAllowed = new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.');
+    const methodNotAllowed = new GraphError(
+      405,
+      'BadRequest',
+      'Specified HTTP method is not allowed for the request target.',
+    );
     switch (action.op) {
       case 'get':
         if (method !== 'GET') throw methodNotAllowed;
         requireRole(drive, item, caller, 'read');
-        res.status(200).json({ '@odata.context': `${ctx}#drives('${d}')/items/$entity`, ...itemWithExpand(req, drive, item, caller) });
+        res.status(200).json({
+          '@odata.context': `${ctx}#drives('${d}')/items/$entity`,
+          ...itemWithExpand(req, drive, item, caller),
+        });
         return;
       case 'createLink': {
         if (method !== 'POST') throw methodNotAllowed;
-        if (store.roleOf(drive, item, caller.userId, caller.tenantId) === undefined) throw accessDenied('The caller does not have access to this item.');
+        if (store.roleOf(drive, item, caller.userId, caller.tenantId) === undefined)
+          throw accessDenied('The caller does not have access to this item.');
         const body = parseCreateLinkBody(req.body);
         const result = createLink(
           { store, drive, item, caller, appDisplayName: APP_NAMES[caller.appId] ?? caller.appId, now: now() },
           body,
         );
         outbox.push(...result.notifications);
-        res.status(result.status).json({ '@odata.context': `${ctx}#microsoft.graph.permission`, ...permissionJson(store, drive, result.permission) });
+        res.status(result.status).json({
+          '@odata.context': `${ctx}#microsoft.graph.permission`,
+          ...permissionJson(store, drive, result.permission),
+        });
         return;
       }
       case 'permissions': {
@@ -132,13 +156,17 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         if (method === 'GET') {
           requireRole(drive, item, caller, 'read');
           if (!perm) throw itemNotFound('The permission could not be found.');
-          res.status(200).json({ '@odata.context': `${ctx}#drives('${d}')/items('${item.id}')/permissions/$entity`, ...permissionJson(store, drive, perm) });
+          res.status(200).json({
+            '@odata.context': `${ctx}#drives('${d}')/items('${item.id}')/permissions/$entity`,
+            ...permissionJson(store, drive, perm),
+          });
           return;
         }
         if (method !== 'DELETE') throw methodNotAllowed;
         requireRole(drive, item, caller, 'owner');
         if (!perm) throw itemNotFound('The permission could not be found.');
-        if (perm.inheritedFromId) throw invalidRequest('Inherited permissions cannot be removed; remove them where they are set.');
+        if (perm.inheritedFromId)
+          throw invalidRequest('Inherited permissions cannot be removed; remove them where they are set.');
         if (perm.roles.includes('owner')) throw invalidRequest("The owner's permission cannot be removed.");
         item.permissions = item.permissions.filter((p) => p.id !== perm.id);
         res.status(204).end();
@@ -147,8 +175,16 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
       case 'children': {
         if (method !== 'GET') throw methodNotAllowed;
         requireRole(drive, item, caller, 'read');
-        const all = store.children(drive, item).filter((c) => roleAllows(store.roleOf(drive, c, caller.userId, caller.tenantId), 'read'));
-        res.status(200).json(page(req, all.map((c) => driveItemJson(store, drive, c)), `${ctx}#drives('${d}')/items('${item.id}')/children`));
+        const all = store
+          .children(drive, item)
+          .filter((c) => roleAllows(store.roleOf(drive, c, caller.userId, caller.tenantId), 'read'));
+        res.status(200).json(
+          page(
+            req,
+            all.map((c) => driveItemJson(store, drive, c)),
+            `${ctx}#drives('${d}')/items('${item.id}')/children`,
+          ),
+        );
         return;
       }
       case 'search': {
@@ -159,7 +195,12 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
           (c) => nameMatches(c, query) && roleAllows(store.roleOf(drive, c, caller.userId, caller.tenantId), 'read'),
         );
         const host = drive.tenant.sharePointHost;
-        const value = hits.map((c) => ({ ...driveItemJson(store, drive, c), searchResult: { onClickTelemetryUrl: `https://${host}/_layouts/15/searchtelemetry.aspx?id=${encodeURIComponent(c.id)}` } }));
+        const value = hits.map((c) => ({
+          ...driveItemJson(store, drive, c),
+          searchResult: {
+            onClickTelemetryUrl: `https://${host}/_layouts/15/searchtelemetry.aspx?id=${encodeURIComponent(c.id)}`,
+          },
+        }));
         res.status(200).json(page(req, value, `${ctx}#Collection(driveItem)`));
         return;
       }
@@ -167,9 +208,17 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
   }
 
   /** A driveItem, with `children` when `$expand=children` asks for them (only those the caller may read, unless via a link). */
-  function itemWithExpand(req: Request, drive: DriveState, item: ItemState, caller: GraphCaller, viaLink = false): Record<string, unknown> {
+  function itemWithExpand(
+    req: Request,
+    drive: DriveState,
+    item: ItemState,
+    caller: GraphCaller,
+    viaLink = false,
+  ): Record<string, unknown> {
     const out = driveItemJson(store, drive, item);
-    const expand = String(req.query.$expand ?? '').split(',').map((s) => s.trim().toLowerCase());
+    const expand = String(req.query.$expand ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase());
     if (expand.includes('children')) {
       out.children = store
         .children(drive, item)
@@ -196,7 +245,12 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
   function parseJson(req: Request, res: Response): Promise<void> {
     return new Promise((resolve, reject) => {
       json(req, res, (err?: unknown) => {
-        if (err) reject(invalidRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'));
+        if (err)
+          reject(
+            invalidRequest(
+              'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+            ),
+          );
         else resolve();
       });
     });
@@ -236,14 +290,25 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
 
   function resolveItem(drive: DriveState, address: ItemAddress): ItemState {
     const item =
-      address.by === 'root' ? store.item(drive, 'root') : address.by === 'id' ? store.item(drive, address.id) : store.itemByPath(drive, address.path);
+      address.by === 'root'
+        ? store.item(drive, 'root')
+        : address.by === 'id'
+          ? store.item(drive, address.id)
+          : store.itemByPath(drive, address.path);
     if (!item) throw itemNotFound('The resource could not be found.');
     return item;
   }
 
-  function requireRole(drive: DriveState, item: ItemState, caller: GraphCaller, need: 'read' | 'write' | 'owner'): void {
+  function requireRole(
+    drive: DriveState,
+    item: ItemState,
+    caller: GraphCaller,
+    need: 'read' | 'write' | 'owner',
+  ): void {
     if (!roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), need)) {
-      throw accessDenied(need === 'owner' ? 'Only an owner of the item can do this.' : 'The caller does not have access to this item.');
+      throw accessDenied(
+        need === 'owner' ? 'Only an owner of the item can do this.' : 'The caller does not have access to this item.',
+      );
     }
   }
 
@@ -271,19 +336,35 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
       webUrl: drive.seed.webUrl,
       driveType: drive.seed.driveType,
       owner: ownerSet,
-      quota: { deleted: 0, remaining: drive.seed.quota.total - used, state: 'normal', total: drive.seed.quota.total, used },
+      quota: {
+        deleted: 0,
+        remaining: drive.seed.quota.total - used,
+        state: 'normal',
+        total: drive.seed.quota.total,
+        used,
+      },
     };
   }
 
   /** `POST /search/query` for driveItem: name search over everything the caller can read in their tenant. */
   function searchQuery(caller: GraphCaller, body: unknown): Record<string, unknown>[] {
     const requests = (body as { requests?: unknown } | undefined)?.requests;
-    if (!Array.isArray(requests) || requests.length === 0) throw invalidRequest("The request needs a non-empty 'requests' array.");
+    if (!Array.isArray(requests) || requests.length === 0)
+      throw invalidRequest("The request needs a non-empty 'requests' array.");
     return requests.map((r: unknown) => {
-      const rq = (r ?? {}) as { entityTypes?: unknown; query?: { queryString?: unknown }; from?: unknown; size?: unknown };
-      if (!Array.isArray(rq.entityTypes) || rq.entityTypes.length === 0) throw invalidRequest("Each search request needs 'entityTypes'.");
+      const rq = (r ?? {}) as {
+        entityTypes?: unknown;
+        query?: { queryString?: unknown };
+        from?: unknown;
+        size?: unknown;
+      };
+      if (!Array.isArray(rq.entityTypes) || rq.entityTypes.length === 0)
+        throw invalidRequest("Each search request needs 'entityTypes'.");
       const unsupported = rq.entityTypes.filter((t) => t !== 'driveItem');
-      if (unsupported.length) throw invalidRequest(`The entity types ${unsupported.map(String).join(', ')} are not supported by the sandbox; use 'driveItem'.`);
+      if (unsupported.length)
+        throw invalidRequest(
+          `The entity types ${unsupported.map(String).join(', ')} are not supported by the sandbox; use 'driveItem'.`,
+        );
       const qs = rq.query?.queryString;
       if (typeof qs !== 'string' || !qs.trim()) throw invalidRequest("The search request needs 'query.queryString'.");
       const from = wholeNumber(rq.from, 'from', 0, 100_000, 0);
@@ -293,7 +374,8 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
       for (const drive of store.drivesOfTenant(caller.tenantId)) {
         for (const item of drive.items.values()) {
           if (item.parentId === null || !nameMatches(item, query)) continue;
-          if (roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), 'read')) matches.push({ drive, item });
+          if (roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), 'read'))
+            matches.push({ drive, item });
         }
       }
       const hits = matches.slice(from, from + size).map(({ drive, item }, i) => ({

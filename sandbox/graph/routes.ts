@@ -26,7 +26,8 @@ export type GraphRoute =
   | { kind: 'shares'; shareId: string }
   | { kind: 'searchQuery' };
 
-const badSegment = (segment: string): GraphError => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+const badSegment = (segment: string): GraphError =>
+  new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
 
 function decode(s: string): string {
   try {
@@ -38,16 +39,22 @@ function decode(s: string): string {
 
 /** Whether a path (after /v1.0 or /beta) belongs to the Graph drives surface this router serves. */
 export function isDrivesPath(path: string): boolean {
-  return /^\/(me\/drive|users\/[^/]+\/drive|groups\/[^/]+\/drives?|sites\/[^/]+\/drive|drives\/|shares\/|search\/query)/i.test(path);
+  return /^\/(me\/drive|users\/[^/]+\/drive|groups\/[^/]+\/drives?|sites\/[^/]+\/drive|drives\/|shares\/|search\/query)/i.test(
+    path,
+  );
 }
 
 function parseDrivePrefix(path: string): { drive: DriveTarget; rest: string } | undefined {
   let m: RegExpExecArray | null;
   if ((m = /^\/me\/drive(?=\/|$)(.*)$/i.exec(path))) return { drive: { by: 'me' }, rest: m[1] };
-  if ((m = /^\/users\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path))) return { drive: { by: 'user', id: decode(m[1]) }, rest: m[2] };
-  if ((m = /^\/groups\/([^/]+)\/drives\/([^/]+)(.*)$/i.exec(path))) return { drive: { by: 'drive', id: decode(m[2]), groupId: decode(m[1]) }, rest: m[3] };
-  if ((m = /^\/groups\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path))) return { drive: { by: 'group', id: decode(m[1]) }, rest: m[2] };
-  if ((m = /^\/sites\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path))) return { drive: { by: 'site', id: decode(m[1]) }, rest: m[2] };
+  if ((m = /^\/users\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path)))
+    return { drive: { by: 'user', id: decode(m[1]) }, rest: m[2] };
+  if ((m = /^\/groups\/([^/]+)\/drives\/([^/]+)(.*)$/i.exec(path)))
+    return { drive: { by: 'drive', id: decode(m[2]), groupId: decode(m[1]) }, rest: m[3] };
+  if ((m = /^\/groups\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path)))
+    return { drive: { by: 'group', id: decode(m[1]) }, rest: m[2] };
+  if ((m = /^\/sites\/([^/]+)\/drive(?=\/|$)(.*)$/i.exec(path)))
+    return { drive: { by: 'site', id: decode(m[1]) }, rest: m[2] };
   if ((m = /^\/drives\/([^/]+)(.*)$/i.exec(path))) return { drive: { by: 'drive', id: decode(m[1]) }, rest: m[2] };
   return undefined;
 }
@@ -59,7 +66,8 @@ function parseItemAction(rest: string): ItemAction {
   if (/^\/permissions\/?$/i.test(rest)) return { op: 'permissions' };
   if ((m = /^\/permissions\/([^/]+)$/i.exec(rest))) return { op: 'permission', permissionId: decode(m[1]) };
   if (/^\/children\/?$/i.test(rest)) return { op: 'children' };
-  if ((m = /^\/(?:microsoft\.graph\.)?search\((.*)\)$/i.exec(rest))) return { op: 'search', q: parseSearchArgument(decode(m[1])) };
+  if ((m = /^\/(?:microsoft\.graph\.)?search\((.*)\)$/i.exec(rest)))
+    return { op: 'search', q: parseSearchArgument(decode(m[1])) };
   throw badSegment(rest.split('/')[1] ?? rest);
 }
 
@@ -76,7 +84,12 @@ export function parseGraphPath(rawPath: string): GraphRoute | undefined {
   const { drive, rest } = prefix;
   if (rest === '' || rest === '/') return { kind: 'drive', drive };
   if ((m = /^\/(?:microsoft\.graph\.)?search\((.*)\)$/i.exec(rest))) {
-    return { kind: 'item', drive, item: { by: 'root' }, action: { op: 'search', q: parseSearchArgument(decode(m[1])) } };
+    return {
+      kind: 'item',
+      drive,
+      item: { by: 'root' },
+      action: { op: 'search', q: parseSearchArgument(decode(m[1])) },
+    };
   }
   // Path-addressed: /root:/folder/file.docx or /root:/folder/file.docx:/createLink
   if ((m = /^\/root:(\/[^:]*)?(?::(.*))?$/i.exec(rest))) {
@@ -84,10 +97,16 @@ export function parseGraphPath(rawPath: string): GraphRoute | undefined {
     const item: ItemAddress = itemPath ? { by: 'path', path: itemPath } : { by: 'root' };
     return { kind: 'item', drive, item, action: parseItemAction(m[2] ?? '') };
   }
-  if ((m = /^\/root(\/.*)?$/i.exec(rest))) return { kind: 'item', drive, item: { by: 'root' }, action: parseItemAction(m[1] ?? '') };
+  if ((m = /^\/root(\/.*)?$/i.exec(rest)))
+    return { kind: 'item', drive, item: { by: 'root' }, action: parseItemAction(m[1] ?? '') };
   if ((m = /^\/items\/([^/]+)(\/.*)?$/i.exec(rest))) {
     const id = decode(m[1]);
-    return { kind: 'item', drive, item: id === 'root' ? { by: 'root' } : { by: 'id', id }, action: parseItemAction(m[2] ?? '') };
+    return {
+      kind: 'item',
+      drive,
+      item: id === 'root' ? { by: 'root' } : { by: 'id', id },
+      action: parseItemAction(m[2] ?? ''),
+    };
   }
   throw badSegment(rest.split('/')[1] ?? rest);
 }

@@ -48,7 +48,10 @@ export function parseSearchArgument(arg: string): string {
 export function wholeNumber(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined || value === null || value === '') return fallback;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw invalidRequest(`Invalid value '${String(value)}' for '${name}': expected a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw invalidRequest(
+      `Invalid value '${String(value)}' for '${name}': expected a whole number from ${min} to ${max}.`,
+    );
   return n;
 }
 

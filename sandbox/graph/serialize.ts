@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SandboxUser } from '../tenant-data';
-import { stableGuid, stableHash, type DriveState, type DriveStore, type EffectivePermission, type ItemState, type ResolvedRecipient } from './store';
+import {
+  stableGuid,
+  stableHash,
+  type DriveState,
+  type DriveStore,
+  type EffectivePermission,
+  type ItemState,
+  type ResolvedRecipient,
+} from './store';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +26,12 @@ function loginName(email: string): string {
 function sharePointUser(id: string | undefined, displayName: string, email: string): Json {
   return {
     user: { ...(id ? { id } : {}), displayName, email },
-    siteUser: { id: String(parseInt(stableGuid(email).slice(0, 4), 16) % 90 + 10), displayName, email, loginName: loginName(email) },
+    siteUser: {
+      id: String((parseInt(stableGuid(email).slice(0, 4), 16) % 90) + 10),
+      displayName,
+      email,
+      loginName: loginName(email),
+    },
   };
 }
 
@@ -58,7 +71,8 @@ export function driveItemJson(store: DriveStore, drive: DriveState, item: ItemSt
   };
   if (item.file) {
     const hashes: Json = { quickXorHash: stableHash(guid) };
-    if (drive.seed.driveType === 'personal') hashes.sha1Hash = createHash('sha1').update(guid).digest('hex').toUpperCase();
+    if (drive.seed.driveType === 'personal')
+      hashes.sha1Hash = createHash('sha1').update(guid).digest('hex').toUpperCase();
     out.file = { mimeType: item.file.mimeType, hashes };
   } else {
     out.folder = { childCount: store.children(drive, item).length };
@@ -67,7 +81,9 @@ export function driveItemJson(store: DriveStore, drive: DriveState, item: ItemSt
   const links = item.permissions.filter((p) => p.link);
   if (links.length) {
     const scopes = new Set(links.map((p) => p.link!.scope));
-    out.shared = { scope: scopes.has('anonymous') ? 'anonymous' : scopes.has('organization') ? 'organization' : 'users' };
+    out.shared = {
+      scope: scopes.has('anonymous') ? 'anonymous' : scopes.has('organization') ? 'organization' : 'users',
+    };
   }
   return out;
 }
@@ -76,14 +92,21 @@ export function driveItemJson(store: DriveStore, drive: DriveState, item: ItemSt
 function inheritedFrom(store: DriveStore, drive: DriveState, itemId: string): Json {
   const from = drive.items.get(itemId)!;
   const segs = store.pathSegments(drive, from);
-  return { driveId: drive.seed.id, driveType: drive.seed.driveType, id: from.id, path: `/drives/${drive.seed.id}/root:${segs.length ? '/' + segs.map(encodeURIComponent).join('/') : ''}` };
+  return {
+    driveId: drive.seed.id,
+    driveType: drive.seed.driveType,
+    id: from.id,
+    path: `/drives/${drive.seed.id}/root:${segs.length ? '/' + segs.map(encodeURIComponent).join('/') : ''}`,
+  };
 }
 
 /** Identity sets of the recipients of a specific-people link. */
 function recipientIdentities(recipients: ResolvedRecipient[]): { v2: Json[]; v1: Json[] } {
   return {
     v2: recipients.map((r) => sharePointUser(r.userId, r.displayName, r.email)),
-    v1: recipients.map((r) => ({ user: { ...(r.userId ? { id: r.userId } : {}), displayName: r.displayName, email: r.email } })),
+    v1: recipients.map((r) => ({
+      user: { ...(r.userId ? { id: r.userId } : {}), displayName: r.displayName, email: r.email },
+    })),
   };
 }
 
@@ -118,7 +141,13 @@ export function permissionJson(store: DriveStore, drive: DriveState, p: Effectiv
       const site = 'siteId' in drive.seed.owner ? store.site(drive.seed.owner.siteId) : undefined;
       const label = { owners: 'Owners', members: 'Members', visitors: 'Visitors' }[g.siteGroup];
       const name = `${site?.displayName ?? 'Site'} ${label}`;
-      out.grantedToV2 = { siteGroup: { id: String({ owners: 3, members: 5, visitors: 4 }[g.siteGroup]), displayName: name, loginName: name } };
+      out.grantedToV2 = {
+        siteGroup: {
+          id: String({ owners: 3, members: 5, visitors: 4 }[g.siteGroup]),
+          displayName: name,
+          loginName: name,
+        },
+      };
     }
   }
   if (p.inheritedFromId) out.inheritedFrom = inheritedFrom(store, drive, p.inheritedFromId);

@@ -1,6 +1,13 @@
 import type { GraphCaller } from '../tokens';
 import { accessDenied, invalidRequest, itemNotFound } from './errors';
-import { isExpired, roleAllows, type DriveState, type DriveStore, type ItemState, type StoredPermission } from './store';
+import {
+  isExpired,
+  roleAllows,
+  type DriveState,
+  type DriveStore,
+  type ItemState,
+  type StoredPermission,
+} from './store';
 
 /** Decodes a sharing id: `u!` + base64url(URL) (padding and the standard alphabet tolerated), `s!token`, or a bare token. */
 export function decodeShareId(shareId: string): { url: string } | { token: string } {
@@ -25,7 +32,12 @@ function normalizeUrl(url: string): string {
 }
 
 /** Finds what a share id points at and checks the caller may open it (anyone / same organization / recipients / access). */
-export function resolveShare(store: DriveStore, shareId: string, caller: GraphCaller, now: Date): { drive: DriveState; item: ItemState } {
+export function resolveShare(
+  store: DriveStore,
+  shareId: string,
+  caller: GraphCaller,
+  now: Date,
+): { drive: DriveState; item: ItemState } {
   const key = decodeShareId(shareId);
   const wanted = 'url' in key ? normalizeUrl(key.url) : undefined;
   for (const drive of store.drives.values()) {
@@ -36,7 +48,8 @@ export function resolveShare(store: DriveStore, shareId: string, caller: GraphCa
         if (hit) return checkLinkAccess(store, drive, item, p, caller, now);
       }
       if (wanted && normalizeUrl(store.itemWebUrl(drive, item)) === wanted) {
-        if (!roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), 'read')) throw accessDenied('The caller does not have access to this item.');
+        if (!roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), 'read'))
+          throw accessDenied('The caller does not have access to this item.');
         return { drive, item };
       }
     }

@@ -97,9 +97,15 @@ export class DriveStore {
     const drive: DriveState = { seed, tenant, rootId, items };
     // OneDrives: the owner's own permission sits on the root, as SharePoint lists it for every item.
     if ('userId' in seed.owner) {
-      items.get(rootId)!.permissions.unshift({ id: `b3duZXJ8${seed.owner.userId.slice(-8)}`, roles: ['owner'], grantee: { userId: seed.owner.userId } });
+      items.get(rootId)!.permissions.unshift({
+        id: `b3duZXJ8${seed.owner.userId.slice(-8)}`,
+        roles: ['owner'],
+        grantee: { userId: seed.owner.userId },
+      });
     }
-    for (const item of items.values()) for (const p of item.permissions) if (p.link) p.link.webUrl = this.linkUrl(drive, item, p.link.type, p.link.token);
+    for (const item of items.values())
+      for (const p of item.permissions)
+        if (p.link) p.link.webUrl = this.linkUrl(drive, item, p.link.type, p.link.token);
     return drive;
   }
 
@@ -166,7 +172,9 @@ export class DriveStore {
   /** The item's address in a browser. */
   itemWebUrl(drive: DriveState, item: ItemState): string {
     if (drive.seed.driveType === 'personal') {
-      return item.parentId === null ? drive.seed.webUrl : `https://${drive.tenant.sharePointHost}/redir?resid=${item.id}`;
+      return item.parentId === null
+        ? drive.seed.webUrl
+        : `https://${drive.tenant.sharePointHost}/redir?resid=${item.id}`;
     }
     const segs = this.pathSegments(drive, item).map((s) => encodeURIComponent(s));
     return [drive.seed.webUrl, ...segs].join('/');
@@ -196,7 +204,10 @@ export class DriveStore {
     const own: EffectivePermission[] = item.permissions.map((p) => ({ ...p }));
     if (item.parentId === null || item.inheritanceBroken) return own;
     const parent = drive.items.get(item.parentId)!;
-    const inherited = this.effectivePermissions(drive, parent).map((p) => ({ ...p, inheritedFromId: p.inheritedFromId ?? parent.id }));
+    const inherited = this.effectivePermissions(drive, parent).map((p) => ({
+      ...p,
+      inheritedFromId: p.inheritedFromId ?? parent.id,
+    }));
     return [...inherited, ...own];
   }
 
@@ -238,7 +249,12 @@ export class DriveStore {
     item.permissions = [...kept, ...item.permissions];
     item.inheritanceBroken = true;
     const after = this.roleOf(drive, item, sharer.userId, sharer.tenantId);
-    if (before && !after) item.permissions.unshift({ id: `dXNlcnw${sharer.userId.slice(-12)}`, roles: [before], grantee: { userId: sharer.userId } });
+    if (before && !after)
+      item.permissions.unshift({
+        id: `dXNlcnw${sharer.userId.slice(-12)}`,
+        roles: [before],
+        grantee: { userId: sharer.userId },
+      });
   }
 
   /** Every drive of a tenant. */
@@ -261,7 +277,20 @@ export function roleAllows(role: Role | undefined, need: 'read' | 'write' | 'own
 function kindLetter(item: ItemState): string {
   if (item.folder) return 'f';
   const ext = item.name.split('.').pop()?.toLowerCase() ?? '';
-  const map: Record<string, string> = { docx: 'w', doc: 'w', xlsx: 'x', xls: 'x', pptx: 'p', ppt: 'p', pdf: 'b', png: 'i', jpg: 'i', jpeg: 'i', mp4: 'v', txt: 't' };
+  const map: Record<string, string> = {
+    docx: 'w',
+    doc: 'w',
+    xlsx: 'x',
+    xls: 'x',
+    pptx: 'p',
+    ppt: 'p',
+    pdf: 'b',
+    png: 'i',
+    jpg: 'i',
+    jpeg: 'i',
+    mp4: 'v',
+    txt: 't',
+  };
   return map[ext] ?? 'u';
 }
 

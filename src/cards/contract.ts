@@ -50,8 +50,7 @@ export const INPUT_IDS = {
 
 /** Finder submit: `{action:"search", q, page?}` or `{action:"pick", driveId, itemId, q}`. */
 export type FinderSubmitData =
-  | { action: 'search'; q?: string; page?: number }
-  | { action: 'pick'; driveId: string; itemId: string; q?: string };
+  { action: 'search'; q?: string; page?: number } | { action: 'pick'; driveId: string; itemId: string; q?: string };
 
 /** Options dialog "Create link" submit (all input values are strings as Teams sends them). */
 export interface CreateSubmitData {

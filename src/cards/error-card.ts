@@ -48,7 +48,9 @@ export function errorCard(kindOrError: ShareError | ShareErrorKind, opts: ErrorC
     requestIdText: details.code
       ? fill(s.common.requestIdWithCode, { id: requestId, code: details.code })
       : fill(s.common.requestId, { id: requestId }),
-    actions: opts.inDialog ? [{ type: 'Action.Submit', title: s.common.back, data: { action: SUBMIT_ACTIONS.back } }] : [],
+    actions: opts.inDialog
+      ? [{ type: 'Action.Submit', title: s.common.back, data: { action: SUBMIT_ACTIONS.back } }]
+      : [],
   });
 }
 

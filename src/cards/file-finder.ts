@@ -41,7 +41,13 @@ export function fileFinderDialog(input: FileFinderInput): Expansion {
   const hasMore = page.hasMore || input.results.length > MAX_FINDER_RESULTS;
   const pagingActions = [
     ...(page.index > 0
-      ? [{ type: 'Action.Submit', title: f.previousPage, data: { action: SUBMIT_ACTIONS.search, page: page.index - 1 } }]
+      ? [
+          {
+            type: 'Action.Submit',
+            title: f.previousPage,
+            data: { action: SUBMIT_ACTIONS.search, page: page.index - 1 },
+          },
+        ]
       : []),
     ...(hasMore
       ? [{ type: 'Action.Submit', title: f.nextPage, data: { action: SUBMIT_ACTIONS.search, page: page.index + 1 } }]

@@ -38,11 +38,13 @@ export function formatSize(bytes: number | undefined, locale: string, s: CardStr
 export function formatDateTime(iso: string, locale: string, timeZone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return dateTimeFormat(safeLocale(locale), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: safeTimeZone(timeZone),
-  }).format(d) + ` (${zoneName(d, locale, timeZone)})`;
+  return (
+    dateTimeFormat(safeLocale(locale), {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: safeTimeZone(timeZone),
+    }).format(d) + ` (${zoneName(d, locale, timeZone)})`
+  );
 }
 
 /** A calendar date in the person's locale, e.g. "30 Jun 2026"; `date` is either YYYY-MM-DD or an ISO instant. */

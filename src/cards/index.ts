@@ -1,6 +1,12 @@
 /** Every Adaptive Card of the app, built from JSON templates in ./templates and texts in ./strings. */
 export { fileFinderDialog, MAX_FINDER_RESULTS, type FileFinderInput } from './file-finder';
-export { linkOptionsDialog, LINK_OPTION_FIELDS, scopeInWords, type LinkOptionField, type LinkOptionsInput } from './link-options';
+export {
+  linkOptionsDialog,
+  LINK_OPTION_FIELDS,
+  scopeInWords,
+  type LinkOptionField,
+  type LinkOptionsInput,
+} from './link-options';
 export { sharedLinkCard, type SharedLinkOptions } from './shared-link';
 export { errorCard, type ErrorCardOptions } from './error-card';
 export {

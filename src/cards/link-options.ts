@@ -42,10 +42,14 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
   const warnings: string[] = [];
   const header = itemHeader(item, env, warnings);
 
-  const errors = Object.fromEntries(
-    LINK_OPTION_FIELDS.map((f) => [f, (input.errors?.[f] ?? '').trim()]),
-  ) as Record<LinkOptionField, string>;
-  const has = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, errors[f] !== ''])) as Record<LinkOptionField, boolean>;
+  const errors = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, (input.errors?.[f] ?? '').trim()])) as Record<
+    LinkOptionField,
+    string
+  >;
+  const has = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, errors[f] !== ''])) as Record<
+    LinkOptionField,
+    boolean
+  >;
   const errorLines = LINK_OPTION_FIELDS.filter((f) => has[f]).map((f) => ({ line: `• ${errors[f]}` }));
 
   const typeTitle = (t: string) => env.s.linkTypes[t as keyof typeof env.s.linkTypes] ?? t;
@@ -119,7 +123,8 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
 /** Scope in words: "Anyone with the link", "People in Contoso with the link", "Only the people you choose". */
 export function scopeInWords(scope: string, env: ResolvedEnv, organizationName: string | undefined): string {
   const sc = env.s.scopes;
-  if (scope === 'organization') return organizationName ? fill(sc.organization, { org: organizationName }) : sc.organizationFallback;
+  if (scope === 'organization')
+    return organizationName ? fill(sc.organization, { org: organizationName }) : sc.organizationFallback;
   if (scope === 'anonymous') return sc.anonymous;
   if (scope === 'users') return sc.users;
   return scope;
@@ -146,7 +151,9 @@ function choiceField<T extends string>(
     unavailableText: fill(o.unavailableLine, {
       list: unavailable
         // Reasons are sentences: drop their full stop so the list reads "A — why; B — why".
-        .map((x) => fill(o.unavailableItem, { option: title(x.value), reason: (x.reason ?? o.noReason).replace(/\.$/, '') }))
+        .map((x) =>
+          fill(o.unavailableItem, { option: title(x.value), reason: (x.reason ?? o.noReason).replace(/\.$/, '') }),
+        )
         .join('; '),
     }),
   };

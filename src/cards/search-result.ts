@@ -53,5 +53,9 @@ export function searchResultAttachment(
   item: DriveItemInfo,
   env: CardEnv,
 ): { contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCardJson; preview: ThumbnailPreview } {
-  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: searchResultCard(item, env).card, preview: searchResultPreview(item, env) };
+  return {
+    contentType: ADAPTIVE_CARD_CONTENT_TYPE,
+    content: searchResultCard(item, env).card,
+    preview: searchResultPreview(item, env),
+  };
 }

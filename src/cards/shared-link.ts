@@ -44,7 +44,13 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
   if (!revoked) {
     actions.push({ type: 'Action.OpenUrl', title: sh.open, url: outcome.webUrl });
     if (opts.forSharer) {
-      actions.push({ type: 'Action.Execute', title: sh.revoke, verb: EXECUTE_VERBS.revokeLink, style: 'destructive', data: executeData });
+      actions.push({
+        type: 'Action.Execute',
+        title: sh.revoke,
+        verb: EXECUTE_VERBS.revokeLink,
+        style: 'destructive',
+        data: executeData,
+      });
     }
   }
   const userIds = [...new Set([opts.sharerAadObjectId, opts.sharerUserId].filter((x): x is string => Boolean(x)))];
@@ -74,15 +80,22 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
 function revokedText(revoked: SharedLinkOptions['revoked'], env: ResolvedEnv): string {
   if (!revoked) return '';
   const date = formatDateTime(revoked.at, env.locale, env.timeZone);
-  return revoked.by ? fill(env.s.shared.revokedBy, { name: isolate(revoked.by), date }) : fill(env.s.shared.revokedBySomeone, { date });
+  return revoked.by
+    ? fill(env.s.shared.revokedBy, { name: isolate(revoked.by), date })
+    : fill(env.s.shared.revokedBySomeone, { date });
 }
 
 function facts(outcome: ShareOutcome, env: ResolvedEnv, organizationName: string | undefined) {
   const sh = env.s.shared;
   const rows: Array<{ label: string; value: string }> = [];
-  const type = outcome.type ? (env.s.linkTypes[outcome.type as keyof typeof env.s.linkTypes] ?? outcome.type) : sh.unknownType;
+  const type = outcome.type
+    ? (env.s.linkTypes[outcome.type as keyof typeof env.s.linkTypes] ?? outcome.type)
+    : sh.unknownType;
   rows.push({ label: sh.factType, value: type });
-  rows.push({ label: sh.factScope, value: outcome.scope ? scopeInWords(outcome.scope, env, organizationName) : sh.unknownType });
+  rows.push({
+    label: sh.factScope,
+    value: outcome.scope ? scopeInWords(outcome.scope, env, organizationName) : sh.unknownType,
+  });
   if (outcome.roles.length > 0) {
     rows.push({
       label: sh.factRoles,

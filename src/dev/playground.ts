@@ -138,7 +138,9 @@ export function buildPlaygroundConfig(options: PlaygroundConfigOptions = {}): Pl
   if (!current) throw new Error(`Playground: no seeded user matches "${options.currentUser}"`);
   const others = users.filter((u) => u !== current);
   if (others.length < 5) {
-    throw new Error(`Playground: its config needs 5 users besides the signed-in one; the tenant file has ${others.length}`);
+    throw new Error(
+      `Playground: its config needs 5 users besides the signed-in one; the tenant file has ${others.length}`,
+    );
   }
   return {
     version: '0.1.1',

@@ -52,7 +52,11 @@ export async function startSandboxApp(options: SandboxAppOptions): Promise<Sandb
       for (const c of closers) await c();
     })());
   try {
-    const sandbox = await startSandbox({ dataDir: first.sandbox.dataDir, port: first.sandbox.port, signedInUsers: [user] });
+    const sandbox = await startSandbox({
+      dataDir: first.sandbox.dataDir,
+      port: first.sandbox.port,
+      signedInUsers: [user],
+    });
     closers.unshift(sandbox.close);
     log.warn({ sandbox: sandbox.url }, 'SANDBOX MODE: talking to the local Microsoft 365 sandbox, not to Microsoft');
     // With SANDBOX_PORT=0 only the started sandbox knows its address: configure the app from it. PORT=0 is resolved

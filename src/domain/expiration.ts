@@ -71,7 +71,11 @@ export function isValidTimeZone(timeZone: string | undefined): timeZone is strin
 }
 
 /** The zone to compute in: the person's zone if known, else UTC with a notice that says so. */
-export function resolveTimeZone(timeZone: string | undefined): { timeZone: string; fellBackToUtc: boolean; notice?: string } {
+export function resolveTimeZone(timeZone: string | undefined): {
+  timeZone: string;
+  fellBackToUtc: boolean;
+  notice?: string;
+} {
   if (isValidTimeZone(timeZone)) return { timeZone, fellBackToUtc: false };
   const what = timeZone ? `Your time zone ("${timeZone}") is not recognised` : 'Your time zone is not known';
   return { timeZone: 'UTC', fellBackToUtc: true, notice: `${what}, so dates are taken as UTC.` };
@@ -83,7 +87,12 @@ function wallClock(instantMs: number, timeZone: string): { date: CalendarDate; h
   for (const p of partsFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return { date: { year: parts.year, month: parts.month, day: parts.day }, h: parts.hour, mi: parts.minute, s: parts.second };
+  return {
+    date: { year: parts.year, month: parts.month, day: parts.day },
+    h: parts.hour,
+    mi: parts.minute,
+    s: parts.second,
+  };
 }
 
 /** Offset of a zone from UTC at an instant, in ms (Berlin in summer: +7_200_000), DST included. */
@@ -150,7 +159,11 @@ export function expirationFor(date: string, ctx: ExpirationContext): ExpirationR
   const field = { field: 'expirationDate' };
   const trimmed = typeof date === 'string' ? date.trim() : '';
   if (!parseCalendarDate(trimmed)) {
-    throw new ShareError('invalidRequest', 'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).', field);
+    throw new ShareError(
+      'invalidRequest',
+      'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).',
+      field,
+    );
   }
   const zone = resolveTimeZone(ctx.timeZone);
   const today = todayIn(zone.timeZone, ctx.now);
@@ -166,7 +179,12 @@ export function expirationFor(date: string, ctx: ExpirationContext): ExpirationR
       field,
     );
   }
-  const result: ExpirationResult = { date: trimmed, expirationDateTime: toGraphDateTime(endMs), timeZone: zone.timeZone, fellBackToUtc: zone.fellBackToUtc };
+  const result: ExpirationResult = {
+    date: trimmed,
+    expirationDateTime: toGraphDateTime(endMs),
+    timeZone: zone.timeZone,
+    fellBackToUtc: zone.fellBackToUtc,
+  };
   if (zone.notice) result.notice = zone.notice;
   return result;
 }
@@ -185,7 +203,9 @@ export function formatExpirationDay(isoInstant: string, timeZone?: string, local
   const ms = Date.parse(isoInstant);
   if (Number.isNaN(ms)) return isoInstant;
   const zone = resolveTimeZone(timeZone).timeZone;
-  return dateTimeFormat(locale, { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(ms));
+  return dateTimeFormat(locale, { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(
+    new Date(ms),
+  );
 }
 
 /** "30 Dec 2026, 23:59 (Europe/Berlin)": a granted expiration shown in the person's zone. */

@@ -96,7 +96,8 @@ export function describeWait(seconds: number): string {
   return h === 1 ? 'about 1 hour' : `about ${h} hours`;
 }
 
-const SHARING_DISABLED = /sharing (by link )?is (not enabled|disabled|not allowed)|(anonymous|anyone|guest|external) (sharing|links?) (is |are )?(not enabled|disabled|not allowed|blocked)|sharing.*(turned off|not permitted)|policy/i;
+const SHARING_DISABLED =
+  /sharing (by link )?is (not enabled|disabled|not allowed)|(anonymous|anyone|guest|external) (sharing|links?) (is |are )?(not enabled|disabled|not allowed|blocked)|sharing.*(turned off|not permitted)|policy/i;
 const UNSUPPORTED_400 = /password|link type must|not supported|isn't supported|unsupported|only (available|supported)/i;
 
 /** Graph's own words, trimmed to one short line, for cases where they are the only precise clue. */
@@ -120,13 +121,26 @@ export function mapGraphError(res: GraphErrorResponse, now: number): ShareError 
   const sharingHeader = headerValue(res.headers, 'SharePoint-CreateSharingLink-Error');
 
   if (status === 401) {
-    return new ShareError('signInRequired', 'Your sign-in has expired or was not accepted. Sign in again and retry.', details);
+    return new ShareError(
+      'signInRequired',
+      'Your sign-in has expired or was not accepted. Sign in again and retry.',
+      details,
+    );
   }
   // SharePoint also throttles with 503 + Retry-After: the same answer for the person as a 429.
-  if (status === 429 || (status === 503 && retry !== undefined) || codes.includes('activitylimitreached') || codes.includes('toomanyrequests')) {
+  if (
+    status === 429 ||
+    (status === 503 && retry !== undefined) ||
+    codes.includes('activitylimitreached') ||
+    codes.includes('toomanyrequests')
+  ) {
     if (retry !== undefined) details.retryAfterSeconds = retry;
     const when = retry !== undefined ? `in ${describeWait(retry)}` : 'in a little while';
-    return new ShareError('throttled', `Microsoft is limiting how many links can be made right now. Try again ${when}.`, details);
+    return new ShareError(
+      'throttled',
+      `Microsoft is limiting how many links can be made right now. Try again ${when}.`,
+      details,
+    );
   }
   const policyCode = /sharingdisabled|notallowed|policyviolation/.test(codes);
   if (sharingHeader || (status === 403 && (policyCode || SHARING_DISABLED.test(`${f.message ?? ''}`)))) {
@@ -138,32 +152,68 @@ export function mapGraphError(res: GraphErrorResponse, now: number): ShareError 
     );
   }
   if (status === 403 && codes.includes('notsupported')) {
-    return new ShareError('unsupported', `This item cannot be shared with this kind of link.${quoted(f.message)}`, details);
+    return new ShareError(
+      'unsupported',
+      `This item cannot be shared with this kind of link.${quoted(f.message)}`,
+      details,
+    );
   }
   if (status === 403) {
-    return new ShareError('accessDenied', "You don't have permission to share this item. Ask its owner to share it, or to give you edit access.", details);
+    return new ShareError(
+      'accessDenied',
+      "You don't have permission to share this item. Ask its owner to share it, or to give you edit access.",
+      details,
+    );
   }
   if (status === 404 || codes.includes('itemnotfound')) {
-    return new ShareError('notFound', 'The file could not be found. It may have been moved, deleted, or you may no longer have access.', details);
+    return new ShareError(
+      'notFound',
+      'The file could not be found. It may have been moved, deleted, or you may no longer have access.',
+      details,
+    );
   }
   if (codes.includes('notsupported') || status === 501) {
-    return new ShareError('unsupported', `This item cannot be shared with this kind of link.${quoted(f.message)}`, details);
+    return new ShareError(
+      'unsupported',
+      `This item cannot be shared with this kind of link.${quoted(f.message)}`,
+      details,
+    );
   }
   if (status === 400) {
     if (UNSUPPORTED_400.test(f.message ?? '') || codes.includes('notallowed')) {
-      return new ShareError('unsupported', `This link option is not supported for this item or drive.${quoted(f.message)}`, details);
+      return new ShareError(
+        'unsupported',
+        `This link option is not supported for this item or drive.${quoted(f.message)}`,
+        details,
+      );
     }
-    return new ShareError('invalidRequest', `Microsoft Graph did not accept the link request.${quoted(f.message)}`, details);
+    return new ShareError(
+      'invalidRequest',
+      `Microsoft Graph did not accept the link request.${quoted(f.message)}`,
+      details,
+    );
   }
   if (status === 409 || status === 412 || status === 423) {
-    return new ShareError('transient', 'The item is being changed or is locked right now. Try again in a moment.', details);
+    return new ShareError(
+      'transient',
+      'The item is being changed or is locked right now. Try again in a moment.',
+      details,
+    );
   }
   if (status >= 500 || status === 408 || status === 0) {
     if (retry !== undefined) details.retryAfterSeconds = retry;
     const when = retry !== undefined ? `in ${describeWait(retry)}` : 'in a moment';
-    return new ShareError('transient', `Microsoft's service is having a temporary problem. Try again ${when}.`, details);
+    return new ShareError(
+      'transient',
+      `Microsoft's service is having a temporary problem. Try again ${when}.`,
+      details,
+    );
   }
-  return new ShareError('invalidRequest', `Microsoft Graph did not accept the link request.${quoted(f.message)}`, details);
+  return new ShareError(
+    'invalidRequest',
+    `Microsoft Graph did not accept the link request.${quoted(f.message)}`,
+    details,
+  );
 }
 
 /** A request that got no answer (timeout, dropped connection, deadline reached) as a transient ShareError. */
@@ -193,7 +243,9 @@ export interface EntraErrorInput {
   status?: number;
 }
 
-const SIGN_IN_AADSTS = new Set([50013, 500133, 50173, 700082, 700084, 50076, 50079, 50078, 50058, 50132, 50133, 50140, 54005, 70008]);
+const SIGN_IN_AADSTS = new Set([
+  50013, 500133, 50173, 700082, 700084, 50076, 50079, 50078, 50058, 50132, 50133, 50140, 54005, 70008,
+]);
 const CONSENT_AADSTS = new Set([65001, 65004]);
 
 /** AADSTS numbers named in an Entra error (error_codes, or "AADSTS65001:" in the text). */
@@ -213,14 +265,18 @@ export function mapEntraError(e: EntraErrorInput): ShareError {
   const description = `${e.error_description ?? ''} ${e.errorMessage ?? ''}`.toLowerCase();
   const details: ShareErrorDetails = {};
   const first = nums[0];
-  details.code = first !== undefined ? `AADSTS${first}` : e.error ?? e.errorCode;
+  details.code = first !== undefined ? `AADSTS${first}` : (e.error ?? e.errorCode);
   if (details.code === undefined) delete details.code;
   const trace = e.trace_id ?? e.correlation_id ?? e.correlationId;
   if (trace) details.requestId = trace;
   if (e.status !== undefined) details.status = e.status;
 
   if (nums.some((n) => CONSENT_AADSTS.has(n)) || sub === 'consent_required' || error === 'consent_required') {
-    return new ShareError('consentRequired', 'Share Link needs your permission to create sharing links for you. Approve the request, or ask your administrator to approve the app.', details);
+    return new ShareError(
+      'consentRequired',
+      'Share Link needs your permission to create sharing links for you. Approve the request, or ask your administrator to approve the app.',
+      details,
+    );
   }
   if (
     nums.some((n) => SIGN_IN_AADSTS.has(n)) ||
@@ -230,5 +286,9 @@ export function mapEntraError(e: EntraErrorInput): ShareError {
   ) {
     return new ShareError('signInRequired', 'Your sign-in has expired. Sign in again and retry.', details);
   }
-  return new ShareError('transient', 'Signing you in to Microsoft did not work just now. Try again in a moment.', details);
+  return new ShareError(
+    'transient',
+    'Signing you in to Microsoft did not work just now. Try again in a moment.',
+    details,
+  );
 }

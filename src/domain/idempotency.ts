@@ -37,10 +37,17 @@ export function idempotencyCanonical(input: IdempotencyInput): string {
   const { password, recipients, ...rest } = input.body;
   if (password !== undefined) {
     if (!input.passwordDigest) throw new TypeError('idempotencyCanonical: a body with a password needs passwordDigest');
-    if (input.passwordDigest.includes(password)) throw new TypeError('idempotencyCanonical: passwordDigest must be a keyed digest, not the password');
+    if (input.passwordDigest.includes(password))
+      throw new TypeError('idempotencyCanonical: passwordDigest must be a keyed digest, not the password');
   }
   const people = (recipients ?? [])
-    .map((r) => (r.objectId ? `id:${r.objectId.toLowerCase()}` : r.email ? `email:${r.email.toLowerCase()}` : `alias:${(r.alias ?? '').toLowerCase()}`))
+    .map((r) =>
+      r.objectId
+        ? `id:${r.objectId.toLowerCase()}`
+        : r.email
+          ? `email:${r.email.toLowerCase()}`
+          : `alias:${(r.alias ?? '').toLowerCase()}`,
+    )
     .filter((v, i, all) => all.indexOf(v) === i)
     .sort();
   const canonical = {
@@ -50,7 +57,12 @@ export function idempotencyCanonical(input: IdempotencyInput): string {
     drive: input.item.driveId,
     item: input.item.itemId,
     api: input.apiVersion,
-    body: { ...rest, message: rest.message?.trim() || undefined, recipients: people.length ? people : undefined, password: password !== undefined ? { digest: input.passwordDigest } : undefined },
+    body: {
+      ...rest,
+      message: rest.message?.trim() || undefined,
+      recipients: people.length ? people : undefined,
+      password: password !== undefined ? { digest: input.passwordDigest } : undefined,
+    },
   };
   return canonicalJson(canonical);
 }

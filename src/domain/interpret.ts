@@ -5,7 +5,15 @@
 import { ShareError } from './errors';
 import { formatExpirationDay } from './expiration';
 import { linkScopeLabel, linkTypeLabel, withArticle } from './labels';
-import type { CreateLinkBody, DriveItemInfo, GraphApiVersion, GraphPermission, IdentitySet, Recipient, ShareOutcome } from './types';
+import type {
+  CreateLinkBody,
+  DriveItemInfo,
+  GraphApiVersion,
+  GraphPermission,
+  IdentitySet,
+  Recipient,
+  ShareOutcome,
+} from './types';
 
 /** What was sent to Graph, as the interpretation needs it. */
 export interface CreateLinkRequestContext {
@@ -47,10 +55,17 @@ function isGranted(wanted: Pick<Recipient, 'email' | 'objectId'>, granted: reado
 }
 
 /** Graph's 200/201 createLink answer + the request → what the card shows. Never carries the password. */
-export function interpretCreateLink(status: 200 | 201, permission: GraphPermission, request: CreateLinkRequestContext, now: number): ShareOutcome {
+export function interpretCreateLink(
+  status: 200 | 201,
+  permission: GraphPermission,
+  request: CreateLinkRequestContext,
+  now: number,
+): ShareOutcome {
   const link = permission.link ?? {};
   if (!permission.id || !link.webUrl) {
-    throw new ShareError('transient', 'Microsoft Graph answered without a sharing link. Try again in a moment.', { status });
+    throw new ShareError('transient', 'Microsoft Graph answered without a sharing link. Try again in a moment.', {
+      status,
+    });
   }
   const { body, timeZone } = request;
   const reused = status === 200;
@@ -58,10 +73,14 @@ export function interpretCreateLink(status: 200 | 201, permission: GraphPermissi
   const got = (what: string) => (reused ? `Graph returned an existing ${what}` : `Graph created ${withArticle(what)}`);
 
   if (body.type !== undefined && link.type !== undefined && link.type !== body.type) {
-    differences.push(`You asked for ${withArticle(linkTypeLabel(body.type))} link; ${got(`${linkTypeLabel(link.type)} link`)}.`);
+    differences.push(
+      `You asked for ${withArticle(linkTypeLabel(body.type))} link; ${got(`${linkTypeLabel(link.type)} link`)}.`,
+    );
   }
   if (body.scope !== undefined && link.scope !== undefined && link.scope !== body.scope) {
-    differences.push(`You asked for a link for ${linkScopeLabel(body.scope)}; ${got('link')} for ${linkScopeLabel(link.scope)}.`);
+    differences.push(
+      `You asked for a link for ${linkScopeLabel(body.scope)}; ${got('link')} for ${linkScopeLabel(link.scope)}.`,
+    );
   }
 
   const requested = body.expirationDateTime;
@@ -71,17 +90,25 @@ export function interpretCreateLink(status: 200 | 201, permission: GraphPermissi
   const clamped = grantedS !== undefined && (reqS === undefined || grantedS < reqS);
   const day = (iso: string) => formatExpirationDay(iso, timeZone);
   if (granted && requested && reqS !== undefined && grantedS !== undefined) {
-    if (grantedS < reqS) differences.push(`Expiration shortened to ${day(granted)} by your organization's policy (you asked for ${day(requested)}).`);
-    else if (grantedS > reqS) differences.push(`The link expires on ${day(granted)}, later than the ${day(requested)} you asked for.`);
+    if (grantedS < reqS)
+      differences.push(
+        `Expiration shortened to ${day(granted)} by your organization's policy (you asked for ${day(requested)}).`,
+      );
+    else if (grantedS > reqS)
+      differences.push(`The link expires on ${day(granted)}, later than the ${day(requested)} you asked for.`);
   } else if (granted && !requested) {
     differences.push(`The link expires on ${day(granted)}: your organization's policy sets an expiration.`);
   } else if (requested && !granted) {
-    differences.push(`You asked for the link to expire on ${day(requested)}, but ${reused ? 'the existing link Graph returned has' : 'Graph set'} no expiration.`);
+    differences.push(
+      `You asked for the link to expire on ${day(requested)}, but ${reused ? 'the existing link Graph returned has' : 'Graph set'} no expiration.`,
+    );
   }
 
   const passwordProtected = permission.hasPassword === true;
   if (body.password !== undefined && !passwordProtected) {
-    differences.push(`You set a password, but ${reused ? 'the existing link Graph returned' : 'the link Graph created'} is not password-protected.`);
+    differences.push(
+      `You set a password, but ${reused ? 'the existing link Graph returned' : 'the link Graph created'} is not password-protected.`,
+    );
   } else if (body.password === undefined && passwordProtected) {
     differences.push('This link is protected by a password that was set earlier, not in this request.');
   }

@@ -57,7 +57,8 @@ export function typeSupport(type: LinkType, kind: ItemKind, driveType: DriveType
       if (!work) return no('Review links are available only for files in OneDrive for Business and SharePoint.');
       return kind === 'file' ? OK : no('Review links work on files only, not on folders.');
     case 'blocksDownload':
-      if (!work) return no('Links that block downloads are available only for files in OneDrive for Business and SharePoint.');
+      if (!work)
+        return no('Links that block downloads are available only for files in OneDrive for Business and SharePoint.');
       return kind === 'file' ? OK : no('Links that block downloads work on files only, not on folders.');
     case 'createOnly':
       if (!work) return no('Upload-only links are available only for folders in OneDrive for Business and SharePoint.');
@@ -65,7 +66,9 @@ export function typeSupport(type: LinkType, kind: ItemKind, driveType: DriveType
     case 'addressBar':
       return work ? OK : no('Address bar links are available only in OneDrive for Business and SharePoint.');
     case 'adminDefault':
-      return work ? OK : no("Your administrator's default link is available only in OneDrive for Business and SharePoint.");
+      return work
+        ? OK
+        : no("Your administrator's default link is available only in OneDrive for Business and SharePoint.");
   }
 }
 
@@ -74,7 +77,9 @@ export function scopeSupport(scope: LinkScope, driveType: DriveType): Availabili
   if (scope === 'anonymous') return OK;
   if (isWorkDrive(driveType)) return OK;
   return scope === 'organization'
-    ? no('OneDrive personal has no organization: links for people in your organization need OneDrive for Business or SharePoint.')
+    ? no(
+        'OneDrive personal has no organization: links for people in your organization need OneDrive for Business or SharePoint.',
+      )
     : no('Links for specific people are available only in OneDrive for Business and SharePoint.');
 }
 
@@ -108,7 +113,9 @@ export function combinationSupport(type: LinkType, scope: LinkScope): Availabili
   if (type === 'embed' && scope !== 'anonymous') return no('Embed links always work for anyone with the link.');
   // microsoft-graph-docs#18585: Graph answers 200 but the listed people get no access. Refuse rather than mislead.
   if (type === 'blocksDownload' && scope === 'users') {
-    return no('Links that block downloads do not give specific people access (a known Graph problem). Choose a view link for specific people.');
+    return no(
+      'Links that block downloads do not give specific people access (a known Graph problem). Choose a view link for specific people.',
+    );
   }
   return OK;
 }
@@ -125,7 +132,9 @@ export function typeAvailability(type: LinkType, item: ItemShape, policy: LinkPo
   if (!support.available) return support;
   const allowed = typeAllowedByPolicy(type, policy);
   if (!allowed.available) return allowed;
-  const candidates = LINK_SCOPES.filter((s) => scopeSupport(s, item.driveType).available && combinationSupport(type, s).available);
+  const candidates = LINK_SCOPES.filter(
+    (s) => scopeSupport(s, item.driveType).available && combinationSupport(type, s).available,
+  );
   if (candidates.some((s) => scopeAllowedByPolicy(s, policy).available)) return OK;
   const blocked = scopeAllowedByPolicy(candidates[0] ?? 'anonymous', policy);
   return no(
@@ -144,11 +153,18 @@ export function typeAvailability(type: LinkType, item: ItemShape, policy: LinkPo
 export function organizationDefaultAvailability(item: ItemShape, policy: LinkPolicy): Availability {
   if (item.driveType === 'personal') {
     const view = typeAvailability('view', item, policy);
-    if (!view.available) return no(`The default link in OneDrive personal is a view link for anyone, which is not possible: ${view.reason}`);
+    if (!view.available)
+      return no(
+        `The default link in OneDrive personal is a view link for anyone, which is not possible: ${view.reason}`,
+      );
     return OK;
   }
-  const restrictsType = LINK_TYPES.some((t) => typeSupport(t, item.kind, item.driveType).available && !typeAllowedByPolicy(t, policy).available);
-  const restrictsScope = LINK_SCOPES.some((s) => scopeSupport(s, item.driveType).available && !scopeAllowedByPolicy(s, policy).available);
+  const restrictsType = LINK_TYPES.some(
+    (t) => typeSupport(t, item.kind, item.driveType).available && !typeAllowedByPolicy(t, policy).available,
+  );
+  const restrictsScope = LINK_SCOPES.some(
+    (s) => scopeSupport(s, item.driveType).available && !scopeAllowedByPolicy(s, policy).available,
+  );
   if (restrictsType || restrictsScope) {
     return no(
       "Your administrator limits which links can be made, and your organization's default link might not respect that. Choose the link type and who it works for.",
@@ -166,23 +182,35 @@ export function organizationDefaultBody(driveType: DriveType): { type?: LinkType
 export function passwordSupport(driveType: DriveType): Availability {
   return driveType === 'personal'
     ? OK
-    : no(`Passwords can be set only on OneDrive personal links; ${DRIVE_TYPE_LABELS[driveType]} does not accept them here.`);
+    : no(
+        `Passwords can be set only on OneDrive personal links; ${DRIVE_TYPE_LABELS[driveType]} does not accept them here.`,
+      );
 }
 
 /** Recipients and email notification: OneDrive for Business and SharePoint only (seed, sendNotification). */
 export function recipientsSupport(driveType: DriveType): Availability {
-  return isWorkDrive(driveType) ? OK : no('Adding people and emailing them the link work only in OneDrive for Business and SharePoint.');
+  return isWorkDrive(driveType)
+    ? OK
+    : no('Adding people and emailing them the link work only in OneDrive for Business and SharePoint.');
 }
 
 /** Keeping or dropping inherited permissions: only where items inherit permissions (business, SharePoint). */
 export function retainInheritedPermissionsSupport(driveType: DriveType): Availability {
-  return isWorkDrive(driveType) ? OK : no('Items in OneDrive personal have no inherited permissions to keep or remove.');
+  return isWorkDrive(driveType)
+    ? OK
+    : no('Items in OneDrive personal have no inherited permissions to keep or remove.');
 }
 
 /** Everything the options dialog may offer for this item under the admin policy, with reasons for each "no". */
 export function linkChoicesFor(item: ItemShape, policy: LinkPolicy, opts: { today: string }): LinkChoices {
-  const types: OptionAvailability<LinkType>[] = LINK_TYPES.map((value) => ({ value, ...typeAvailability(value, item, policy) }));
-  const scopes: OptionAvailability<LinkScope>[] = LINK_SCOPES.map((value) => ({ value, ...scopeAvailability(value, item, policy) }));
+  const types: OptionAvailability<LinkType>[] = LINK_TYPES.map((value) => ({
+    value,
+    ...typeAvailability(value, item, policy),
+  }));
+  const scopes: OptionAvailability<LinkScope>[] = LINK_SCOPES.map((value) => ({
+    value,
+    ...scopeAvailability(value, item, policy),
+  }));
   const unavailableCombinations: UnavailableCombination[] = [];
   for (const t of types.filter((x) => x.available)) {
     for (const s of scopes.filter((x) => x.available)) {

@@ -3,7 +3,16 @@
  * Names follow Microsoft Graph (driveItem, permission, sharingLink, driveRecipient) where Graph has a word for it.
  */
 
-export const LINK_TYPES = ['view', 'review', 'edit', 'embed', 'blocksDownload', 'createOnly', 'addressBar', 'adminDefault'] as const;
+export const LINK_TYPES = [
+  'view',
+  'review',
+  'edit',
+  'embed',
+  'blocksDownload',
+  'createOnly',
+  'addressBar',
+  'adminDefault',
+] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
 export const LINK_SCOPES = ['anonymous', 'organization', 'users'] as const;

@@ -77,23 +77,37 @@ export function isEmailAddress(value: string): boolean {
 }
 
 /** Recipients as Graph gets them: {objectId} or {email} only, checked, deduplicated case-insensitively, capped. */
-export function normalizeRecipients(recipients: readonly Recipient[] | undefined): Array<{ email?: string; objectId?: string }> {
+export function normalizeRecipients(
+  recipients: readonly Recipient[] | undefined,
+): Array<{ email?: string; objectId?: string }> {
   const out: Array<{ email?: string; objectId?: string }> = [];
   const seen = new Set<string>();
-  if (recipients !== undefined && recipients !== null && !Array.isArray(recipients)) fail('invalidRequest', 'recipients', 'The list of people is not valid. Add the people again.');
+  if (recipients !== undefined && recipients !== null && !Array.isArray(recipients))
+    fail('invalidRequest', 'recipients', 'The list of people is not valid. Add the people again.');
   for (const r of recipients ?? []) {
-    if (r === null || typeof r !== 'object') fail('invalidRequest', 'recipients', 'One of the people is not valid. Remove it and add the person again.');
+    if (r === null || typeof r !== 'object')
+      fail('invalidRequest', 'recipients', 'One of the people is not valid. Remove it and add the person again.');
     const objectId = typeof r.objectId === 'string' ? r.objectId.trim() : '';
     const email = typeof r.email === 'string' ? r.email.trim() : '';
     let entry: { email?: string; objectId?: string };
     if (objectId) {
-      if (!OBJECT_ID_PATTERN.test(objectId)) fail('invalidRequest', 'recipients', 'One of the people picked is not a valid directory entry. Pick them again.');
+      if (!OBJECT_ID_PATTERN.test(objectId))
+        fail(
+          'invalidRequest',
+          'recipients',
+          'One of the people picked is not a valid directory entry. Pick them again.',
+        );
       entry = { objectId: objectId.toLowerCase() };
     } else if (email) {
-      if (!isEmailAddress(email)) fail('invalidRequest', 'recipients', `"${email.slice(0, 100)}" is not a valid email address.`);
+      if (!isEmailAddress(email))
+        fail('invalidRequest', 'recipients', `"${email.slice(0, 100)}" is not a valid email address.`);
       entry = { email };
     } else {
-      fail('invalidRequest', 'recipients', 'Each person needs an email address or must be picked from your organization.');
+      fail(
+        'invalidRequest',
+        'recipients',
+        'Each person needs an email address or must be picked from your organization.',
+      );
     }
     const key = entry.objectId ? `id:${entry.objectId}` : `email:${entry.email!.toLowerCase()}`;
     if (seen.has(key)) continue;
@@ -101,7 +115,11 @@ export function normalizeRecipients(recipients: readonly Recipient[] | undefined
     out.push(entry);
   }
   if (out.length > MAX_RECIPIENTS) {
-    fail('invalidRequest', 'recipients', `You can add at most ${MAX_RECIPIENTS} people to one link; you added ${out.length}. Share with a group instead.`);
+    fail(
+      'invalidRequest',
+      'recipients',
+      `You can add at most ${MAX_RECIPIENTS} people to one link; you added ${out.length}. Share with a group instead.`,
+    );
   }
   return out;
 }
@@ -128,7 +146,12 @@ export function apiVersionFor(body: CreateLinkBody): GraphApiVersion {
 }
 
 /** The dialog's choices → the exact createLink body, or a ShareError (field + message) for any impossible combination. */
-export function validateLinkRequest(item: ItemShape, options: LinkOptions, policy: LinkPolicy, ctx: ValidationContext): ValidatedLinkRequest {
+export function validateLinkRequest(
+  item: ItemShape,
+  options: LinkOptions,
+  policy: LinkPolicy,
+  ctx: ValidationContext,
+): ValidatedLinkRequest {
   const notices: string[] = [];
   const driveType = item.driveType;
   const orgDefault = options.useOrganizationDefault === true;
@@ -143,16 +166,22 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
   let effectiveScope: LinkScope | undefined;
   if (orgDefault) {
     if (hasType || hasScope) {
-      fail('invalidRequest', hasType ? 'type' : 'scope', "Choose either your organization's default link, or a link type and who it works for, not both.");
+      fail(
+        'invalidRequest',
+        hasType ? 'type' : 'scope',
+        "Choose either your organization's default link, or a link type and who it works for, not both.",
+      );
     }
     demand(organizationDefaultAvailability(item, policy), 'policyBlocked', 'useOrganizationDefault');
     ({ type, scope } = organizationDefaultBody(driveType));
     effectiveScope = scope;
   } else {
     if (!hasType) fail('invalidRequest', 'type', "Choose a link type, or use your organization's default link.");
-    if (!isLinkType(rawType)) fail('invalidRequest', 'type', 'That link type does not exist. Choose one from the list.');
+    if (!isLinkType(rawType))
+      fail('invalidRequest', 'type', 'That link type does not exist. Choose one from the list.');
     type = rawType;
-    if (hasScope && !isLinkScope(rawScope)) fail('invalidRequest', 'scope', 'That audience does not exist. Choose who the link works for from the list.');
+    if (hasScope && !isLinkScope(rawScope))
+      fail('invalidRequest', 'scope', 'That audience does not exist. Choose who the link works for from the list.');
     const chosen = hasScope ? (rawScope as LinkScope) : impliedScope(type, driveType);
     // What Graph cannot do is reported before what the administrator forbids: changing the policy would not help.
     demand(typeSupport(type, item.kind, driveType), 'unsupported', 'type');
@@ -173,8 +202,10 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
     if (typeof options.password !== 'string') fail('invalidRequest', 'password', 'The password must be text.');
     demand(passwordSupport(driveType), 'unsupported', 'password');
     if (options.password.trim() === '') fail('invalidRequest', 'password', 'The password cannot be only spaces.');
-    if (options.password.length > MAX_PASSWORD_LENGTH) fail('invalidRequest', 'password', `The password can be at most ${MAX_PASSWORD_LENGTH} characters long.`);
-    if (/\p{Cc}/u.test(options.password)) fail('invalidRequest', 'password', 'The password contains characters that cannot be typed (control characters).');
+    if (options.password.length > MAX_PASSWORD_LENGTH)
+      fail('invalidRequest', 'password', `The password can be at most ${MAX_PASSWORD_LENGTH} characters long.`);
+    if (/\p{Cc}/u.test(options.password))
+      fail('invalidRequest', 'password', 'The password contains characters that cannot be typed (control characters).');
     password = options.password;
   }
 
@@ -184,24 +215,44 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
   if (recipients.length > 0) demand(recipientsSupport(driveType), 'unsupported', 'recipients');
   if (sendNotification) demand(recipientsSupport(driveType), 'unsupported', 'sendNotification');
   if (effectiveScope === 'users' && recipients.length === 0) {
-    fail('invalidRequest', 'recipients', 'Add at least one person: a link for specific people works only for the people you add.');
+    fail(
+      'invalidRequest',
+      'recipients',
+      'Add at least one person: a link for specific people works only for the people you add.',
+    );
   }
-  if (sendNotification && recipients.length === 0) fail('invalidRequest', 'sendNotification', 'Add the people to email the link to, or turn off the email.');
+  if (sendNotification && recipients.length === 0)
+    fail('invalidRequest', 'sendNotification', 'Add the people to email the link to, or turn off the email.');
   if (recipients.length > 0 && effectiveScope !== 'users' && !sendNotification) {
     const who = effectiveScope ? LINK_SCOPE_LABELS[effectiveScope] : "whoever your organization's default link allows";
-    fail('invalidRequest', 'recipients', `This link already works for ${who}; the people you added would only get it by email. Turn on the email or remove them.`);
+    fail(
+      'invalidRequest',
+      'recipients',
+      `This link already works for ${who}; the people you added would only get it by email. Turn on the email or remove them.`,
+    );
   }
   let message: string | undefined;
   if (typeof options.message === 'string' && options.message.trim() !== '') {
     message = options.message.trim();
-    if (!sendNotification) fail('invalidRequest', 'message', 'A message is sent only with the email. Turn on the email or clear the message.');
-    if (message.length > MAX_MESSAGE_LENGTH) fail('invalidRequest', 'message', `The message can be at most ${MAX_MESSAGE_LENGTH} characters long; it has ${message.length}.`);
+    if (!sendNotification)
+      fail(
+        'invalidRequest',
+        'message',
+        'A message is sent only with the email. Turn on the email or clear the message.',
+      );
+    if (message.length > MAX_MESSAGE_LENGTH)
+      fail(
+        'invalidRequest',
+        'message',
+        `The message can be at most ${MAX_MESSAGE_LENGTH} characters long; it has ${message.length}.`,
+      );
   }
 
   // Inherited permissions.
   let retainInheritedPermissions: boolean | undefined;
   if (options.retainInheritedPermissions !== undefined && options.retainInheritedPermissions !== null) {
-    if (typeof options.retainInheritedPermissions !== 'boolean') fail('invalidRequest', 'retainInheritedPermissions', 'Choose whether to keep existing permissions.');
+    if (typeof options.retainInheritedPermissions !== 'boolean')
+      fail('invalidRequest', 'retainInheritedPermissions', 'Choose whether to keep existing permissions.');
     demand(retainInheritedPermissionsSupport(driveType), 'unsupported', 'retainInheritedPermissions');
     retainInheritedPermissions = options.retainInheritedPermissions;
   }
@@ -210,9 +261,21 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
   const zoneName = options.timeZone || ctx.timeZone;
   let expiration: ExpirationResult | undefined;
   if (typeof options.expirationDate === 'string' && options.expirationDate.trim() !== '') {
-    expiration = expirationFor(options.expirationDate, { now: ctx.now, timeZone: zoneName, maxExpirationDays: policy.maxExpirationDays });
-  } else if (options.expirationDate !== undefined && options.expirationDate !== null && typeof options.expirationDate !== 'string') {
-    fail('invalidRequest', 'expirationDate', 'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).');
+    expiration = expirationFor(options.expirationDate, {
+      now: ctx.now,
+      timeZone: zoneName,
+      maxExpirationDays: policy.maxExpirationDays,
+    });
+  } else if (
+    options.expirationDate !== undefined &&
+    options.expirationDate !== null &&
+    typeof options.expirationDate !== 'string'
+  ) {
+    fail(
+      'invalidRequest',
+      'expirationDate',
+      'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).',
+    );
   } else if (policy.requireExpirationForAnonymous && mayBeAnonymous) {
     const zone = resolveTimeZone(zoneName);
     const max = maxExpirationDate(todayIn(zone.timeZone, ctx.now), policy.maxExpirationDays);
@@ -225,8 +288,14 @@ export function validateLinkRequest(item: ItemShape, options: LinkOptions, polic
           : "Your administrator requires links that may work for anyone to expire, and your organization's default link may be one. Pick an expiration date.",
       );
     }
-    expiration = expirationFor(max, { now: ctx.now, timeZone: zone.timeZone, maxExpirationDays: policy.maxExpirationDays });
-    notices.push(`Your administrator requires this link to expire, so it will expire at the end of the latest allowed day (${max}).`);
+    expiration = expirationFor(max, {
+      now: ctx.now,
+      timeZone: zone.timeZone,
+      maxExpirationDays: policy.maxExpirationDays,
+    });
+    notices.push(
+      `Your administrator requires this link to expire, so it will expire at the end of the latest allowed day (${max}).`,
+    );
   }
   if (expiration?.notice) notices.push(expiration.notice);
 

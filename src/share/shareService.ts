@@ -97,9 +97,12 @@ export class ShareService {
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') {
         this.remember(ctx.caller, s.value);
-        if (!out.items.some((x) => x.driveId === s.value.driveId && x.itemId === s.value.itemId)) out.items.push(s.value);
+        if (!out.items.some((x) => x.driveId === s.value.driveId && x.itemId === s.value.itemId))
+          out.items.push(s.value);
       } else {
-        const error = isShareError(s.reason) ? s.reason : new ShareError('transient', 'The file could not be looked up.');
+        const error = isShareError(s.reason)
+          ? s.reason
+          : new ShareError('transient', 'The file could not be looked up.');
         out.failures.push({ name: links[i].name, error });
       }
     });
@@ -110,7 +113,12 @@ export class ShareService {
    * Creates (or reuses) the sharing link the person asked for. Throws ShareError (validation, Graph, throttling).
    * The same request repeated within the idempotency window returns the first result without calling Graph again.
    */
-  async share(ctx: CallContext, ref: DriveItemRef, options: LinkOptions, extra: { conversationId?: string } = {}): Promise<ShareOutcome> {
+  async share(
+    ctx: CallContext,
+    ref: DriveItemRef,
+    options: LinkOptions,
+    extra: { conversationId?: string } = {},
+  ): Promise<ShareOutcome> {
     const item = await this.lookupItem(ctx, ref);
     const now = this.deps.clock.now();
     const timeZone = options.timeZone ?? ctx.timeZone;
@@ -118,22 +126,31 @@ export class ShareService {
     const key = this.idempotencyKey(ctx.caller, item, validated.body, validated.apiVersion);
     const existing = this.inflight.get(key);
     if (existing) {
-      this.deps.log.info({ driveId: item.driveId, itemId: item.itemId }, 'share: identical request within the window; returning the first result');
+      this.deps.log.info(
+        { driveId: item.driveId, itemId: item.itemId },
+        'share: identical request within the window; returning the first result',
+      );
       return existing;
     }
     const attempt = (async () => {
-      const result = await this.deps.graph.createLink({ kind: 'drive', driveId: item.driveId, itemId: item.itemId }, validated.body, {
-        token: ctx.token,
-        deadline: ctx.deadline,
-        apiVersion: validated.apiVersion,
-      });
+      const result = await this.deps.graph.createLink(
+        { kind: 'drive', driveId: item.driveId, itemId: item.itemId },
+        validated.body,
+        {
+          token: ctx.token,
+          deadline: ctx.deadline,
+          apiVersion: validated.apiVersion,
+        },
+      );
       const outcome = interpretCreateLink(
         result.status,
         result.permission,
         { item, body: validated.body, apiVersion: result.apiVersion, timeZone },
         this.deps.clock.now(),
       );
-      await this.deps.writer.record(toRecord(ctx.caller, outcome, validated.body.sendNotification === true, extra.conversationId));
+      await this.deps.writer.record(
+        toRecord(ctx.caller, outcome, validated.body.sendNotification === true, extra.conversationId),
+      );
       return outcome;
     })();
     this.inflight.set(key, attempt);
@@ -178,9 +195,23 @@ export class ShareService {
     return `${caller.tenantId}|${caller.userObjectId}|${ref.driveId}|${ref.itemId}`;
   }
 
-  private idempotencyKey(caller: Caller, item: DriveItemRef, body: Parameters<typeof idempotencyCanonical>[0]['body'], apiVersion: 'v1.0' | 'beta'): string {
-    const passwordDigest = body.password ? createHmac('sha256', this.secret).update(body.password).digest('hex') : undefined;
-    const canonical = idempotencyCanonical({ tenantId: caller.tenantId, userId: caller.userObjectId, item, body, apiVersion, passwordDigest });
+  private idempotencyKey(
+    caller: Caller,
+    item: DriveItemRef,
+    body: Parameters<typeof idempotencyCanonical>[0]['body'],
+    apiVersion: 'v1.0' | 'beta',
+  ): string {
+    const passwordDigest = body.password
+      ? createHmac('sha256', this.secret).update(body.password).digest('hex')
+      : undefined;
+    const canonical = idempotencyCanonical({
+      tenantId: caller.tenantId,
+      userId: caller.userObjectId,
+      item,
+      body,
+      apiVersion,
+      passwordDigest,
+    });
     return createHmac('sha256', this.secret).update(canonical).digest('hex');
   }
 }

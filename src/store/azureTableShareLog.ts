@@ -59,7 +59,11 @@ export class AzureTableShareLog implements ShareLog {
     this.client = TableClient.fromConnectionString(connectionString, table, {
       // Plain http only for an emulator on this machine (Azurite); a cloud endpoint stays https-only.
       allowInsecureConnection: isLoopbackHttpEndpoint(connectionString),
-      retryOptions: { maxRetries: options.maxRetries ?? 2, retryDelayInMs: options.retryDelayInMs ?? 250, maxRetryDelayInMs: 2000 },
+      retryOptions: {
+        maxRetries: options.maxRetries ?? 2,
+        retryDelayInMs: options.retryDelayInMs ?? 250,
+        maxRetryDelayInMs: 2000,
+      },
     });
   }
 
@@ -74,8 +78,14 @@ export class AzureTableShareLog implements ShareLog {
       const columns = toColumns(record, userKey, revoked.revokedAt, revoked.revokedBy);
       const actions: TransactionAction[] = [];
       if (existing) {
-        actions.push(['update', { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' }, 'Replace', { etag: existing.etag }]);
-        if (existing.userRowKey !== userKey) actions.push(['delete', { partitionKey: pk, rowKey: existing.userRowKey }]);
+        actions.push([
+          'update',
+          { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' },
+          'Replace',
+          { etag: existing.etag },
+        ]);
+        if (existing.userRowKey !== userKey)
+          actions.push(['delete', { partitionKey: pk, rowKey: existing.userRowKey }]);
       } else {
         actions.push(['create', { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' }]);
       }
@@ -91,7 +101,9 @@ export class AzureTableShareLog implements ShareLog {
     return this.withTable(async () => {
       const out: ShareRecord[] = [];
       const rows = this.client.listEntities<ShareColumns>({
-        queryOptions: { filter: odata`PartitionKey eq ${partitionKey(tenantId)} and RowKey ge ${prefix} and RowKey lt ${upper}` },
+        queryOptions: {
+          filter: odata`PartitionKey eq ${partitionKey(tenantId)} and RowKey ge ${prefix} and RowKey lt ${upper}`,
+        },
         abortSignal: this.deadline(),
       });
       for await (const page of rows.byPage({ maxPageSize: Math.min(limit, 1000) })) {
@@ -213,7 +225,12 @@ function userRowKey(userObjectId: string, createdAt: string, permissionId: strin
   return `${USER_PREFIX}${b64(userObjectId)}!${inverted}!${b64(permissionId)}`;
 }
 
-function toColumns(r: ShareRecord, userKey: string, revokedAt?: string, revokedBy?: string): Omit<ShareColumns, 'kind'> {
+function toColumns(
+  r: ShareRecord,
+  userKey: string,
+  revokedAt?: string,
+  revokedBy?: string,
+): Omit<ShareColumns, 'kind'> {
   const { revokedAt: _a, revokedBy: _b, ...rest } = r;
   const parts = splitJson(JSON.stringify(rest));
   const columns: Omit<ShareColumns, 'kind'> = {
@@ -233,10 +250,12 @@ function toColumns(r: ShareRecord, userKey: string, revokedAt?: string, revokedB
 /** Splits the record's JSON into property-sized parts, never between the two halves of a surrogate pair. */
 function splitJson(json: string): string[] {
   if (json.length > MAX_RECORD_CHARS) {
-    throw new Error(`share record is too large for Azure Table Storage (${json.length} characters, at most ${MAX_RECORD_CHARS})`);
+    throw new Error(
+      `share record is too large for Azure Table Storage (${json.length} characters, at most ${MAX_RECORD_CHARS})`,
+    );
   }
   const parts: string[] = [];
-  for (let i = 0; i < json.length; ) {
+  for (let i = 0; i < json.length;) {
     let end = Math.min(i + CHUNK_CHARS, json.length);
     const last = json.charCodeAt(end - 1);
     if (end < json.length && last >= 0xd800 && last <= 0xdbff) end--;

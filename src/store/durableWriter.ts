@@ -62,7 +62,8 @@ export class DurableShareLogWriter {
       const tmp = `${this.spoolFile}.tmp`;
       fs.writeFileSync(tmp, failed.map((r) => JSON.stringify(r) + '\n').join(''));
       fs.renameSync(tmp, this.spoolFile);
-      if (waiting.length) this.log.info({ written: waiting.length - failed.length, left: failed.length }, 'share log spool drained');
+      if (waiting.length)
+        this.log.info({ written: waiting.length - failed.length, left: failed.length }, 'share log spool drained');
       if (!failed.length) this.stopTimer();
       return waiting.length - failed.length;
     } finally {
@@ -84,7 +85,10 @@ export class DurableShareLogWriter {
 
   private spool(record: ShareRecord, err: Error): void {
     fs.appendFileSync(this.spoolFile, JSON.stringify(record) + '\n');
-    this.log.warn({ permissionId: record.permissionId, err: err.message }, 'share log write failed; record spooled for later');
+    this.log.warn(
+      { permissionId: record.permissionId, err: err.message },
+      'share log write failed; record spooled for later',
+    );
     this.startTimer();
   }
 

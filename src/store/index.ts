@@ -6,7 +6,9 @@ import { SqliteShareLog } from './sqliteShareLog';
 
 /** Opens the configured share log: Azure Table Storage when a connection string is set, else the SQLite file. */
 export function createShareLog(store: StoreConfig): ShareLog {
-  return store.kind === 'azureTable' ? new AzureTableShareLog(store.connectionString, store.table) : new SqliteShareLog(store.path);
+  return store.kind === 'azureTable'
+    ? new AzureTableShareLog(store.connectionString, store.table)
+    : new SqliteShareLog(store.path);
 }
 
 /** Where records wait when the store refuses them: beside the SQLite file, or in the data directory. */

@@ -44,7 +44,13 @@ function applyTheme(theme: string | undefined): void {
 function linkCell(s: ShareView): Node {
   const words = s.type ? (TYPE_WORDS[s.type] ?? s.type) : 'Organization default';
   if (s.status !== 'active') return document.createTextNode(words);
-  return el('a', { href: s.linkUrl, target: '_blank', rel: 'noopener', title: 'Open the sharing link', textContent: words });
+  return el('a', {
+    href: s.linkUrl,
+    target: '_blank',
+    rel: 'noopener',
+    title: 'Open the sharing link',
+    textContent: words,
+  });
 }
 
 function audience(s: ShareView): string {
@@ -53,7 +59,11 @@ function audience(s: ShareView): string {
   return s.scope === 'users' && s.recipients.length ? `${words}: ${s.recipients.join(', ')}` : words;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+) {
   const node = document.createElement(tag);
   Object.assign(node, props);
   for (const c of children) node.append(c);
@@ -126,7 +136,11 @@ function render(shares: ShareView[], locale: string, token: string): void {
       actions.append(revoke);
     }
     const statusText =
-      s.status === 'revoked' ? `Revoked ${formatDate(s.revokedAt, locale)}` : s.status === 'expired' ? 'Expired' : 'Active';
+      s.status === 'revoked'
+        ? `Revoked ${formatDate(s.revokedAt, locale)}`
+        : s.status === 'expired'
+          ? 'Expired'
+          : 'Active';
     list.append(
       el(
         'tr',
@@ -161,7 +175,10 @@ async function main(): Promise<void> {
   try {
     token = await microsoftTeams.authentication.getAuthToken();
   } catch {
-    setStatus('Sign-in failed. Close and reopen the tab; if it keeps failing, ask your admin to grant consent.', 'error');
+    setStatus(
+      'Sign-in failed. Close and reopen the tab; if it keeps failing, ask your admin to grant consent.',
+      'error',
+    );
     return;
   }
   const res = await api('/api/shares', token);
@@ -174,4 +191,6 @@ async function main(): Promise<void> {
   render(shares, locale, token);
 }
 
-main().catch((err: unknown) => setStatus(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`, 'error'));
+main().catch((err: unknown) =>
+  setStatus(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+);

@@ -13,8 +13,20 @@ import { STAND_IN_FILE, startStandInBot, type StandInBot } from './standInBot';
  */
 
 const MANIFEST_COMMANDS = [
-  { id: 'findFile', type: 'query', title: 'Share a file', context: ['compose', 'commandBox'], parameters: [{ name: 'q', title: 'File name' }] },
-  { id: 'shareLink', type: 'action', title: 'Create sharing link', context: ['compose', 'commandBox'], fetchTask: true },
+  {
+    id: 'findFile',
+    type: 'query',
+    title: 'Share a file',
+    context: ['compose', 'commandBox'],
+    parameters: [{ name: 'q', title: 'File name' }],
+  },
+  {
+    id: 'shareLink',
+    type: 'action',
+    title: 'Create sharing link',
+    context: ['compose', 'commandBox'],
+    fetchTask: true,
+  },
   { id: 'shareFromMessage', type: 'action', title: 'Share this file', context: ['message'], fetchTask: true },
 ];
 
@@ -46,7 +58,10 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     if (!fs.existsSync(CHROMIUM_PATH)) this.skip();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'share-link-playground-'));
     const manifestPath = path.join(dataDir, 'manifest.json');
-    fs.writeFileSync(manifestPath, JSON.stringify({ composeExtensions: [{ botId: 'x', commands: MANIFEST_COMMANDS }] }));
+    fs.writeFileSync(
+      manifestPath,
+      JSON.stringify({ composeExtensions: [{ botId: 'x', commands: MANIFEST_COMMANDS }] }),
+    );
     bot = await startStandInBot();
     playground = await startPlayground({ dataDir, port: 0, botEndpoint: bot.endpoint, manifestPath });
     timings.playgroundStartupMs = playground.startupMs;
@@ -78,7 +93,10 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
   it('listens on 127.0.0.1 only, with the sandbox users and the manifest commands', async () => {
     const addresses = listeningAddresses(playground.port);
     assert.ok(addresses.length > 0, 'no listening socket found');
-    assert.deepEqual([...new Set(addresses)], [`0100007F:${playground.port.toString(16).toUpperCase().padStart(4, '0')}`]);
+    assert.deepEqual(
+      [...new Set(addresses)],
+      [`0100007F:${playground.port.toString(16).toUpperCase().padStart(4, '0')}`],
+    );
     const { config } = await api.getConfig();
     const current = config.currentUser as { name: string; aadObjectId: string };
     assert.equal(current.name, 'Adele Vance');
@@ -108,7 +126,12 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     assert.equal(await driver.clickDialogAction('Create link'), 'closed');
 
     const submit = await bot.waitFor((a) => a.name === 'composeExtension/submitAction');
-    assert.deepEqual(submit.value.data, { action: 'createLink', fileName: 'Budget 2026.xlsx', scope: 'anonymous', edit: 'true' });
+    assert.deepEqual(submit.value.data, {
+      action: 'createLink',
+      fileName: 'Budget 2026.xlsx',
+      scope: 'anonymous',
+      edit: 'true',
+    });
     const inCompose = await driver.composeCard();
     assert.match(inCompose.text, /Link to Budget 2026\.xlsx/);
     await driver.screenshot('action-3-compose');
@@ -118,7 +141,9 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     timings.actionJourneyMs = Date.now() - t0;
     assert.match(posted.text, /Link to Budget 2026\.xlsx/);
     assert.match(posted.text, /Scope: anonymous/);
-    assert.deepEqual(posted.links, [{ title: 'Open file', url: 'https://contoso.sharepoint.example/:w:/s/share/Budget%202026.xlsx?scope=anonymous' }]);
+    assert.deepEqual(posted.links, [
+      { title: 'Open file', url: 'https://contoso.sharepoint.example/:w:/s/share/Budget%202026.xlsx?scope=anonymous' },
+    ]);
     await driver.screenshot('action-4-sent');
 
     // Every request the Playground made was anonymous and marked as coming from the Playground.
@@ -144,7 +169,9 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     const before = bot.invokes('composeExtension/fetchTask').length;
     await driver.openMessageAction('reference is not supported yet', 'Share this file');
     timings.messageActionMs = Date.now() - t0;
-    const fetch = await bot.waitFor((a) => a.name === 'composeExtension/fetchTask' && a.value.commandContext === 'message');
+    const fetch = await bot.waitFor(
+      (a) => a.name === 'composeExtension/fetchTask' && a.value.commandContext === 'message',
+    );
     assert.equal(bot.invokes('composeExtension/fetchTask').length, before + 1);
     assert.equal(fetch.value.commandId, 'shareFromMessage');
     const payload = fetch.value.messagePayload;
@@ -192,7 +219,12 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     await driver.waitForMessage('Link card with a revoke button');
     await driver.clickCardActionInConversation('Revoke');
     const execute = await bot.waitFor((a) => a.name === 'adaptiveCard/action');
-    assert.deepEqual(execute.value.action, { type: 'Action.Execute', title: 'Revoke', verb: 'revoke', data: { permissionId: 'p1' } });
+    assert.deepEqual(execute.value.action, {
+      type: 'Action.Execute',
+      title: 'Revoke',
+      verb: 'revoke',
+      data: { permissionId: 'p1' },
+    });
     await driver.waitForMessage('Refreshed');
     assert.match((await driver.lastCardInConversation()).text, /Refreshed/);
     await driver.screenshot('action-execute-refreshed');
@@ -208,7 +240,9 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
         messagePayload: {
           id: '1700000000000',
           body: { contentType: 'html', content: '<attachment id="f1"></attachment>' },
-          attachments: [{ id: 'f1', contentType: 'reference', contentUrl: STAND_IN_FILE.contentUrl, name: STAND_IN_FILE.name }],
+          attachments: [
+            { id: 'f1', contentType: 'reference', contentUrl: STAND_IN_FILE.contentUrl, name: STAND_IN_FILE.name },
+          ],
         },
       },
       { fromId: '29:1megan', conversationId: playground.config.groupChat.id },
@@ -233,6 +267,9 @@ describe('Microsoft 365 Agents Playground end to end (stand-in bot)', function (
     });
     assert.equal(search.composeExtension.attachments.length, 1);
 
-    await assert.rejects(api.invoke('composeExtension/query', { commandId: 'findFile' }, { fromId: '29:nobody' }), /400.*UserNotFound/);
+    await assert.rejects(
+      api.invoke('composeExtension/query', { commandId: 'findFile' }, { fromId: '29:nobody' }),
+      /400.*UserNotFound/,
+    );
   });
 });

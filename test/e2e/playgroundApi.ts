@@ -68,7 +68,11 @@ export class PlaygroundApi {
    * Sends an invoke as a person would trigger it and returns what the Playground kept of the bot's answer:
    * `{task, composeExtension}` for message-extension invokes, `{type, value}` for adaptiveCard/action.
    */
-  async invoke<T = Record<string, unknown>>(name: PlaygroundInvokeName, value: unknown, options: InvokeOptions = {}): Promise<T> {
+  async invoke<T = Record<string, unknown>>(
+    name: PlaygroundInvokeName,
+    value: unknown,
+    options: InvokeOptions = {},
+  ): Promise<T> {
     const body = {
       name,
       value,
@@ -82,11 +86,15 @@ export class PlaygroundApi {
   /** Posts a chat message as a user (the bot receives it); only text or Adaptive/Hero cards are accepted. */
   async postUserMessage(text: string, options: { fromId?: string; conversationId?: string } = {}): Promise<string> {
     const conversationId = options.conversationId ?? this.config.personalChat.id;
-    const res = await this.call('POST', `/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
-      from: { id: options.fromId ?? this.config.currentUser.id },
-      text,
-      textFormat: 'plain',
-    });
+    const res = await this.call(
+      'POST',
+      `/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
+      {
+        from: { id: options.fromId ?? this.config.currentUser.id },
+        text,
+        textFormat: 'plain',
+      },
+    );
     return (JSON.parse(res.text) as { messageId: string }).messageId;
   }
 
@@ -94,7 +102,10 @@ export class PlaygroundApi {
    * Posts a message as the bot through the Playground's connector (no auth there), e.g. one holding a file
    * reference. The Playground shows the text and each attachment as separate messages.
    */
-  async postBotMessage(activity: { text?: string; attachments?: unknown[] }, conversationId = this.config.personalChat.id): Promise<void> {
+  async postBotMessage(
+    activity: { text?: string; attachments?: unknown[] },
+    conversationId = this.config.personalChat.id,
+  ): Promise<void> {
     await this.call('POST', `/_connector/v3/conversations/${encodeURIComponent(conversationId)}/activities`, {
       type: 'message',
       from: { id: this.config.bot.id, name: this.config.bot.name },
@@ -105,6 +116,9 @@ export class PlaygroundApi {
 
   /** Posts a bot message holding one Teams file reference (`contentType: "reference"`). */
   async postFileReference(file: FileReference, conversationId?: string): Promise<void> {
-    await this.postBotMessage({ attachments: [{ contentType: 'reference', contentUrl: file.contentUrl, name: file.name }] }, conversationId);
+    await this.postBotMessage(
+      { attachments: [{ contentType: 'reference', contentUrl: file.contentUrl, name: file.name }] },
+      conversationId,
+    );
   }
 }

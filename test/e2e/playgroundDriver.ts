@@ -195,7 +195,14 @@ export class PlaygroundDriver {
     if (options.near) {
       // Several rows have the same button ("Share"): take the innermost card element holding both the text and it.
       const inRow = this.page.getByRole('button', { name: title, exact: true });
-      await this.dialog().locator('.ac-container, .ac-columnSet').filter({ has: this.page.getByText(options.near, { exact: true }) }).filter({ has: inRow }).last().locator(inRow).first().click();
+      await this.dialog()
+        .locator('.ac-container, .ac-columnSet')
+        .filter({ has: this.page.getByText(options.near, { exact: true }) })
+        .filter({ has: inRow })
+        .last()
+        .locator(inRow)
+        .first()
+        .click();
     } else {
       await button.click();
     }
@@ -314,7 +321,11 @@ export class PlaygroundDriver {
    * panel's error, if any. The Playground lists no results when any preview has a `tap` (it cannot send
    * selectItem) and shows "Unable to reach app" instead.
    */
-  async searchCommand(commandId: string, query: string, parameterName?: string): Promise<{ answer: unknown; titles: string[]; error?: string }> {
+  async searchCommand(
+    commandId: string,
+    query: string,
+    parameterName?: string,
+  ): Promise<{ answer: unknown; titles: string[]; error?: string }> {
     await this.page.getByLabel('Trigger Message Extension App').click();
     await this.page.getByRole('menuitem', { name: 'Search Command' }).click();
     await this.page.getByText('Specify Command ID or Parameter').click();

@@ -17,7 +17,11 @@ import { CHROMIUM_PATH, PlaygroundDriver } from './playgroundDriver';
 
 const ADELE = 'adele@contoso.example';
 const DRIVE = 'b!adele-onedrive';
-const PLAN = { itemId: '01ADELE_PLAN_DOCX', name: 'Plan.docx', webUrl: 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx' };
+const PLAN = {
+  itemId: '01ADELE_PLAN_DOCX',
+  name: 'Plan.docx',
+  webUrl: 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx',
+};
 const BUDGET = { itemId: '01ADELE_BUDGET_XLSX', name: 'Budget 2025.xlsx' };
 
 /** Labels exactly as src/cards/strings/en.json has them. */
@@ -172,7 +176,11 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     assert.match(invalid, /Please fix 1 problem below\./);
     assert.match(invalid, /"not-an-address" is not a valid email address\./);
     await driver.screenshot('e2e-4-options-error');
-    assert.equal((await permissionsOf(PLAN.itemId)).filter((p) => p.link).length, 0, 'no link may exist after a refused submit');
+    assert.equal(
+      (await permissionsOf(PLAN.itemId)).filter((p) => p.link).length,
+      0,
+      'no link may exist after a refused submit',
+    );
 
     // Fix it: no outside addresses; the choices are made again in case the dialog did not keep them.
     await driver.fillDialogInput(UI.external, '');
@@ -185,7 +193,11 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     const inCompose = await driver.composeCard();
     assert.match(inCompose.text, /Plan\.docx/);
     await driver.screenshot('e2e-6-compose');
-    const sent = driver.page.waitForResponse((r) => r.request().method() === 'POST' && /^\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(new URL(r.url()).pathname));
+    const sent = driver.page.waitForResponse(
+      (r) =>
+        r.request().method() === 'POST' &&
+        /^\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(new URL(r.url()).pathname),
+    );
     await driver.sendComposeBox();
     const messageId = ((await (await sent).json()) as { messageId: string }).messageId;
     const posted = await driver.lastCardInConversation();
@@ -202,13 +214,19 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     assert.equal(permission.link?.scope, 'organization');
     assert.deepEqual(permission.roles, ['write']);
     const expires = Date.parse(permission.expirationDateTime ?? '');
-    assert.ok(expires > Date.now() + 4 * 86_400_000 && expires < Date.now() + 7 * 86_400_000, `expiration ${permission.expirationDateTime} for ${expiry}`);
+    assert.ok(
+      expires > Date.now() + 4 * 86_400_000 && expires < Date.now() + 7 * 86_400_000,
+      `expiration ${permission.expirationDateTime} for ${expiry}`,
+    );
     planLink = { url: open.url, permissionId: permission.id, messageId };
   });
 
   it('message action on a message holding a file: the Playground drops its URL, so the finder asks; pick, create, Graph has it', async () => {
     const t0 = Date.now();
-    await api.postBotMessage({ text: 'The file we talked about', attachments: [{ contentType: 'reference', contentUrl: PLAN.webUrl, name: PLAN.name }] });
+    await api.postBotMessage({
+      text: 'The file we talked about',
+      attachments: [{ contentType: 'reference', contentUrl: PLAN.webUrl, name: PLAN.name }],
+    });
     await driver.waitForMessage('reference is not supported yet');
     await driver.openMessageAction('reference is not supported yet', 'shareFromMessage');
     const finder = await driver.dialogText();
@@ -265,7 +283,12 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     timings.searchMs = Date.now() - t0;
     await driver.screenshot('e2e-10-search');
     const answer = shown.answer as {
-      composeExtension: { type: string; attachments: Array<{ preview: { content: { title: string; tap?: { type: string; value: Record<string, string> } } } }> };
+      composeExtension: {
+        type: string;
+        attachments: Array<{
+          preview: { content: { title: string; tap?: { type: string; value: Record<string, string> } } };
+        }>;
+      };
     };
     assert.equal(answer.composeExtension.type, 'result');
     const previews = answer.composeExtension.attachments.map((a) => a.preview.content);
@@ -273,7 +296,10 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     assert.ok(budget, JSON.stringify(previews.map((p) => p.title)));
     for (const p of previews) assert.match(p.title, /budget/i);
     // Picking a result in Teams sends selectItem with this value (the org default link is created at once).
-    assert.deepEqual(budget.tap, { type: 'invoke', value: { action: 'selectItem', driveId: DRIVE, itemId: BUDGET.itemId } });
+    assert.deepEqual(budget.tap, {
+      type: 'invoke',
+      value: { action: 'selectItem', driveId: DRIVE, itemId: BUDGET.itemId },
+    });
     if (shown.titles.length) {
       assert.ok(shown.titles.includes(BUDGET.name), JSON.stringify(shown.titles));
     } else {
@@ -297,9 +323,11 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
       { replyToId: link.messageId },
     );
     assert.equal(refreshed.type, 'application/vnd.microsoft.card.adaptive');
-    assert.ok(JSON.stringify(refreshed.value).includes(UI.revoke), 'the sharer\'s view has the revoke button');
+    assert.ok(JSON.stringify(refreshed.value).includes(UI.revoke), "the sharer's view has the revoke button");
     await driver.dismissDialogs();
-    await api.postBotMessage({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: refreshed.value }] });
+    await api.postBotMessage({
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: refreshed.value }],
+    });
     await driver.page.getByRole('button', { name: UI.revoke, exact: true }).first().waitFor();
     await driver.screenshot('e2e-11-sharer-view');
 
@@ -309,7 +337,11 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     timings.revokeMs = Date.now() - t0;
     await driver.screenshot('e2e-12-revoked');
     const after = await permissionsOf(PLAN.itemId);
-    assert.equal(after.find((p) => p.id === link.permissionId), undefined, 'the permission is still in Graph');
+    assert.equal(
+      after.find((p) => p.id === link.permissionId),
+      undefined,
+      'the permission is still in Graph',
+    );
     assert.equal(await linkPermission(PLAN.itemId, link.url), undefined);
   });
 });

@@ -31,11 +31,22 @@ export const STAND_IN_FILE = {
   contentUrl: 'https://contoso.sharepoint.example/personal/adele_contoso_example/Documents/Quarterly%20report.docx',
 } as const;
 
-export const STAND_IN_SEARCH_ITEMS = ['Quarterly report.docx', 'Budget 2026.xlsx', 'Roadmap.pptx', 'Quarterly plan.pdf'];
+export const STAND_IN_SEARCH_ITEMS = [
+  'Quarterly report.docx',
+  'Budget 2026.xlsx',
+  'Roadmap.pptx',
+  'Quarterly plan.pdf',
+];
 
 const adaptive = (body: unknown[], actions: unknown[] = []) => ({
   contentType: 'application/vnd.microsoft.card.adaptive',
-  content: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions },
+  content: {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions,
+  },
 });
 
 function optionsDialog(title: string, fileName: string, note?: string) {
@@ -83,7 +94,8 @@ function linkCard(fileName: string, scope: string) {
 }
 
 /** Answers one activity; returns the invoke response body, or undefined for non-invokes. */
-function answer(activity: Record<string, any>): { status: number; body?: unknown } { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function answer(activity: Record<string, any>): { status: number; body?: unknown } {
   const value = activity.value ?? {};
   switch (activity.name) {
     case 'composeExtension/fetchTask': {
@@ -102,7 +114,13 @@ function answer(activity: Record<string, any>): { status: number; body?: unknown
       if (!fileName) return { status: 200, body: optionsDialog('Create sharing link', '', 'Name a file first.') };
       return {
         status: 200,
-        body: { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [linkCard(fileName, String(data.scope ?? 'organization'))] } },
+        body: {
+          composeExtension: {
+            type: 'result',
+            attachmentLayout: 'list',
+            attachments: [linkCard(fileName, String(data.scope ?? 'organization'))],
+          },
+        },
       };
     }
     case 'composeExtension/query': {
@@ -116,7 +134,10 @@ function answer(activity: Record<string, any>): { status: number; body?: unknown
             attachmentLayout: 'list',
             attachments: hits.map((n) => ({
               ...linkCard(n, 'organization'),
-              preview: { contentType: 'application/vnd.microsoft.card.thumbnail', content: { title: n, text: 'OneDrive' } },
+              preview: {
+                contentType: 'application/vnd.microsoft.card.thumbnail',
+                content: { title: n, text: 'OneDrive' },
+              },
             })),
           },
         },
@@ -125,7 +146,11 @@ function answer(activity: Record<string, any>): { status: number; body?: unknown
     case 'adaptiveCard/action':
       return {
         status: 200,
-        body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: adaptive([{ type: 'TextBlock', text: 'Refreshed' }]).content },
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: adaptive([{ type: 'TextBlock', text: 'Refreshed' }]).content,
+        },
       };
     default:
       return activity.type === 'invoke' ? { status: 501 } : { status: 200 };
@@ -133,7 +158,8 @@ function answer(activity: Record<string, any>): { status: number; body?: unknown
 }
 
 /** Posts a reply into the conversation through the Playground's connector. */
-async function reply(activity: Record<string, any>, text: string, attachments: unknown[] = []): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function reply(activity: Record<string, any>, text: string, attachments: unknown[] = []): Promise<void> {
   const url = `${activity.serviceUrl}/v3/conversations/${encodeURIComponent(activity.conversation.id)}/activities`;
   const res = await fetch(url, {
     method: 'POST',
@@ -154,7 +180,9 @@ async function reply(activity: Record<string, any>, text: string, attachments: u
 /** Starts the stand-in on 127.0.0.1 (free port). Chat: "file" → a message holding a file reference; else an echo. */
 export async function startStandInBot(): Promise<StandInBot> {
   const received: ReceivedActivity[] = [];
-  const waiters: Array<{ predicate: (a: Record<string, any>) => boolean; resolve: (a: Record<string, any>) => void }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Activity = Record<string, any>;
+  const waiters: Array<{ predicate: (a: Activity) => boolean; resolve: (a: Activity) => void }> = [];
   const app = express();
   app.use(express.json({ limit: '1mb' }));
   app.post('/api/messages', (req, res) => {
@@ -175,7 +203,9 @@ export async function startStandInBot(): Promise<StandInBot> {
     if (activity.type === 'message' && typeof activity.text === 'string') {
       const text = activity.text.trim();
       const send = /\bfile\b/i.test(text)
-        ? reply(activity, `Here is ${STAND_IN_FILE.name}`, [{ contentType: 'reference', contentUrl: STAND_IN_FILE.contentUrl, name: STAND_IN_FILE.name }])
+        ? reply(activity, `Here is ${STAND_IN_FILE.name}`, [
+            { contentType: 'reference', contentUrl: STAND_IN_FILE.contentUrl, name: STAND_IN_FILE.name },
+          ])
         : reply(activity, `You said: ${text}`);
       send.catch((err) => console.error('stand-in bot reply failed:', err));
     }

@@ -33,20 +33,30 @@ describe('integration: message extension journeys over HTTP', function () {
   });
   beforeEach(() => h.sandbox.faults.clear());
 
-  const as = (upn: string, name: string, value: unknown, opts?: ActivityOptions) => h.send(invokeActivity(h.user(upn), name, value, opts));
+  const as = (upn: string, name: string, value: unknown, opts?: ActivityOptions) =>
+    h.send(invokeActivity(h.user(upn), name, value, opts));
   const submit = (upn: string, data: Record<string, unknown>, opts?: ActivityOptions) =>
-    as(upn, 'composeExtension/submitAction', { commandId: 'shareLink', commandContext: 'compose', context: { theme: 'default' }, data }, opts);
-  const dialogCard = (body: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    as(
+      upn,
+      'composeExtension/submitAction',
+      { commandId: 'shareLink', commandContext: 'compose', context: { theme: 'default' }, data },
+      opts,
+    );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const dialogCard = (body: any) => {
     assert.equal(body?.task?.type, 'continue', JSON.stringify(body).slice(0, 500));
     assert.equal(body.task.value.card.contentType, 'application/vnd.microsoft.card.adaptive');
     return body.task.value.card.content;
   };
   /** Distinct items the dialog lets the person pick (a result has a select action and a button). */
   const pickActions = (card: unknown) => {
-    const picks = findAll(card, (o) => o.data?.action === 'pick').map((o) => o.data as { driveId: string; itemId: string });
+    const picks = findAll(card, (o) => o.data?.action === 'pick').map(
+      (o) => o.data as { driveId: string; itemId: string },
+    );
     return picks.filter((p, i) => picks.findIndex((q) => q.driveId === p.driveId && q.itemId === p.itemId) === i);
   };
-  const choiceValues = (card: unknown, id: string) => ((inputById(card, id)?.choices ?? []) as Array<{ value: string }>).map((c) => c.value);
+  const choiceValues = (card: unknown, id: string) =>
+    ((inputById(card, id)?.choices ?? []) as Array<{ value: string }>).map((c) => c.value);
   const createData = (extra: Record<string, unknown> = {}) => ({
     action: 'create',
     driveId: D.adele,
@@ -65,7 +75,8 @@ describe('integration: message extension journeys over HTTP', function () {
     ...extra,
   });
 
-  function linkCardOf(body: any) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function linkCardOf(body: any) {
     assert.equal(body?.composeExtension?.type, 'result', JSON.stringify(body).slice(0, 800));
     const [att] = body.composeExtension.attachments;
     assert.equal(att.contentType, 'application/vnd.microsoft.card.adaptive');
@@ -78,7 +89,11 @@ describe('integration: message extension journeys over HTTP', function () {
   describe('(1) compose box and command box: finder → options → link card', () => {
     for (const commandContext of ['compose', 'commandBox']) {
       it(`fetchTask from the ${commandContext} opens the file finder`, async () => {
-        const reply = await as(USERS.adele, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext, context: { theme: 'default' } });
+        const reply = await as(USERS.adele, 'composeExtension/fetchTask', {
+          commandId: 'shareLink',
+          commandContext,
+          context: { theme: 'default' },
+        });
         assert.equal(reply.status, 200);
         const card = dialogCard(reply.body);
         assert.ok(inputById(card, 'q'), 'a search box');
@@ -128,9 +143,12 @@ describe('integration: message extension journeys over HTTP', function () {
         assert.ok(inputById(card, 'scope'), 'the options dialog again');
         const text = errorNextTo(card, field) ?? (inputById(card, field) ? undefined : cardText(card));
         assert.ok(text && text.length > 10, `an error for ${field}: ${cardText(card).slice(0, 600)}`);
-        if (field !== 'type') assert.equal(inputById(card, 'type')?.value, extra.type ?? 'view', 'the chosen type is kept');
-        if (field !== 'recipients' && field !== 'scope') assert.equal(inputById(card, 'scope')?.value, extra.scope ?? 'organization');
-        if (extra.password) assert.ok(!JSON.stringify(card).includes(String(extra.password)), 'the password is not echoed');
+        if (field !== 'type')
+          assert.equal(inputById(card, 'type')?.value, extra.type ?? 'view', 'the chosen type is kept');
+        if (field !== 'recipients' && field !== 'scope')
+          assert.equal(inputById(card, 'scope')?.value, extra.scope ?? 'organization');
+        if (extra.password)
+          assert.ok(!JSON.stringify(card).includes(String(extra.password)), 'the password is not echoed');
         assert.equal(h.calls.filter((c) => c.path.includes('/createLink')).length, 0, 'nothing was sent to Graph');
       });
     }
@@ -142,7 +160,12 @@ describe('integration: message extension journeys over HTTP', function () {
         commandId: 'shareFromMessage',
         commandContext: 'message',
         context: { theme: 'default' },
-        messagePayload: { id: '1700000000000', messageType: 'message', body: { contentType: 'html', content: '<p>see attached</p>' }, attachments },
+        messagePayload: {
+          id: '1700000000000',
+          messageType: 'message',
+          body: { contentType: 'html', content: '<p>see attached</p>' },
+          attachments,
+        },
       });
     const ref = (url: string, name: string) => ({ id: name, contentType: 'reference', contentUrl: url, name });
 
@@ -156,7 +179,9 @@ describe('integration: message extension journeys over HTTP', function () {
     it('two attachments → a chooser listing both', async () => {
       const reply = await fromMessage([ref(PLAN_URL, 'Plan.docx'), ref(BUDGET_URL, 'Budget 2025.xlsx')]);
       const card = dialogCard(reply.body);
-      const ids = pickActions(card).map((p) => p.itemId).sort();
+      const ids = pickActions(card)
+        .map((p) => p.itemId)
+        .sort();
       assert.deepEqual(ids, [I.adeleBudgetXlsx, I.adelePlanDocx].sort());
     });
 
@@ -171,8 +196,13 @@ describe('integration: message extension journeys over HTTP', function () {
       const denied = dialogCard((await fromMessage([ref(MEGAN_PLAN_URL, 'Plan.docx')])).body);
       assert.ok(inputById(denied, 'q'));
       assert.match(cardText(denied), /could not be opened with your account/);
-      const mixed = dialogCard((await fromMessage([ref(MEGAN_PLAN_URL, 'Plan.docx'), ref(BUDGET_URL, 'Budget 2025.xlsx')])).body);
-      assert.deepEqual(pickActions(mixed).map((p) => p.itemId), [I.adeleBudgetXlsx]);
+      const mixed = dialogCard(
+        (await fromMessage([ref(MEGAN_PLAN_URL, 'Plan.docx'), ref(BUDGET_URL, 'Budget 2025.xlsx')])).body,
+      );
+      assert.deepEqual(
+        pickActions(mixed).map((p) => p.itemId),
+        [I.adeleBudgetXlsx],
+      );
       assert.match(cardText(mixed), /Some files in this message could not be opened/);
     });
   });
@@ -194,7 +224,9 @@ describe('integration: message extension journeys over HTTP', function () {
       h.secrets.add(sso);
       const results = await query(USERS.megan, sso);
       assert.equal(results.body.composeExtension.type, 'result');
-      const atts = results.body.composeExtension.attachments as Array<{ preview: { content: { tap: { value: Record<string, string> } } } }>;
+      const atts = results.body.composeExtension.attachments as Array<{
+        preview: { content: { tap: { value: Record<string, string> } } };
+      }>;
       assert.ok(atts.length >= 1);
       const tap = atts.map((a) => a.preview.content.tap.value).find((v) => v.itemId === '01MEGAN_PLAN_DOCX');
       assert.ok(tap, JSON.stringify(atts.map((a) => a.preview.content.tap)));
@@ -202,7 +234,9 @@ describe('integration: message extension journeys over HTTP', function () {
 
       const selected = await as(USERS.megan, 'composeExtension/selectItem', tap);
       const { linkUrl, data } = linkCardOf(selected.body);
-      const perm = (await h.permissionsOf(USERS.megan, tap.driveId, tap.itemId)).find((p) => p.id === data.permissionId);
+      const perm = (await h.permissionsOf(USERS.megan, tap.driveId, tap.itemId)).find(
+        (p) => p.id === data.permissionId,
+      );
       assert.ok(perm, 'the organization default link exists in Graph');
       assert.equal(perm.link.webUrl, linkUrl);
       assert.deepEqual([perm.link.type, perm.link.scope], ['view', 'organization'], "Contoso's default link");
@@ -217,7 +251,11 @@ describe('integration: message extension journeys over HTTP', function () {
       h.sandbox.resetStats();
       const results = await query(USERS.pat, sso, 'recipes');
       assert.equal(results.body.composeExtension?.type, 'result', JSON.stringify(results.body).slice(0, 300));
-      const taps = (results.body.composeExtension.attachments as Array<{ preview: { content: { tap: { value: Record<string, string> } } } }>).map((a) => a.preview.content.tap.value);
+      const taps = (
+        results.body.composeExtension.attachments as Array<{
+          preview: { content: { tap: { value: Record<string, string> } } };
+        }>
+      ).map((a) => a.preview.content.tap.value);
       const recipes = taps.find((t) => t.itemId === I.patRecipesDocx);
       assert.ok(recipes, JSON.stringify(taps));
       await h.services.auth.broker.drain();
@@ -225,13 +263,22 @@ describe('integration: message extension journeys over HTTP', function () {
 
       // Without the in-process cache (another instance, a restart), the Token Service alone makes it silent.
       h.services.auth.broker.forget(pat.tenantId, pat.id);
-      const fetchTask = await as(USERS.pat, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' });
+      const fetchTask = await as(USERS.pat, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+      });
       assert.ok(inputById(dialogCard(fetchTask.body), 'q'), JSON.stringify(fetchTask.body).slice(0, 300));
 
       const selected = await as(USERS.pat, 'composeExtension/selectItem', recipes);
       const { data } = linkCardOf(selected.body);
-      const perm = (await h.permissionsOf(USERS.pat, recipes.driveId, recipes.itemId)).find((p) => p.id === data.permissionId);
-      assert.deepEqual([perm?.link?.type, perm?.link?.scope], ['view', 'anonymous'], 'the OneDrive personal default: view, anyone');
+      const perm = (await h.permissionsOf(USERS.pat, recipes.driveId, recipes.itemId)).find(
+        (p) => p.id === data.permissionId,
+      );
+      assert.deepEqual(
+        [perm?.link?.type, perm?.link?.scope],
+        ['view', 'anonymous'],
+        'the OneDrive personal default: view, anyone',
+      );
     });
 
     it("Lee's SSO token (no consent) → HTTP 412", async () => {
@@ -273,13 +320,20 @@ describe('integration: message extension journeys over HTTP', function () {
     });
 
     it('a wrong magic code does not sign anyone in', async () => {
-      const reply = await as(USERS.lee, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose', state: '000000' });
+      const reply = await as(USERS.lee, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+        state: '000000',
+      });
       assert.equal(reply.body.composeExtension.type, 'auth');
     });
 
     it('a user signed in to the Token Service beforehand is silent', async () => {
       h.sandbox.signIn(USERS.megan);
-      const reply = await as(USERS.megan, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' });
+      const reply = await as(USERS.megan, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+      });
       assert.ok(inputById(dialogCard(reply.body), 'q'));
     });
   });
@@ -287,11 +341,18 @@ describe('integration: message extension journeys over HTTP', function () {
   describe('(5) Universal Actions on the posted card', () => {
     let data: { permissionId: string; driveId: string; itemId: string };
     const execute = (upn: string, verb: string) =>
-      as(USERS[upn as keyof typeof USERS] ?? upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: verb === 'refreshLinkCard' ? 'automatic' : 'manual' });
-    const revokeButtons = (card: unknown) => findAll(card, (o) => o.type === 'Action.Execute' && o.verb === 'revokeLink' && !o.$when);
+      as(USERS[upn as keyof typeof USERS] ?? upn, 'adaptiveCard/action', {
+        action: { type: 'Action.Execute', verb, data },
+        trigger: verb === 'refreshLinkCard' ? 'automatic' : 'manual',
+      });
+    const revokeButtons = (card: unknown) =>
+      findAll(card, (o) => o.type === 'Action.Execute' && o.verb === 'revokeLink' && !o.$when);
 
     before(async () => {
-      const created = await submit(USERS.adele, createData({ itemId: I.adeleContractPdf, type: 'view', scope: 'organization' }));
+      const created = await submit(
+        USERS.adele,
+        createData({ itemId: I.adeleContractPdf, type: 'view', scope: 'organization' }),
+      );
       data = linkCardOf(created.body).data;
     });
 

@@ -21,7 +21,10 @@ describe('integration: inbound security and recorded payloads', function () {
   });
 
   const fetchTask = () =>
-    invokeActivity(h.user(USERS.adele), 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' });
+    invokeActivity(h.user(USERS.adele), 'composeExtension/fetchTask', {
+      commandId: 'shareLink',
+      commandContext: 'compose',
+    });
 
   describe('(6) channel JWTs', () => {
     it('accepts a correctly signed activity (the baseline the negative cases differ from)', async () => {
@@ -36,9 +39,18 @@ describe('integration: inbound security and recorded payloads', function () {
       const forged: SigningKey = { kid: h.sandbox.keys.botframework.kid, privateKey, publicKey, publicJwk: {} };
       const cases: Array<[string, string | null]> = [
         ['no Authorization header', null],
-        ['signed with another key under the real kid', `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, key: forged })}`],
-        ['expired an hour ago', `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 7200, lifetimeSeconds: 3600 })}`],
-        ['for another bot', `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, audience: '11111111-2222-4333-8444-555555555555' })}`],
+        [
+          'signed with another key under the real kid',
+          `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, key: forged })}`,
+        ],
+        [
+          'expired an hour ago',
+          `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 7200, lifetimeSeconds: 3600 })}`,
+        ],
+        [
+          'for another bot',
+          `Bearer ${await h.sandbox.channelToken({ serviceUrl: SERVICE_URL, audience: '11111111-2222-4333-8444-555555555555' })}`,
+        ],
         ['not a JWT at all', 'Bearer not-a-jwt'],
       ];
       h.sandbox.resetStats();
@@ -56,7 +68,9 @@ describe('integration: inbound security and recorded payloads', function () {
       h.sandbox.resetStats();
       const noah = h.user(USERS.noah);
       assert.equal(noah.tenantId, FABRIKAM);
-      const reply = await h.send(invokeActivity(noah, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' }));
+      const reply = await h.send(
+        invokeActivity(noah, 'composeExtension/fetchTask', { commandId: 'shareLink', commandContext: 'compose' }),
+      );
       assert.equal(reply.status, 403);
       assert.equal(reply.body.error.code, 'TenantNotAllowed');
       const query = await h.send(
@@ -70,7 +84,11 @@ describe('integration: inbound security and recorded payloads', function () {
       // Invokes that need no Graph token (a card refresh) are refused all the same.
       const refresh = await h.send(
         invokeActivity(noah, 'adaptiveCard/action', {
-          action: { type: 'Action.Execute', verb: 'refreshLinkCard', data: { permissionId: 'p', driveId: 'd', itemId: 'i' } },
+          action: {
+            type: 'Action.Execute',
+            verb: 'refreshLinkCard',
+            data: { permissionId: 'p', driveId: 'd', itemId: 'i' },
+          },
           trigger: 'automatic',
         }),
       );
@@ -79,30 +97,78 @@ describe('integration: inbound security and recorded payloads', function () {
       assert.equal(h.sandbox.count('entra.token.obo'), 0);
     });
 
-    it('refuses an activity claiming an allowed tenant for a Fabrikam user\'s SSO token', async () => {
+    it("refuses an activity claiming an allowed tenant for a Fabrikam user's SSO token", async () => {
       const noah = h.user(USERS.noah);
       const reply = await h.send(
-        invokeActivity(noah, 'composeExtension/query', {
-          commandId: 'findFile',
-          parameters: [{ name: 'query', value: 'plan' }],
-          authentication: { token: await h.sandbox.ssoToken(USERS.noah) },
-        }, { tenantId: CONTOSO }),
+        invokeActivity(
+          noah,
+          'composeExtension/query',
+          {
+            commandId: 'findFile',
+            parameters: [{ name: 'query', value: 'plan' }],
+            authentication: { token: await h.sandbox.ssoToken(USERS.noah) },
+          },
+          { tenantId: CONTOSO },
+        ),
       );
       assert.ok(reply.status === 401 || reply.status === 403, `${reply.status} ${JSON.stringify(reply.body)}`);
     });
 
     const adele = () => h.user(USERS.adele);
     const malformed: Array<[string, () => object]> = [
-      ['fetchTask without commandId', () => invokeActivity(adele(), 'composeExtension/fetchTask', { commandContext: 'compose' })],
-      ['query whose commandId is a number', () => invokeActivity(adele(), 'composeExtension/query', { commandId: 42, parameters: 'plan' })],
-      ['submitAction whose value is a string', () => invokeActivity(adele(), 'composeExtension/submitAction', 'garbage')],
-      ['submitAction with an unknown action', () => invokeActivity(adele(), 'composeExtension/submitAction', { commandId: 'shareLink', data: { action: 'format-disk' } })],
-      ['submitAction create with a driveId that is an object', () => invokeActivity(adele(), 'composeExtension/submitAction', { commandId: 'shareLink', data: { action: 'create', driveId: { $ne: 1 }, itemId: 'x' } })],
-      ['selectItem without ids', () => invokeActivity(adele(), 'composeExtension/selectItem', { action: 'selectItem' })],
+      [
+        'fetchTask without commandId',
+        () => invokeActivity(adele(), 'composeExtension/fetchTask', { commandContext: 'compose' }),
+      ],
+      [
+        'query whose commandId is a number',
+        () => invokeActivity(adele(), 'composeExtension/query', { commandId: 42, parameters: 'plan' }),
+      ],
+      [
+        'submitAction whose value is a string',
+        () => invokeActivity(adele(), 'composeExtension/submitAction', 'garbage'),
+      ],
+      [
+        'submitAction with an unknown action',
+        () =>
+          invokeActivity(adele(), 'composeExtension/submitAction', {
+            commandId: 'shareLink',
+            data: { action: 'format-disk' },
+          }),
+      ],
+      [
+        'submitAction create with a driveId that is an object',
+        () =>
+          invokeActivity(adele(), 'composeExtension/submitAction', {
+            commandId: 'shareLink',
+            data: { action: 'create', driveId: { $ne: 1 }, itemId: 'x' },
+          }),
+      ],
+      [
+        'selectItem without ids',
+        () => invokeActivity(adele(), 'composeExtension/selectItem', { action: 'selectItem' }),
+      ],
       ['queryLink with a non-URL', () => invokeActivity(adele(), 'composeExtension/queryLink', { url: 'not a link' })],
-      ['card action with an unknown verb', () => invokeActivity(adele(), 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'deleteEverything', data: { permissionId: 'p', driveId: 'd', itemId: 'i' } } })],
-      ['card action without data', () => invokeActivity(adele(), 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'revokeLink' } })],
-      ['an invoke without from.aadObjectId', () => invokeActivity(adele(), 'composeExtension/fetchTask', { commandId: 'shareLink' }, { aadObjectId: null })],
+      [
+        'card action with an unknown verb',
+        () =>
+          invokeActivity(adele(), 'adaptiveCard/action', {
+            action: {
+              type: 'Action.Execute',
+              verb: 'deleteEverything',
+              data: { permissionId: 'p', driveId: 'd', itemId: 'i' },
+            },
+          }),
+      ],
+      [
+        'card action without data',
+        () =>
+          invokeActivity(adele(), 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'revokeLink' } }),
+      ],
+      [
+        'an invoke without from.aadObjectId',
+        () => invokeActivity(adele(), 'composeExtension/fetchTask', { commandId: 'shareLink' }, { aadObjectId: null }),
+      ],
       ['value null', () => invokeActivity(adele(), 'composeExtension/query', null)],
     ];
     for (const [what, build] of malformed) {
@@ -113,8 +179,14 @@ describe('integration: inbound security and recorded payloads', function () {
         const status = cardError ?? reply.status;
         assert.ok(status >= 400 && status < 500, `${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
         const lines = h.logs.slice(before).map((l) => JSON.parse(l) as { level: number; msg: string });
-        assert.ok(lines.some((l) => l.level >= 40), `${what}: a warning was logged (${lines.map((l) => l.msg).join(' | ')})`);
-        assert.ok(!lines.some((l) => l.msg === 'invoke failed' || l.msg === 'unhandled turn error'), 'not an unexpected failure');
+        assert.ok(
+          lines.some((l) => l.level >= 40),
+          `${what}: a warning was logged (${lines.map((l) => l.msg).join(' | ')})`,
+        );
+        assert.ok(
+          !lines.some((l) => l.msg === 'invoke failed' || l.msg === 'unhandled turn error'),
+          'not an unexpected failure',
+        );
       });
     }
 
@@ -135,24 +207,42 @@ describe('integration: inbound security and recorded payloads', function () {
       it(`${file} is answered without a 5xx`, async () => {
         const recorded = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         const user = h.user(USERS.adele);
-        const activity: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const activity: Record<string, any> = {
           ...recorded,
           channelId: 'msteams',
           serviceUrl: SERVICE_URL,
           from: { ...(recorded.from ?? {}), id: user.teamsId, aadObjectId: user.id, name: user.displayName },
-          conversation: { ...(recorded.conversation ?? { id: 'conversationId', conversationType: 'personal' }), tenantId: CONTOSO },
+          conversation: {
+            ...(recorded.conversation ?? { id: 'conversationId', conversationType: 'personal' }),
+            tenantId: CONTOSO,
+          },
           channelData: { ...(recorded.channelData ?? {}), tenant: { id: CONTOSO } },
         };
         // A pasted link the sandbox knows, so unfurling exercises the real lookup.
-        if (activity.name === 'composeExtension/queryLink') activity.value = { ...activity.value, url: 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx' };
+        if (activity.name === 'composeExtension/queryLink')
+          activity.value = {
+            ...activity.value,
+            url: 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx',
+          };
         const before = h.logs.length;
         const reply = await h.send(activity);
         assert.ok(reply.status < 500, `${file}: ${reply.status} ${JSON.stringify(reply.body)}`);
-        const errors = h.logs.slice(before).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
-        assert.deepEqual(errors.map((l) => l.msg), [], 'no error-level log line');
+        const errors = h.logs
+          .slice(before)
+          .map((l) => JSON.parse(l) as { level: number; msg: string })
+          .filter((l) => l.level >= 50);
+        assert.deepEqual(
+          errors.map((l) => l.msg),
+          [],
+          'no error-level log line',
+        );
         if (activity.name === 'composeExtension/queryLink') {
           assert.equal(reply.body.composeExtension.type, 'result');
-          assert.equal(reply.body.composeExtension.attachments[0].preview.content.tap.value.itemId, GRAPH_SEED.items.adelePlanDocx);
+          assert.equal(
+            reply.body.composeExtension.attachments[0].preview.content.tap.value.itemId,
+            GRAPH_SEED.items.adelePlanDocx,
+          );
         }
       });
     }

@@ -6,7 +6,15 @@ import type { DriveItemAddress } from '../../src/graph/driveClient';
 import type { CallContext } from '../../src/share/shareService';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
 import { validateCreateLinkRequest, validateGraphResponse } from '../helpers/graphContract';
-import { CONTOSO, USERS, assertNoSecretsLogged, invokeActivity, startHarness, type CapturedCall, type Harness } from './harness';
+import {
+  CONTOSO,
+  USERS,
+  assertNoSecretsLogged,
+  invokeActivity,
+  startHarness,
+  type CapturedCall,
+  type Harness,
+} from './harness';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -32,7 +40,11 @@ describe('integration: share core against the sandbox', function () {
     const user = h.user(upn);
     const ssoToken = await h.sandbox.ssoToken(upn);
     h.secrets.add(ssoToken);
-    const result = await h.services.auth.broker.getGraphToken({ ssoToken, tenantId: user.tenantId, aadObjectId: user.id });
+    const result = await h.services.auth.broker.getGraphToken({
+      ssoToken,
+      tenantId: user.tenantId,
+      aadObjectId: user.id,
+    });
     assert.equal(result.kind, 'token', `no Graph token for ${upn}: ${result.kind}`);
     if (result.kind !== 'token') throw new Error('unreachable');
     return {
@@ -88,8 +100,16 @@ describe('integration: share core against the sandbox', function () {
       options: { type: 'view', scope: 'organization' },
       expect: { type: 'view', scope: 'organization', roles: ['read'] },
       alternatives: [
-        { form: 'me', address: { kind: 'me', itemId: I.adelePlanDocx }, path: /^\/v1\.0\/me\/drive\/items\/01ADELE_PLAN_DOCX\/createLink$/ },
-        { form: 'users', address: { kind: 'user', userId: adele().id, itemId: I.adelePlanDocx }, path: new RegExp(`^/v1\\.0/users/${adele().id}/drive/items/01ADELE_PLAN_DOCX/createLink$`) },
+        {
+          form: 'me',
+          address: { kind: 'me', itemId: I.adelePlanDocx },
+          path: /^\/v1\.0\/me\/drive\/items\/01ADELE_PLAN_DOCX\/createLink$/,
+        },
+        {
+          form: 'users',
+          address: { kind: 'user', userId: adele().id, itemId: I.adelePlanDocx },
+          path: new RegExp(`^/v1\\.0/users/${adele().id}/drive/items/01ADELE_PLAN_DOCX/createLink$`),
+        },
       ],
     },
     {
@@ -102,7 +122,11 @@ describe('integration: share core against the sandbox', function () {
       options: { type: 'edit', scope: 'organization' },
       expect: { type: 'edit', scope: 'organization', roles: ['write'] },
       alternatives: [
-        { form: 'sites', address: { kind: 'site', siteId: GRAPH_SEED.siteMarketing, itemId: I.marketingLaunchDocx }, path: /^\/v1\.0\/sites\/contoso\.sharepoint\.example%2C.*\/drive\/items\/01MARKETING_LAUNCH_DOCX\/createLink$/ },
+        {
+          form: 'sites',
+          address: { kind: 'site', siteId: GRAPH_SEED.siteMarketing, itemId: I.marketingLaunchDocx },
+          path: /^\/v1\.0\/sites\/contoso\.sharepoint\.example%2C.*\/drive\/items\/01MARKETING_LAUNCH_DOCX\/createLink$/,
+        },
       ],
     },
     {
@@ -115,7 +139,13 @@ describe('integration: share core against the sandbox', function () {
       options: { type: 'review', scope: 'organization' },
       expect: { type: 'review', scope: 'organization', roles: ['read'] },
       alternatives: [
-        { form: 'groups', address: { kind: 'group', groupId: GRAPH_SEED.groupProjectFalcon, itemId: I.falconSpecDocx }, path: new RegExp(`^/v1\\.0/groups/${GRAPH_SEED.groupProjectFalcon}/drive/items/01FALCON_SPEC_DOCX/createLink$`) },
+        {
+          form: 'groups',
+          address: { kind: 'group', groupId: GRAPH_SEED.groupProjectFalcon, itemId: I.falconSpecDocx },
+          path: new RegExp(
+            `^/v1\\.0/groups/${GRAPH_SEED.groupProjectFalcon}/drive/items/01FALCON_SPEC_DOCX/createLink$`,
+          ),
+        },
       ],
     },
     {
@@ -128,13 +158,26 @@ describe('integration: share core against the sandbox', function () {
       options: { type: 'view', scope: 'anonymous', password: passwords[0] },
       expect: { type: 'view', scope: 'anonymous', roles: ['read'], passwordProtected: true },
       alternatives: [
-        { form: 'me', address: { kind: 'me', itemId: I.patRecipesDocx }, path: /^\/v1\.0\/me\/drive\/items\/8A3C5E1F00C0FFEE!102\/createLink$/ },
-        { form: 'users', address: { kind: 'user', userId: pat().id, itemId: I.patRecipesDocx }, path: new RegExp(`^/v1\\.0/users/${pat().id}/drive/items/8A3C5E1F00C0FFEE!102/createLink$`) },
+        {
+          form: 'me',
+          address: { kind: 'me', itemId: I.patRecipesDocx },
+          path: /^\/v1\.0\/me\/drive\/items\/8A3C5E1F00C0FFEE!102\/createLink$/,
+        },
+        {
+          form: 'users',
+          address: { kind: 'user', userId: pat().id, itemId: I.patRecipesDocx },
+          path: new RegExp(`^/v1\\.0/users/${pat().id}/drive/items/8A3C5E1F00C0FFEE!102/createLink$`),
+        },
       ],
     },
   ];
 
-  const baseOptions: LinkOptions = { useOrganizationDefault: false, recipients: [], sendNotification: false, timeZone: 'Europe/Berlin' };
+  const baseOptions: LinkOptions = {
+    useOrganizationDefault: false,
+    recipients: [],
+    sendNotification: false,
+    timeZone: 'Europe/Berlin',
+  };
 
   const driveKinds = [
     'OneDrive for Business (also via /me and /users/{id})',
@@ -146,10 +189,17 @@ describe('integration: share core against the sandbox', function () {
     it(`${label}: a new link (201) through /drives/{id}/items/{id}, then the same link (200) through the other path forms`, async () => {
       const c = cases()[index];
       const ctx = await callAs(c.user);
-      const first = await h.services.shares.share(ctx, { driveId: c.driveId, itemId: c.itemId }, { ...baseOptions, ...c.options });
+      const first = await h.services.shares.share(
+        ctx,
+        { driveId: c.driveId, itemId: c.itemId },
+        { ...baseOptions, ...c.options },
+      );
       const [sent] = createLinkCalls();
       assert.equal(createLinkCalls().length, 1, c.name);
-      assert.equal(sent.path, `/v1.0/drives/${encodeURIComponent(c.driveId)}/items/${encodeURIComponent(c.itemId)}/createLink`);
+      assert.equal(
+        sent.path,
+        `/v1.0/drives/${encodeURIComponent(c.driveId)}/items/${encodeURIComponent(c.itemId)}/createLink`,
+      );
       const body = assertContractRequest(sent);
       assert.equal(body.type, c.expect.type);
       assert.equal(body.scope, c.expect.scope);
@@ -167,14 +217,25 @@ describe('integration: share core against the sandbox', function () {
 
       for (const alt of c.alternatives) {
         h.clearCalls();
-        const altBody: CreateLinkBody = { type: c.expect.type as CreateLinkBody['type'], scope: c.expect.scope as CreateLinkBody['scope'] };
-        const res = await h.services.graph.createLink(alt.address, altBody, { token: ctx.token, deadline: Date.now() + 3000 });
+        const altBody: CreateLinkBody = {
+          type: c.expect.type as CreateLinkBody['type'],
+          scope: c.expect.scope as CreateLinkBody['scope'],
+        };
+        const res = await h.services.graph.createLink(alt.address, altBody, {
+          token: ctx.token,
+          deadline: Date.now() + 3000,
+        });
         const [altSent] = createLinkCalls();
         assert.match(altSent.path, alt.path, `${c.name} via ${alt.form}`);
         assertContractRequest(altSent);
         assert.equal(res.status, 200, `${c.name} via ${alt.form}: the existing link`);
         assert.ok(validateGraphResponse('v1.0', 'permission', res.permission).valid);
-        const outcome = interpretCreateLink(res.status, res.permission, { item: first.item, body: altBody, apiVersion: res.apiVersion, timeZone: 'Europe/Berlin' }, Date.now());
+        const outcome = interpretCreateLink(
+          res.status,
+          res.permission,
+          { item: first.item, body: altBody, apiVersion: res.apiVersion, timeZone: 'Europe/Berlin' },
+          Date.now(),
+        );
         assert.equal(outcome.reused, true, `${c.name} via ${alt.form}: 200 must read as reused`);
         assert.equal(outcome.permissionId, first.permissionId);
         assert.equal(outcome.webUrl, first.webUrl);
@@ -208,21 +269,33 @@ describe('integration: share core against the sandbox', function () {
     );
     const sentKeys = new Set<string>();
     for (const call of createLinkCalls()) Object.keys(assertContractRequest(call)).forEach((k) => sentKeys.add(k));
-    assert.deepEqual(
-      [...sentKeys].sort(),
-      ['expirationDateTime', 'message', 'password', 'recipients', 'retainInheritedPermissions', 'scope', 'sendNotification', 'type'],
-    );
+    assert.deepEqual([...sentKeys].sort(), [
+      'expirationDateTime',
+      'message',
+      'password',
+      'recipients',
+      'retainInheritedPermissions',
+      'scope',
+      'sendNotification',
+      'type',
+    ]);
     assert.equal(h.calls.filter((c) => c.path.startsWith('/beta/')).length, 0, 'no beta call');
     assert.equal(outcome.apiVersion, 'v1.0');
     assert.equal(outcome.scope, 'users');
-    assert.deepEqual(outcome.notified.map((r) => r.objectId), [megan.id]);
+    assert.deepEqual(
+      outcome.notified.map((r) => r.objectId),
+      [megan.id],
+    );
     // The sandbox tenant caps link lifetimes: Graph granted an earlier date, and the outcome says so.
     assert.ok(outcome.expiration.requested?.startsWith('2099-06-30'), outcome.expiration.requested);
     assert.ok(outcome.expiration.granted && outcome.expiration.granted < '2099', outcome.expiration.granted);
     assert.equal(outcome.expiration.clamped, true);
     assert.equal(personal.passwordProtected, true);
     const perm = await assertExistsInGraph(USERS.adele, outcome);
-    assert.ok(JSON.stringify(perm.grantedToIdentitiesV2 ?? perm.grantedToIdentities).includes(megan.id), 'Megan was granted access');
+    assert.ok(
+      JSON.stringify(perm.grantedToIdentitiesV2 ?? perm.grantedToIdentities).includes(megan.id),
+      'Megan was granted access',
+    );
     const mails = h.sandbox.outbox().slice(outboxBefore) as Array<{ to: string; message?: string }>;
     assert.equal(mails.length, 1);
     assert.equal(mails[0].to.toLowerCase(), megan.mail.toLowerCase());
@@ -255,7 +328,11 @@ describe('integration: share core against the sandbox', function () {
     const sso = await h.sandbox.ssoToken(USERS.lee);
     h.secrets.add(sso);
     h.sandbox.resetStats();
-    const result = await h.services.auth.broker.getGraphToken({ ssoToken: sso, tenantId: CONTOSO, aadObjectId: lee.id });
+    const result = await h.services.auth.broker.getGraphToken({
+      ssoToken: sso,
+      tenantId: CONTOSO,
+      aadObjectId: lee.id,
+    });
     assert.equal(result.kind, 'consentRequired');
     assert.equal(h.sandbox.count('entra.token.obo'), 1, 'Entra was asked and said AADSTS65001');
     assert.equal(h.sandbox.count('graph.'), 0);
@@ -265,13 +342,18 @@ describe('integration: share core against the sandbox', function () {
     const megan = h.user(USERS.megan);
     const now = Math.floor(Date.now() / 1000);
     const expired = await h.sandbox.ssoToken(USERS.megan, { nowSeconds: now - 7200, lifetimeSeconds: 3600 });
-    const foreign = await h.sandbox.ssoToken(USERS.megan, { audience: 'api://someone-else.example/11111111-2222-4333-8444-555555555555' });
+    const foreign = await h.sandbox.ssoToken(USERS.megan, {
+      audience: 'api://someone-else.example/11111111-2222-4333-8444-555555555555',
+    });
     h.secrets.add(expired).add(foreign);
     h.sandbox.resetStats();
     const broker = h.services.auth.broker;
     const fromExpired = await broker.getGraphToken({ ssoToken: expired, tenantId: CONTOSO, aadObjectId: megan.id });
     assert.equal(fromExpired.kind, 'signInRequired', 'an expired token is no identity: sign-in instead');
-    await assert.rejects(broker.getGraphToken({ ssoToken: foreign, tenantId: CONTOSO, aadObjectId: megan.id }), (err: Error) => err.name === 'InvalidSsoTokenError');
+    await assert.rejects(
+      broker.getGraphToken({ ssoToken: foreign, tenantId: CONTOSO, aadObjectId: megan.id }),
+      (err: Error) => err.name === 'InvalidSsoTokenError',
+    );
     assert.equal(h.sandbox.stats().total.count, 0, JSON.stringify(h.sandbox.stats().byKind));
   });
 
@@ -279,9 +361,16 @@ describe('integration: share core against the sandbox', function () {
     const ctx = await callAs(USERS.adele);
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 429, retryAfter: 1, times: 1 });
     const started = performance.now();
-    const outcome = await h.services.shares.share(ctx, { driveId: D.adele, itemId: I.adeleContractPdf }, { ...baseOptions, type: 'view', scope: 'organization' });
+    const outcome = await h.services.shares.share(
+      ctx,
+      { driveId: D.adele, itemId: I.adeleContractPdf },
+      { ...baseOptions, type: 'view', scope: 'organization' },
+    );
     const elapsed = performance.now() - started;
-    assert.deepEqual(createLinkCalls().map((c) => c.status), [429, 201]);
+    assert.deepEqual(
+      createLinkCalls().map((c) => c.status),
+      [429, 201],
+    );
     assert.ok(elapsed >= 900, `waited Retry-After (${elapsed.toFixed(0)} ms)`);
     assert.ok(elapsed < 2500, `within the budget (${elapsed.toFixed(0)} ms)`);
     await assertExistsInGraph(USERS.adele, outcome);
@@ -292,8 +381,15 @@ describe('integration: share core against the sandbox', function () {
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 429, retryAfter: 30, times: 1 });
     const started = performance.now();
     const err = await h.services.shares
-      .share(ctx, { driveId: D.adele, itemId: I.adeleDiagramPng }, { ...baseOptions, type: 'view', scope: 'organization' })
-      .then(() => undefined, (e: unknown) => e);
+      .share(
+        ctx,
+        { driveId: D.adele, itemId: I.adeleDiagramPng },
+        { ...baseOptions, type: 'view', scope: 'organization' },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const elapsed = performance.now() - started;
     assert.ok(isShareError(err), String(err));
     assert.equal((err as ShareError).kind, 'throttled');
@@ -311,7 +407,15 @@ describe('integration: share core against the sandbox', function () {
       invokeActivity(adeleUser, 'composeExtension/submitAction', {
         commandId: 'shareLink',
         commandContext: 'compose',
-        data: { action: 'create', driveId: D.adele, itemId: I.adeleNotesTxt, timeZone: 'Europe/Berlin', type: 'view', scope: 'organization', useOrganizationDefault: 'false' },
+        data: {
+          action: 'create',
+          driveId: D.adele,
+          itemId: I.adeleNotesTxt,
+          timeZone: 'Europe/Berlin',
+          type: 'view',
+          scope: 'organization',
+          useOrganizationDefault: 'false',
+        },
       }),
     );
     assert.equal(reply.status, 200);
@@ -326,7 +430,15 @@ describe('integration: share core against the sandbox', function () {
       invokeActivity(h.user(USERS.adele), 'composeExtension/submitAction', {
         commandId: 'shareLink',
         commandContext: 'compose',
-        data: { action: 'create', driveId: D.adele, itemId, timeZone: 'Europe/Berlin', type: 'view', scope: 'organization', useOrganizationDefault: 'false' },
+        data: {
+          action: 'create',
+          driveId: D.adele,
+          itemId,
+          timeZone: 'Europe/Berlin',
+          type: 'view',
+          scope: 'organization',
+          useOrganizationDefault: 'false',
+        },
       }),
     );
 
@@ -335,7 +447,10 @@ describe('integration: share core against the sandbox', function () {
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 429, retryAfter: 1, times: 1 });
     const reply = await createOverHttp(I.adeleDemoMp4);
     assert.equal(reply.body.composeExtension?.type, 'result', JSON.stringify(reply.body).slice(0, 300));
-    assert.deepEqual(createLinkCalls().map((c) => c.status), [429, 201]);
+    assert.deepEqual(
+      createLinkCalls().map((c) => c.status),
+      [429, 201],
+    );
     assert.ok(reply.elapsedMs < 3000, `answered in ${reply.elapsedMs.toFixed(0)} ms`);
   });
 
@@ -352,8 +467,15 @@ describe('integration: share core against the sandbox', function () {
   it('retries a 503 (not processed) and creates one link', async () => {
     const ctx = await callAs(USERS.adele);
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 503, times: 1 });
-    const outcome = await h.services.shares.share(ctx, { driveId: D.adele, itemId: I.adeleBriefDocx }, { ...baseOptions, type: 'view', scope: 'organization' });
-    assert.deepEqual(createLinkCalls().map((c) => c.status), [503, 201]);
+    const outcome = await h.services.shares.share(
+      ctx,
+      { driveId: D.adele, itemId: I.adeleBriefDocx },
+      { ...baseOptions, type: 'view', scope: 'organization' },
+    );
+    assert.deepEqual(
+      createLinkCalls().map((c) => c.status),
+      [503, 201],
+    );
     const perms = await h.permissionsOf(USERS.adele, D.adele, I.adeleBriefDocx);
     assert.equal(perms.filter((p) => p.link?.scope === 'organization' && p.link?.type === 'view').length, 1);
     assert.equal(outcome.reused, false);
@@ -365,15 +487,28 @@ describe('integration: share core against the sandbox', function () {
       const ctx = await callAs(USERS.adele);
       const megan = h.user(USERS.megan);
       const itemId = 'drop' in fault ? I.adeleTimelineXlsx : I.adeleLongNameDocx;
-      const options: LinkOptions = { ...baseOptions, type: 'view', scope: 'users', recipients: [{ objectId: megan.id }], sendNotification: true };
+      const options: LinkOptions = {
+        ...baseOptions,
+        type: 'view',
+        scope: 'users',
+        recipients: [{ objectId: megan.id }],
+        sendNotification: true,
+      };
       const outboxBefore = h.sandbox.outbox().length;
       h.sandbox.faults.add({ kind: 'graph.createLink', times: 1, ...fault });
-      const err = await h.services.shares.share(ctx, { driveId: D.adele, itemId }, options).then(() => undefined, (e: unknown) => e);
+      const err = await h.services.shares.share(ctx, { driveId: D.adele, itemId }, options).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(isShareError(err), String(err));
       assert.equal((err as ShareError).kind, 'transient');
       assert.equal(createLinkCalls().length, 1, 'a request that may have mailed people is not repeated');
       // The person tries again: one link, one email.
-      const outcome = await h.services.shares.share({ ...ctx, deadline: Date.now() + 3000 }, { driveId: D.adele, itemId }, options);
+      const outcome = await h.services.shares.share(
+        { ...ctx, deadline: Date.now() + 3000 },
+        { driveId: D.adele, itemId },
+        options,
+      );
       assert.equal(createLinkCalls().length, 2);
       assert.equal(h.sandbox.outbox().length - outboxBefore, 1);
       await assertExistsInGraph(USERS.adele, outcome);
@@ -383,8 +518,15 @@ describe('integration: share core against the sandbox', function () {
   it('retries a 504 when the request sends no email (a repeat is harmless)', async () => {
     const ctx = await callAs(USERS.adele);
     h.sandbox.faults.add({ kind: 'graph.createLink', status: 504, times: 1 });
-    await h.services.shares.share(ctx, { driveId: D.marketing, itemId: I.marketingBrandPptx }, { ...baseOptions, type: 'view', scope: 'organization' });
-    assert.deepEqual(createLinkCalls().map((c) => c.status), [504, 201]);
+    await h.services.shares.share(
+      ctx,
+      { driveId: D.marketing, itemId: I.marketingBrandPptx },
+      { ...baseOptions, type: 'view', scope: 'organization' },
+    );
+    assert.deepEqual(
+      createLinkCalls().map((c) => c.status),
+      [504, 201],
+    );
   });
 
   it('a repeated identical submit creates one link and sends one notification', async () => {
@@ -414,7 +556,9 @@ describe('integration: share core against the sandbox', function () {
       assert.equal(r.status, 200);
       assert.equal(r.body.composeExtension.type, 'result', JSON.stringify(r.body));
     }
-    const ids = [...replies, ...concurrent].map((r) => JSON.stringify(r.body.composeExtension.attachments[0].content.refresh.action.data));
+    const ids = [...replies, ...concurrent].map((r) =>
+      JSON.stringify(r.body.composeExtension.attachments[0].content.refresh.action.data),
+    );
     assert.equal(new Set(ids).size, 1, 'the same link every time');
     assert.equal(createLinkCalls().length, 1);
     assert.equal(h.sandbox.outbox().length - outboxBefore, 1);

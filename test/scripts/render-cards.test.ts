@@ -33,10 +33,11 @@ describe('cards render in Chromium with the adaptivecards renderer', function ()
     assert.ok(colours.size > 20, `${colours.size} colours`);
     // The file icon was served and drawn (Word blue somewhere in the top-left corner).
     let blue = 0;
-    for (let y = 0; y < 80; y++) for (let x = 0; x < 80; x++) {
-      const i = (y * png.width + x) * 4;
-      if (png.data[i]! < 60 && png.data[i + 2]! > 150) blue++;
-    }
+    for (let y = 0; y < 80; y++)
+      for (let x = 0; x < 80; x++) {
+        const i = (y * png.width + x) * 4;
+        if (png.data[i]! < 60 && png.data[i + 2]! > 150) blue++;
+      }
     assert.ok(blue > 10, 'icon visible');
     await page.close();
   });

@@ -33,7 +33,13 @@ describe('config', () => {
       assert.fail('should throw');
     } catch (err) {
       assert.ok(err instanceof ConfigError);
-      for (const name of ['BOT_PASSWORD', 'BOT_TENANT_ID', 'APPLICATION_ID_URI', 'BOT_ENDPOINT', 'OAUTH_CONNECTION_NAME']) {
+      for (const name of [
+        'BOT_PASSWORD',
+        'BOT_TENANT_ID',
+        'APPLICATION_ID_URI',
+        'BOT_ENDPOINT',
+        'OAUTH_CONNECTION_NAME',
+      ]) {
         assert.ok(
           err.problems.some((p) => p.startsWith(name)),
           `${name} not named in ${err.problems.join(' | ')}`,

@@ -46,7 +46,14 @@ describe('sandbox Graph against the vendored contracts', () => {
         assert.equal(validateCreateLinkRequest(version, { type: 'view', requireSignIn: true }).valid, false);
         assert.equal(validateCreateLinkRequest(version, { sendNotification: 'yes' }).valid, false);
         assert.equal(validateCreateLinkRequest(version, { expirationDateTime: '2026-01-01' }).valid, false);
-        assert.equal(validateCreateLinkRequest(version, { recipients: [{ email: 'a@b.example' }], message: 'hi', retainInheritedPermissions: false }).valid, true);
+        assert.equal(
+          validateCreateLinkRequest(version, {
+            recipients: [{ email: 'a@b.example' }],
+            message: 'hi',
+            retainInheritedPermissions: false,
+          }).valid,
+          true,
+        );
       });
       it(`${version}: validates the recorded responses and rejects wrong types`, () => {
         const cases: Array<[string, string]> = [
@@ -58,9 +65,13 @@ describe('sandbox Graph against the vendored contracts', () => {
           ['graph-v1.0-shares-driveItem.response.json', 'driveItem'],
           ['graph-v1.0-search-root.response.json', 'searchResponse'],
         ];
-        for (const [f, schema] of cases) assert.deepEqual(validateGraphResponse(version, schema, example(f)).errors, [], f);
+        for (const [f, schema] of cases)
+          assert.deepEqual(validateGraphResponse(version, schema, example(f)).errors, [], f);
         assert.equal(validateGraphResponse(version, 'permission', { id: 'x', roles: 'read' }).valid, false);
-        assert.equal(validateGraphResponse(version, 'ODataErrors.ODataError', { error: { message: 'no code' } }).valid, false);
+        assert.equal(
+          validateGraphResponse(version, 'ODataErrors.ODataError', { error: { message: 'no code' } }).valid,
+          false,
+        );
         assert.throws(() => validateGraphResponse(version, 'noSuchThing', {}), /noSuchThing/);
       });
     }
@@ -69,7 +80,12 @@ describe('sandbox Graph against the vendored contracts', () => {
   describe('the sandbox reproduces the recorded examples (same keys) for equivalent calls, valid in v1.0 and beta', () => {
     const createLinkCases: Array<[string, UserKey, string, string]> = [
       ['graph-v1.0-createLink-anonymous-view', 'adele', `/me/drive/items/${S.items.adelePlanDocx}/createLink`, 'v1.0'],
-      ['graph-v1.0-createLink-organization-edit', 'adele', `/me/drive/items/${S.items.adelePlanDocx}/createLink`, 'v1.0'],
+      [
+        'graph-v1.0-createLink-organization-edit',
+        'adele',
+        `/me/drive/items/${S.items.adelePlanDocx}/createLink`,
+        'v1.0',
+      ],
       ['graph-v1.0-createLink-embed', 'pat', `/me/drive/items/${S.items.patBeachPng}/createLink`, 'v1.0'],
     ];
     for (const [name, as, url, version] of createLinkCases) {
@@ -77,19 +93,29 @@ describe('sandbox Graph against the vendored contracts', () => {
         const r = await h.call('POST', `/${version}${url}`, { as, body: example(`${name}.request.json`) });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         assertSameKeys(example(`${name}.response.json`), r.body, name);
-        for (const v of ['v1.0', 'beta'] as const) assert.deepEqual(validateGraphResponse(v, 'permission', r.body).errors, []);
+        for (const v of ['v1.0', 'beta'] as const)
+          assert.deepEqual(validateGraphResponse(v, 'permission', r.body).errors, []);
       });
     }
     it('graph-beta-createLink-recipients-sendNotification (with a resolvable recipient)', async () => {
-      const body = { ...(example('graph-beta-createLink-recipients-sendNotification.request.json') as object), recipients: [{ email: 'megan@contoso.example' }] };
+      const body = {
+        ...(example('graph-beta-createLink-recipients-sendNotification.request.json') as object),
+        recipients: [{ email: 'megan@contoso.example' }],
+      };
       const r = await h.call('POST', `/beta/me/drive/items/${S.items.adelePlanDocx}/createLink`, { body });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      assertSameKeys(example('graph-beta-createLink-recipients-sendNotification.response.json'), r.body, 'beta createLink');
+      assertSameKeys(
+        example('graph-beta-createLink-recipients-sendNotification.response.json'),
+        r.body,
+        'beta createLink',
+      );
       assert.equal(r.body.hasPassword, true);
       assert.equal(h.graph.outbox().length, 1);
     });
     it('graph-v1.0-permissions-list and graph-v1.0-permission-get', async () => {
-      await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/createLink`, { body: { type: 'edit', scope: 'organization' } });
+      await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/createLink`, {
+        body: { type: 'edit', scope: 'organization' },
+      });
       const list = await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions`);
       assertSameKeys(example('graph-v1.0-permissions-list.response.json'), list.body, 'permissions list');
       const grant = list.body.value.find((p: { grantedTo?: unknown }) => p.grantedTo);
@@ -101,12 +127,24 @@ describe('sandbox Graph against the vendored contracts', () => {
       }
     });
     it('graph-v1.0-shares-driveItem and …-expand-children', async () => {
-      const link = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}/createLink`, { body: { type: 'view', scope: 'organization' } })).body;
-      const file = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, { body: { type: 'view', scope: 'organization' } })).body;
+      const link = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}/createLink`, {
+          body: { type: 'view', scope: 'organization' },
+        })
+      ).body;
+      const file = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, {
+          body: { type: 'view', scope: 'organization' },
+        })
+      ).body;
       const item = await h.call('GET', `/v1.0/shares/${file.shareId}/driveItem`, { as: 'megan' });
       assertSameKeys(example('graph-v1.0-shares-driveItem.response.json'), item.body, 'shares');
       const expanded = await h.call('GET', `/v1.0/shares/${link.shareId}/driveItem?$expand=children`, { as: 'megan' });
-      assertSameKeys(example('graph-v1.0-shares-driveItem-expand-children.response.json'), expanded.body, 'shares expand');
+      assertSameKeys(
+        example('graph-v1.0-shares-driveItem-expand-children.response.json'),
+        expanded.body,
+        'shares expand',
+      );
       for (const v of ['v1.0', 'beta'] as const) {
         assert.deepEqual(validateGraphResponse(v, 'driveItem', item.body).errors, []);
         assert.deepEqual(validateGraphResponse(v, 'driveItem', expanded.body).errors, []);
@@ -117,7 +155,8 @@ describe('sandbox Graph against the vendored contracts', () => {
       const r = await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}/search(q='')?$top=3`);
       assert.equal(r.body.value.length, 3);
       assertSameKeys(example('graph-v1.0-search-root.response.json'), r.body, 'search');
-      for (const v of ['v1.0', 'beta'] as const) assert.deepEqual(validateGraphResponse(v, 'searchResponse', r.body).errors, []);
+      for (const v of ['v1.0', 'beta'] as const)
+        assert.deepEqual(validateGraphResponse(v, 'searchResponse', r.body).errors, []);
     });
     it('errors validate as ODataErrors.ODataError in both versions', async () => {
       const answers = [
@@ -126,7 +165,9 @@ describe('sandbox Graph against the vendored contracts', () => {
         await h.call('POST', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, { body: { foo: 1 } }),
         await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'megan' }),
       ];
-      for (const r of answers) for (const v of ['v1.0', 'beta'] as const) assert.deepEqual(validateGraphResponse(v, 'ODataErrors.ODataError', r.body).errors, []);
+      for (const r of answers)
+        for (const v of ['v1.0', 'beta'] as const)
+          assert.deepEqual(validateGraphResponse(v, 'ODataErrors.ODataError', r.body).errors, []);
     });
   });
 });

@@ -11,7 +11,12 @@ type DriveKind = 'personal' | 'business' | 'documentLibrary';
 const TARGETS: Record<DriveKind, { as: UserKey; drive: string; file: string; folder: string }> = {
   personal: { as: 'pat', drive: S.drives.pat, file: S.items.patRecipesDocx, folder: S.items.patPicturesFolder },
   business: { as: 'adele', drive: S.drives.adele, file: S.items.adelePlanDocx, folder: S.items.adeleProjectsFolder },
-  documentLibrary: { as: 'adele', drive: S.drives.marketing, file: S.items.marketingBrandPptx, folder: S.items.marketingCampaignsFolder },
+  documentLibrary: {
+    as: 'adele',
+    drive: S.drives.marketing,
+    file: S.items.marketingBrandPptx,
+    folder: S.items.marketingCampaignsFolder,
+  },
 };
 
 /** The oracle: the seed's rules, written independently of the implementation. */
@@ -49,7 +54,10 @@ describe('sandbox Graph createLink rules', () => {
                 h.graph.reset();
                 const body: Record<string, unknown> = { type, scope };
                 if (scope === 'users') body.recipients = [{ email: 'megan@contoso.example' }];
-                const r = await h.call('POST', `/${version}/drives/${t.drive}/items/${itemId}/createLink`, { as: t.as, body });
+                const r = await h.call('POST', `/${version}/drives/${t.drive}/items/${itemId}/createLink`, {
+                  as: t.as,
+                  body,
+                });
                 const want = expectedStatus(type, scope, drive, kind);
                 assert.equal(r.status, want, `${type}/${scope} on ${drive} ${kind}: ${JSON.stringify(r.body)}`);
                 if (want !== 201) {
@@ -61,13 +69,23 @@ describe('sandbox Graph createLink rules', () => {
                 const effectiveType = type === 'adminDefault' ? 'view' : type;
                 assert.equal(r.body.link.type, effectiveType);
                 assert.equal(r.body.link.scope, scope);
-                assert.deepEqual(r.body.roles, effectiveType === 'edit' || effectiveType === 'createOnly' ? ['write'] : ['read']);
+                assert.deepEqual(
+                  r.body.roles,
+                  effectiveType === 'edit' || effectiveType === 'createOnly' ? ['write'] : ['read'],
+                );
                 assert.equal(r.body.link.application.id, '5ca1ab1e-0000-4000-8000-00000000a11c');
-                assert.match(r.body.link.webUrl, drive === 'personal' ? /^https:\/\/onedrive\.live\.example\// : /^https:\/\/contoso(-my)?\.sharepoint\.example\/:[a-z]:\//);
+                assert.match(
+                  r.body.link.webUrl,
+                  drive === 'personal'
+                    ? /^https:\/\/onedrive\.live\.example\//
+                    : /^https:\/\/contoso(-my)?\.sharepoint\.example\/:[a-z]:\//,
+                );
                 if (drive !== 'personal') assert.equal(r.body.link.preventsDownload, type === 'blocksDownload');
-                if (type === 'embed') assert.match(r.body.link.webHtml, /^<iframe src="https:\/\/onedrive\.live\.example\/embed\?/);
+                if (type === 'embed')
+                  assert.match(r.body.link.webHtml, /^<iframe src="https:\/\/onedrive\.live\.example\/embed\?/);
                 else assert.equal(r.body.link.webHtml, undefined);
-                if (scope === 'users') assert.equal(r.body.grantedToIdentitiesV2[0].user.email, 'megan@contoso.example');
+                if (scope === 'users')
+                  assert.equal(r.body.grantedToIdentitiesV2[0].user.email, 'megan@contoso.example');
               }
             }
           });
@@ -86,27 +104,52 @@ describe('sandbox Graph createLink rules', () => {
     assert.equal(again.body.link.webUrl, first.body.link.webUrl);
     const otherKind = await h.call('POST', url, { body: { type: 'view', scope: 'organization' } });
     assert.equal(otherKind.status, 201);
-    const otherApp = await h.call('POST', url, { token: await h.token('adele', undefined, 'a9a9a9a9-0000-4000-8000-00000000a9a9'), body: { type: 'edit', scope: 'organization' } });
+    const otherApp = await h.call('POST', url, {
+      token: await h.token('adele', undefined, 'a9a9a9a9-0000-4000-8000-00000000a9a9'),
+      body: { type: 'edit', scope: 'organization' },
+    });
     assert.equal(otherApp.status, 201, 'a link is reused only for the calling application');
     assert.equal(otherApp.body.link.application.id, 'a9a9a9a9-0000-4000-8000-00000000a9a9');
   });
 
-  it("users links are reused only for the same set of recipients (in any order)", async () => {
+  it('users links are reused only for the same set of recipients (in any order)', async () => {
     const url = `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`;
-    const a = await h.call('POST', url, { body: { type: 'view', scope: 'users', recipients: [{ email: 'megan@contoso.example' }, { email: 'alex@contoso.example' }] } });
+    const a = await h.call('POST', url, {
+      body: {
+        type: 'view',
+        scope: 'users',
+        recipients: [{ email: 'megan@contoso.example' }, { email: 'alex@contoso.example' }],
+      },
+    });
     assert.equal(a.status, 201);
-    const b = await h.call('POST', url, { body: { type: 'view', scope: 'users', recipients: [{ objectId: S.users.alex }, { email: 'MEGAN@contoso.example' }] } });
+    const b = await h.call('POST', url, {
+      body: {
+        type: 'view',
+        scope: 'users',
+        recipients: [{ objectId: S.users.alex }, { email: 'MEGAN@contoso.example' }],
+      },
+    });
     assert.equal(b.status, 200);
     assert.equal(b.body.id, a.body.id);
-    const c = await h.call('POST', url, { body: { type: 'view', scope: 'users', recipients: [{ email: 'megan@contoso.example' }] } });
+    const c = await h.call('POST', url, {
+      body: { type: 'view', scope: 'users', recipients: [{ email: 'megan@contoso.example' }] },
+    });
     assert.equal(c.status, 201);
   });
 
-  it("a link another application made is not returned to this one (seeded Contoso Intranet link)", async () => {
-    const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBudgetXlsx}/createLink`, { body: { type: 'view', scope: 'organization' } });
+  it('a link another application made is not returned to this one (seeded Contoso Intranet link)', async () => {
+    const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBudgetXlsx}/createLink`, {
+      body: { type: 'view', scope: 'organization' },
+    });
     assert.equal(r.status, 201);
     const list = await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleBudgetXlsx}/permissions`);
-    assert.deepEqual(list.body.value.filter((p: { link?: unknown }) => p.link).map((p: { link: { application: { displayName: string } } }) => p.link.application.displayName).sort(), ['Contoso Intranet', 'Share Link (sandbox)']);
+    assert.deepEqual(
+      list.body.value
+        .filter((p: { link?: unknown }) => p.link)
+        .map((p: { link: { application: { displayName: string } } }) => p.link.application.displayName)
+        .sort(),
+      ['Contoso Intranet', 'Share Link (sandbox)'],
+    );
   });
 
   describe('type and scope omitted or given alone', () => {
@@ -137,17 +180,24 @@ describe('sandbox Graph createLink rules', () => {
       assert.equal(r.body.expirationDateTime, days(10));
     });
     it('is clamped to the tenant maximum (Contoso: 30 days) and the permission says so', async () => {
-      const r = await h.call('POST', url, { body: { type: 'view', scope: 'organization', expirationDateTime: days(90) } });
+      const r = await h.call('POST', url, {
+        body: { type: 'view', scope: 'organization', expirationDateTime: days(90) },
+      });
       assert.equal(r.status, 201);
       assert.equal(r.body.expirationDateTime, days(30));
     });
     it('is not clamped where the tenant sets no maximum (Fabrikam)', async () => {
-      const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.noahPlanDocx}/createLink`, { as: 'noah', body: { type: 'view', scope: 'organization', expirationDateTime: days(400) } });
+      const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.noahPlanDocx}/createLink`, {
+        as: 'noah',
+        body: { type: 'view', scope: 'organization', expirationDateTime: days(400) },
+      });
       assert.equal(r.status, 201);
       assert.equal(r.body.expirationDateTime, days(400));
     });
     it('accepts offsets and fractions, answering in UTC', async () => {
-      const r = await h.call('POST', url, { body: { type: 'edit', scope: 'organization', expirationDateTime: '2026-03-05T10:00:00.250+02:00' } });
+      const r = await h.call('POST', url, {
+        body: { type: 'edit', scope: 'organization', expirationDateTime: '2026-03-05T10:00:00.250+02:00' },
+      });
       assert.equal(r.status, 201);
       assert.equal(r.body.expirationDateTime, '2026-03-05T08:00:00Z');
     });
@@ -159,7 +209,9 @@ describe('sandbox Graph createLink rules', () => {
       });
     }
     it('rejects a date in the past with 400', async () => {
-      const r = await h.call('POST', url, { body: { type: 'view', scope: 'organization', expirationDateTime: days(-1) } });
+      const r = await h.call('POST', url, {
+        body: { type: 'view', scope: 'organization', expirationDateTime: days(-1) },
+      });
       assert.equal(r.status, 400);
       assert.match(r.body.error.message, /future/);
     });
@@ -167,7 +219,10 @@ describe('sandbox Graph createLink rules', () => {
 
   describe('password', () => {
     it('is accepted on OneDrive personal', async () => {
-      const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.patRecipesDocx}/createLink`, { as: 'pat', body: { type: 'view', password: 'correct horse' } });
+      const r = await h.call('POST', `/v1.0/me/drive/items/${S.items.patRecipesDocx}/createLink`, {
+        as: 'pat',
+        body: { type: 'view', password: 'correct horse' },
+      });
       assert.equal(r.status, 201);
       assert.equal(r.body.hasPassword, true);
       assert.equal(JSON.stringify(r.body).includes('correct horse'), false, 'the password is never echoed');
@@ -175,7 +230,10 @@ describe('sandbox Graph createLink rules', () => {
     for (const drive of ['business', 'documentLibrary'] as const) {
       it(`answers 400 invalidRequest on ${drive} when the tenant does not allow it`, async () => {
         const t = TARGETS[drive];
-        const r = await h.call('POST', `/v1.0/drives/${t.drive}/items/${t.file}/createLink`, { as: t.as, body: { type: 'view', scope: 'anonymous', password: 'pw' } });
+        const r = await h.call('POST', `/v1.0/drives/${t.drive}/items/${t.file}/createLink`, {
+          as: t.as,
+          body: { type: 'view', scope: 'anonymous', password: 'pw' },
+        });
         assert.equal(r.status, 400);
         assert.equal(r.body.error.code, 'invalidRequest');
       });
@@ -216,7 +274,12 @@ describe('sandbox Graph createLink rules', () => {
         body: {
           type: 'edit',
           scope: 'users',
-          recipients: [{ email: 'megan@contoso.example' }, { objectId: S.users.alex }, { email: 'guest@partner.example' }, { alias: 'projectfalcon' }],
+          recipients: [
+            { email: 'megan@contoso.example' },
+            { objectId: S.users.alex },
+            { email: 'guest@partner.example' },
+            { alias: 'projectfalcon' },
+          ],
           sendNotification: true,
           message: 'Please review before Friday',
         },
@@ -224,7 +287,12 @@ describe('sandbox Graph createLink rules', () => {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assertGraphResponse('beta', 'permission', r.body);
       const emails = r.body.grantedToIdentitiesV2.map((g: { user: { email: string } }) => g.user.email).sort();
-      assert.deepEqual(emails, ['alex@contoso.example', 'guest@partner.example', 'megan@contoso.example', 'projectfalcon@contoso.example']);
+      assert.deepEqual(emails, [
+        'alex@contoso.example',
+        'guest@partner.example',
+        'megan@contoso.example',
+        'projectfalcon@contoso.example',
+      ]);
       const out = h.graph.outbox();
       assert.equal(out.length, 4);
       for (const o of out) {
@@ -235,31 +303,71 @@ describe('sandbox Graph createLink rules', () => {
         assert.equal(o.at, FIXED_NOW.toISOString());
       }
       // Megan (a recipient) can now open the item; Lee cannot.
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'megan' })).status, 200);
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'lee' })).status, 403);
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'megan' })).status,
+        200,
+      );
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'lee' })).status,
+        403,
+      );
     });
     it('notifies recipients of an anonymous link without granting them', async () => {
-      const r = await h.call('POST', url, { body: { type: 'view', scope: 'anonymous', recipients: [{ email: 'megan@contoso.example' }], sendNotification: true } });
+      const r = await h.call('POST', url, {
+        body: {
+          type: 'view',
+          scope: 'anonymous',
+          recipients: [{ email: 'megan@contoso.example' }],
+          sendNotification: true,
+        },
+      });
       assert.equal(r.status, 201);
       assert.equal(r.body.grantedToIdentitiesV2, undefined);
       assert.equal(h.graph.outbox().length, 1);
       assert.equal(h.graph.outbox()[0].message, undefined);
     });
     it('sends nothing without sendNotification', async () => {
-      const r = await h.call('POST', url, { body: { type: 'view', scope: 'users', recipients: [{ email: 'megan@contoso.example' }], message: 'hi' } });
+      const r = await h.call('POST', url, {
+        body: { type: 'view', scope: 'users', recipients: [{ email: 'megan@contoso.example' }], message: 'hi' },
+      });
       assert.equal(r.status, 201);
       assert.equal(h.graph.outbox().length, 0);
     });
     const bad: Array<[string, string, UserKey, Record<string, unknown>]> = [
       ['users scope without recipients', url, 'adele', { type: 'view', scope: 'users' }],
       ['users scope with an empty recipients list', url, 'adele', { type: 'view', scope: 'users', recipients: [] }],
-      ['sendNotification without recipients', url, 'adele', { type: 'view', scope: 'organization', sendNotification: true }],
-      ['sendNotification on OneDrive personal', `/beta/me/drive/items/${S.items.patRecipesDocx}/createLink`, 'pat', { type: 'view', recipients: [{ email: 'a@b.example' }], sendNotification: true }],
-      ['an unknown objectId', url, 'adele', { type: 'view', scope: 'users', recipients: [{ objectId: '00000000-0000-4000-8000-000000000bad' }] }],
-      ['an objectId from another tenant', url, 'adele', { type: 'view', scope: 'users', recipients: [{ objectId: S.users.noah }] }],
+      [
+        'sendNotification without recipients',
+        url,
+        'adele',
+        { type: 'view', scope: 'organization', sendNotification: true },
+      ],
+      [
+        'sendNotification on OneDrive personal',
+        `/beta/me/drive/items/${S.items.patRecipesDocx}/createLink`,
+        'pat',
+        { type: 'view', recipients: [{ email: 'a@b.example' }], sendNotification: true },
+      ],
+      [
+        'an unknown objectId',
+        url,
+        'adele',
+        { type: 'view', scope: 'users', recipients: [{ objectId: '00000000-0000-4000-8000-000000000bad' }] },
+      ],
+      [
+        'an objectId from another tenant',
+        url,
+        'adele',
+        { type: 'view', scope: 'users', recipients: [{ objectId: S.users.noah }] },
+      ],
       ['an unknown alias', url, 'adele', { type: 'view', scope: 'users', recipients: [{ alias: 'nobody' }] }],
       ['a malformed email', url, 'adele', { type: 'view', scope: 'users', recipients: [{ email: 'not-an-email' }] }],
-      ['a recipient with no email, objectId or alias', url, 'adele', { type: 'view', scope: 'users', recipients: [{ '@odata.type': 'microsoft.graph.driveRecipient' }] }],
+      [
+        'a recipient with no email, objectId or alias',
+        url,
+        'adele',
+        { type: 'view', scope: 'users', recipients: [{ '@odata.type': 'microsoft.graph.driveRecipient' }] },
+      ],
     ];
     for (const [name, u, as, body] of bad) {
       it(`answers 400 for ${name}`, async () => {
@@ -276,15 +384,29 @@ describe('sandbox Graph createLink rules', () => {
     const megansGrant = (list: { value: Array<{ grantedToV2?: { user?: { email?: string } } }> }): boolean =>
       list.value.some((p) => p.grantedToV2?.user?.email === 'megan@contoso.example');
     it('false drops inherited permissions on the first share (owner kept)', async () => {
-      assert.equal(megansGrant((await h.call('GET', `${item}/permissions`)).body), true, 'seed: Megan inherits read from Projects');
-      const r = await h.call('POST', `${item}/createLink`, { body: { type: 'view', scope: 'organization', retainInheritedPermissions: false } });
+      assert.equal(
+        megansGrant((await h.call('GET', `${item}/permissions`)).body),
+        true,
+        'seed: Megan inherits read from Projects',
+      );
+      const r = await h.call('POST', `${item}/createLink`, {
+        body: { type: 'view', scope: 'organization', retainInheritedPermissions: false },
+      });
       assert.equal(r.status, 201);
       const after = (await h.call('GET', `${item}/permissions`)).body;
       assert.equal(megansGrant(after), false);
       assert.ok(after.value.some((p: { roles: string[] }) => p.roles.includes('owner')));
       assert.ok(after.value.every((p: { inheritedFrom?: unknown }) => !p.inheritedFrom));
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}`, { as: 'megan' })).status, 403);
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleTimelineXlsx}`, { as: 'megan' })).status, 200, 'siblings keep inheriting');
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}`, { as: 'megan' })).status,
+        403,
+      );
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleTimelineXlsx}`, { as: 'megan' }))
+          .status,
+        200,
+        'siblings keep inheriting',
+      );
     });
     it('omitted (default true) keeps them', async () => {
       await h.call('POST', `${item}/createLink`, { body: { type: 'view', scope: 'organization' } });
@@ -292,13 +414,17 @@ describe('sandbox Graph createLink rules', () => {
     });
     it('false has no effect once the item has been shared', async () => {
       await h.call('POST', `${item}/createLink`, { body: { type: 'view', scope: 'organization' } });
-      const r = await h.call('POST', `${item}/createLink`, { body: { type: 'edit', scope: 'organization', retainInheritedPermissions: false } });
+      const r = await h.call('POST', `${item}/createLink`, {
+        body: { type: 'edit', scope: 'organization', retainInheritedPermissions: false },
+      });
       assert.equal(r.status, 201);
       assert.equal(megansGrant((await h.call('GET', `${item}/permissions`)).body), true);
     });
     it('keeps access for a site member who shares with false in a library', async () => {
       const lib = `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingLaunchDocx}`;
-      const r = await h.call('POST', `${lib}/createLink`, { body: { type: 'view', scope: 'organization', retainInheritedPermissions: false } });
+      const r = await h.call('POST', `${lib}/createLink`, {
+        body: { type: 'view', scope: 'organization', retainInheritedPermissions: false },
+      });
       assert.equal(r.status, 201);
       assert.equal((await h.call('GET', lib)).status, 200, 'the sharer keeps access');
       assert.equal((await h.call('GET', lib, { as: 'lee' })).status, 403, 'visitors lost their inherited read');
@@ -311,18 +437,40 @@ describe('sandbox Graph createLink rules', () => {
       ['/drives/{driveId}/items/{itemId}', 'adele', `/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`],
       ['/me/drive/items/{itemId}', 'adele', `/me/drive/items/${S.items.adelePlanDocx}`],
       ['/users/{userId}/drive/items/{itemId}', 'adele', `/users/${S.users.adele}/drive/items/${S.items.adelePlanDocx}`],
-      ['/users/{upn}/drive/items/{itemId}', 'adele', `/users/adele@contoso.example/drive/items/${S.items.adelePlanDocx}`],
-      ['/groups/{groupId}/drive/items/{itemId}', 'megan', `/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}`],
-      ['/groups/{groupId}/drives/{driveId}/items/{itemId}', 'megan', `/groups/${S.groupProjectFalcon}/drives/${S.drives.projectFalcon}/items/${S.items.falconSpecDocx}`],
-      ['/sites/{siteId}/drive/items/{itemId}', 'alex', `/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}`],
+      [
+        '/users/{upn}/drive/items/{itemId}',
+        'adele',
+        `/users/adele@contoso.example/drive/items/${S.items.adelePlanDocx}`,
+      ],
+      [
+        '/groups/{groupId}/drive/items/{itemId}',
+        'megan',
+        `/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}`,
+      ],
+      [
+        '/groups/{groupId}/drives/{driveId}/items/{itemId}',
+        'megan',
+        `/groups/${S.groupProjectFalcon}/drives/${S.drives.projectFalcon}/items/${S.items.falconSpecDocx}`,
+      ],
+      [
+        '/sites/{siteId}/drive/items/{itemId}',
+        'alex',
+        `/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}`,
+      ],
       ['/drives/{driveId}/root:/{path}:', 'adele', `/drives/${S.drives.adele}/root:/Projects/Falcon%20brief.docx:`],
     ];
     for (const [name, as, prefix] of forms) {
       for (const action of ['createLink', 'microsoft.graph.createLink']) {
         it(`POST ${name}/${action}`, async () => {
-          const first = await h.call('POST', `/v1.0${prefix}/${action}`, { as, body: { type: 'view', scope: 'organization' } });
+          const first = await h.call('POST', `/v1.0${prefix}/${action}`, {
+            as,
+            body: { type: 'view', scope: 'organization' },
+          });
           assert.equal(first.status, 201, JSON.stringify(first.body));
-          const again = await h.call('POST', `/beta${prefix}/${action}`, { as, body: { type: 'view', scope: 'organization' } });
+          const again = await h.call('POST', `/beta${prefix}/${action}`, {
+            as,
+            body: { type: 'view', scope: 'organization' },
+          });
           assert.equal(again.status, 200);
           assert.equal(again.body.id, first.body.id);
         });
@@ -350,7 +498,10 @@ describe('sandbox Graph createLink rules', () => {
       ['sendNotification as a string', { type: 'view', sendNotification: 'yes' }],
       ['retainInheritedPermissions as a number', { type: 'view', retainInheritedPermissions: 0 }],
       ['recipients not an array', { type: 'view', scope: 'users', recipients: 'megan@contoso.example' }],
-      ['a recipient with an unknown property', { type: 'view', scope: 'users', recipients: [{ mail: 'megan@contoso.example' }] }],
+      [
+        'a recipient with an unknown property',
+        { type: 'view', scope: 'users', recipients: [{ mail: 'megan@contoso.example' }] },
+      ],
       ['password not a string', { type: 'view', password: 1234 }],
       ['a JSON array', [{ type: 'view' }]],
       ['an empty password', { type: 'view', scope: 'anonymous', password: '' }],
@@ -371,18 +522,58 @@ describe('sandbox Graph createLink rules', () => {
 
   describe('who may share', () => {
     const cases: Array<[string, UserKey, string, number, string[]?]> = [
-      ['a site visitor (read only)', 'lee', `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}/createLink`, 403],
-      ['a colleague without access', 'megan', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}/createLink`, 403],
-      ['a colleague with read only (inherited grant)', 'megan', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}/createLink`, 403],
-      ['a colleague with an inherited write grant', 'adele', `/v1.0/drives/${S.drives.alex}/items/01ALEX_BRIEF_DOCX/createLink`, 201],
+      [
+        'a site visitor (read only)',
+        'lee',
+        `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}/createLink`,
+        403,
+      ],
+      [
+        'a colleague without access',
+        'megan',
+        `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}/createLink`,
+        403,
+      ],
+      [
+        'a colleague with read only (inherited grant)',
+        'megan',
+        `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}/createLink`,
+        403,
+      ],
+      [
+        'a colleague with an inherited write grant',
+        'adele',
+        `/v1.0/drives/${S.drives.alex}/items/01ALEX_BRIEF_DOCX/createLink`,
+        201,
+      ],
       ['another tenant', 'noah', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}/createLink`, 403],
-      ['a non-member of the group', 'lee', `/v1.0/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}/createLink`, 403],
-      ['a token with only Files.Read', 'adele', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, 403, ['Files.Read.All']],
-      ['a token with Files.ReadWrite', 'adele', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, 201, ['Files.ReadWrite']],
+      [
+        'a non-member of the group',
+        'lee',
+        `/v1.0/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}/createLink`,
+        403,
+      ],
+      [
+        'a token with only Files.Read',
+        'adele',
+        `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`,
+        403,
+        ['Files.Read.All'],
+      ],
+      [
+        'a token with Files.ReadWrite',
+        'adele',
+        `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`,
+        201,
+        ['Files.ReadWrite'],
+      ],
     ];
     for (const [name, as, url, status, scopes] of cases) {
       it(`${name} → ${status}`, async () => {
-        const r = await h.call('POST', url, { token: await h.token(as, scopes), body: { type: 'view', scope: 'organization' } });
+        const r = await h.call('POST', url, {
+          token: await h.token(as, scopes),
+          body: { type: 'view', scope: 'organization' },
+        });
         assert.equal(r.status, status, JSON.stringify(r.body));
         if (status === 403) assert.equal(r.body.error.code, 'accessDenied');
       });

@@ -42,7 +42,9 @@ export interface GraphHarness {
 export const DEFAULT_SCOPES = ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read'];
 
 /** Starts a harness; `tweak` may change a copy of the seeded directory (e.g. a tenant policy) first. */
-export async function startGraphHarness(options: { tweak?: (data: TenantData) => void; now?: () => Date } = {}): Promise<GraphHarness> {
+export async function startGraphHarness(
+  options: { tweak?: (data: TenantData) => void; now?: () => Date } = {},
+): Promise<GraphHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-graph-'));
   const keys = loadSigningKeys(dir);
   const data = loadTenantData();
@@ -56,7 +58,12 @@ export async function startGraphHarness(options: { tweak?: (data: TenantData) =>
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tokens = new Map<string, string>();
 
-  const token = async (user: UserKey, scopes = DEFAULT_SCOPES, appId?: string, lifetimeSeconds?: number): Promise<string> => {
+  const token = async (
+    user: UserKey,
+    scopes = DEFAULT_SCOPES,
+    appId?: string,
+    lifetimeSeconds?: number,
+  ): Promise<string> => {
     const k = `${user}|${scopes.join(' ')}|${appId ?? ''}|${lifetimeSeconds ?? ''}`;
     let t = tokens.get(k);
     if (!t) {

@@ -31,7 +31,9 @@ describe('sandbox Graph drives surface', () => {
       const adele = loadTenantData().users.find((u) => u.id === S.users.adele)!;
       const forged = await mintGraphToken(h.otherKey, h.base, adele, ['Files.ReadWrite.All']);
       const expired = await h.token('adele', ['Files.ReadWrite.All'], undefined, -300);
-      const wrongIssuer = await mintGraphToken(h.key, 'https://login.elsewhere.example', adele, ['Files.ReadWrite.All']);
+      const wrongIssuer = await mintGraphToken(h.key, 'https://login.elsewhere.example', adele, [
+        'Files.ReadWrite.All',
+      ]);
       for (const token of [forged, expired, wrongIssuer, 'not-a-jwt']) {
         const r = await h.call('GET', url, { token });
         assert.equal(r.status, 401);
@@ -76,8 +78,17 @@ describe('sandbox Graph drives surface', () => {
           assert.equal(r.status, 200);
           assertGraphResponse(version, 'driveItem', r.body);
           assert.equal(r.body.id, S.items.adelePlanDocx);
-          assert.equal(r.body.webUrl, 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx');
-          assert.deepEqual(r.body.parentReference, { driveType: 'business', driveId: S.drives.adele, id: S.items.adeleRoot, name: 'OneDrive', path: `/drives/${S.drives.adele}/root:` });
+          assert.equal(
+            r.body.webUrl,
+            'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx',
+          );
+          assert.deepEqual(r.body.parentReference, {
+            driveType: 'business',
+            driveId: S.drives.adele,
+            id: S.items.adeleRoot,
+            name: 'OneDrive',
+            path: `/drives/${S.drives.adele}/root:`,
+          });
           assert.equal(r.body.file.mimeType, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
           assert.equal(r.body.createdBy.user.displayName, 'Adele Vance');
         }
@@ -96,11 +107,16 @@ describe('sandbox Graph drives surface', () => {
       });
     }
     it('serves the site library, the group drive and the personal drive with their drive types', async () => {
-      const site = await h.call('GET', `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}`, { as: 'lee' });
+      const site = await h.call('GET', `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}`, {
+        as: 'lee',
+      });
       assert.equal(site.status, 200);
       assert.equal(site.body.parentReference.driveType, 'documentLibrary');
       assert.equal(site.body.parentReference.siteId, S.siteMarketing);
-      assert.equal(site.body.webUrl, 'https://contoso.sharepoint.example/sites/Marketing/Shared%20Documents/Brand%20guidelines.pptx');
+      assert.equal(
+        site.body.webUrl,
+        'https://contoso.sharepoint.example/sites/Marketing/Shared%20Documents/Brand%20guidelines.pptx',
+      );
       const group = await h.call('GET', `/v1.0/groups/${S.groupProjectFalcon}/drive`, { as: 'megan' });
       assert.equal(group.body.driveType, 'documentLibrary');
       assert.equal(group.body.owner.group.displayName, 'Project Falcon');
@@ -114,20 +130,50 @@ describe('sandbox Graph drives surface', () => {
         const kids = await h.call('GET', '/v1.0/me/drive/root/children', { as: user });
         assert.equal(kids.status, 200);
         const names: string[] = kids.body.value.map((i: { name: string }) => i.name);
-        for (const ext of ['docx', 'xlsx', 'pptx', 'pdf', 'png', 'mp4', 'txt']) assert.ok(names.some((n) => n.endsWith(`.${ext}`)), `${user} has a .${ext}`);
-        assert.ok(names.some((n) => n.length > 200), 'a very long name');
-        assert.ok(kids.body.value.some((i: { folder?: { childCount: number } }) => i.folder?.childCount === 0), 'an empty folder');
+        for (const ext of ['docx', 'xlsx', 'pptx', 'pdf', 'png', 'mp4', 'txt'])
+          assert.ok(
+            names.some((n) => n.endsWith(`.${ext}`)),
+            `${user} has a .${ext}`,
+          );
+        assert.ok(
+          names.some((n) => n.length > 200),
+          'a very long name',
+        );
+        assert.ok(
+          kids.body.value.some((i: { folder?: { childCount: number } }) => i.folder?.childCount === 0),
+          'an empty folder',
+        );
       }
       const projects = await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}?$expand=children`);
       assert.equal(projects.body.children.length, 3);
-      assert.ok(projects.body.children.some((c: { id: string; folder?: unknown }) => c.id === S.items.adeleArchiveFolder && c.folder));
+      assert.ok(
+        projects.body.children.some(
+          (c: { id: string; folder?: unknown }) => c.id === S.items.adeleArchiveFolder && c.folder,
+        ),
+      );
       assert.equal(projects.body.size, 35120 + 20480 + 402113);
     });
     it('enforces access: another user, another tenant, a folder shared with a colleague', async () => {
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'megan' })).status, 403);
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'noah' })).status, 403);
-      assert.equal((await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}`, { as: 'megan' })).status, 200);
-      assert.equal((await h.call('GET', `/v1.0/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}`, { as: 'lee' })).status, 403);
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'megan' })).status,
+        403,
+      );
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adelePlanDocx}`, { as: 'noah' })).status,
+        403,
+      );
+      assert.equal(
+        (await h.call('GET', `/v1.0/drives/${S.drives.adele}/items/${S.items.adeleBriefDocx}`, { as: 'megan' })).status,
+        200,
+      );
+      assert.equal(
+        (
+          await h.call('GET', `/v1.0/groups/${S.groupProjectFalcon}/drive/items/${S.items.falconSpecDocx}`, {
+            as: 'lee',
+          })
+        ).status,
+        403,
+      );
     });
     it('pages children with $top and @odata.nextLink', async () => {
       const first = await h.call('GET', '/v1.0/me/drive/root/children?$top=4');
@@ -150,29 +196,68 @@ describe('sandbox Graph drives surface', () => {
       assertGraphResponse('v1.0', 'driveItem', r.body);
       const padded = 'u!' + Buffer.from(item.webUrl).toString('base64');
       assert.equal((await h.call('GET', `/beta/shares/${encodeURIComponent(padded)}/driveItem`)).status, 200);
-      assert.equal((await h.call('GET', `/v1.0/shares/${id}/driveItem`, { as: 'megan' })).status, 200, 'Megan has inherited read');
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${id}/driveItem`, { as: 'megan' })).status,
+        200,
+        'Megan has inherited read',
+      );
       assert.equal((await h.call('GET', `/v1.0/shares/${id}/driveItem`, { as: 'lee' })).status, 403);
     });
     it('resolves created links by URL and by shareId, honouring their scope', async () => {
-      const org = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, { body: { type: 'view', scope: 'organization' } })).body;
-      const anon = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleNotesTxt}/createLink`, { body: { type: 'view', scope: 'anonymous' } })).body;
+      const org = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adelePlanDocx}/createLink`, {
+          body: { type: 'view', scope: 'organization' },
+        })
+      ).body;
+      const anon = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleNotesTxt}/createLink`, {
+          body: { type: 'view', scope: 'anonymous' },
+        })
+      ).body;
       const viaUrl = await h.call('GET', `/v1.0/shares/${encodeShareUrl(org.link.webUrl)}/driveItem`, { as: 'lee' });
       assert.equal(viaUrl.status, 200, 'anyone in the organization');
       assert.equal(viaUrl.body.id, S.items.adelePlanDocx);
       assert.equal((await h.call('GET', `/v1.0/shares/${org.shareId}/driveItem`, { as: 'megan' })).status, 200);
-      assert.equal((await h.call('GET', `/v1.0/shares/${encodeShareUrl(org.link.webUrl)}/driveItem`, { as: 'noah' })).status, 403, 'not other tenants');
-      assert.equal((await h.call('GET', `/v1.0/shares/${encodeShareUrl(anon.link.webUrl)}/driveItem`, { as: 'noah' })).status, 200, 'anyone');
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${encodeShareUrl(org.link.webUrl)}/driveItem`, { as: 'noah' })).status,
+        403,
+        'not other tenants',
+      );
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${encodeShareUrl(anon.link.webUrl)}/driveItem`, { as: 'noah' })).status,
+        200,
+        'anyone',
+      );
       const token = anon.link.webUrl.split('/').pop();
-      assert.equal((await h.call('GET', `/v1.0/shares/${token}/driveItem`, { as: 'pat' })).status, 200, 'plain share token');
-      const embed = (await h.call('POST', `/v1.0/me/drive/items/${S.items.patBeachPng}/createLink`, { as: 'pat', body: { type: 'embed' } })).body;
-      assert.equal((await h.call('GET', `/v1.0/shares/${encodeShareUrl(embed.link.webUrl)}/driveItem`, { as: 'adele' })).body.id, S.items.patBeachPng);
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${token}/driveItem`, { as: 'pat' })).status,
+        200,
+        'plain share token',
+      );
+      const embed = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.patBeachPng}/createLink`, {
+          as: 'pat',
+          body: { type: 'embed' },
+        })
+      ).body;
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${encodeShareUrl(embed.link.webUrl)}/driveItem`, { as: 'adele' })).body.id,
+        S.items.patBeachPng,
+      );
     });
     it('expands children of a shared folder and answers 404 for unknown links', async () => {
-      const folder = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}/createLink`, { body: { type: 'view', scope: 'organization' } })).body;
+      const folder = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleProjectsFolder}/createLink`, {
+          body: { type: 'view', scope: 'organization' },
+        })
+      ).body;
       const r = await h.call('GET', `/v1.0/shares/${folder.shareId}/driveItem?$expand=children`, { as: 'lee' });
       assert.equal(r.status, 200);
       assert.equal(r.body.children.length, 3);
-      const missing = await h.call('GET', `/v1.0/shares/${encodeShareUrl('https://contoso.sharepoint.example/:w:/s/Marketing/Enope')}/driveItem`);
+      const missing = await h.call(
+        'GET',
+        `/v1.0/shares/${encodeShareUrl('https://contoso.sharepoint.example/:w:/s/Marketing/Enope')}/driveItem`,
+      );
       assert.equal(missing.status, 404);
       assert.equal(missing.body.error.code, 'itemNotFound');
     });
@@ -182,7 +267,10 @@ describe('sandbox Graph drives surface', () => {
     it("root/search(q='…') matches names case-insensitively with $top paging", async () => {
       const r = await h.call('GET', `/v1.0/me/drive/root/search(q='${encodeURIComponent('FALCON')}')`);
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body.value.map((i: { name: string }) => i.name), ['Falcon brief.docx']);
+      assert.deepEqual(
+        r.body.value.map((i: { name: string }) => i.name),
+        ['Falcon brief.docx'],
+      );
       assertGraphResponse('v1.0', 'searchResponse', r.body);
       assertGraphResponse('beta', 'searchResponse', r.body);
       const all = await h.call('GET', `/v1.0/me/drive/root/search(q='.docx')`);
@@ -200,7 +288,9 @@ describe('sandbox Graph drives surface', () => {
       assert.equal(bad.status, 400);
     });
     it('POST /search/query finds driveItems the caller can read across drives, with from/size paging', async () => {
-      const body = (from: number, size: number) => ({ requests: [{ entityTypes: ['driveItem'], query: { queryString: 'falcon' }, from, size }] });
+      const body = (from: number, size: number) => ({
+        requests: [{ entityTypes: ['driveItem'], query: { queryString: 'falcon' }, from, size }],
+      });
       const r = await h.call('POST', '/v1.0/search/query', { body: body(0, 25) });
       assert.equal(r.status, 200);
       const c = r.body.value[0].hitsContainers[0];
@@ -218,13 +308,31 @@ describe('sandbox Graph drives surface', () => {
       assert.equal(p1.body.value[0].hitsContainers[0].hits.length, 1);
       assert.equal(p1.body.value[0].hitsContainers[0].moreResultsAvailable, true);
       const p2 = await h.call('POST', '/beta/search/query', { body: body(1, 1) });
-      assert.notEqual(p2.body.value[0].hitsContainers[0].hits[0].hitId, p1.body.value[0].hitsContainers[0].hits[0].hitId);
+      assert.notEqual(
+        p2.body.value[0].hitsContainers[0].hits[0].hitId,
+        p1.body.value[0].hitsContainers[0].hits[0].hitId,
+      );
       const lee = await h.call('POST', '/v1.0/search/query', { as: 'lee', body: body(0, 25) });
       const leeHits = lee.body.value[0].hitsContainers[0].hits;
-      assert.deepEqual(leeHits.map((x: { resource: { parentReference: { driveId: string } } }) => x.resource.parentReference.driveId), [S.drives.lee], 'only his own copy: not in Project Falcon, no access to Adele’s folder');
-      const filetype = await h.call('POST', '/v1.0/search/query', { body: { requests: [{ entityTypes: ['driveItem'], query: { queryString: 'filetype:pdf' } }] } });
-      assert.ok(filetype.body.value[0].hitsContainers[0].hits.every((x: { resource: { name: string } }) => x.resource.name.endsWith('.pdf')));
-      for (const badBody of [{}, { requests: [{ entityTypes: ['message'], query: { queryString: 'x' } }] }, { requests: [{ entityTypes: ['driveItem'], query: {} }] }, { requests: [{ entityTypes: ['driveItem'], query: { queryString: 'x' }, size: 0 }] }]) {
+      assert.deepEqual(
+        leeHits.map((x: { resource: { parentReference: { driveId: string } } }) => x.resource.parentReference.driveId),
+        [S.drives.lee],
+        'only his own copy: not in Project Falcon, no access to Adele’s folder',
+      );
+      const filetype = await h.call('POST', '/v1.0/search/query', {
+        body: { requests: [{ entityTypes: ['driveItem'], query: { queryString: 'filetype:pdf' } }] },
+      });
+      assert.ok(
+        filetype.body.value[0].hitsContainers[0].hits.every((x: { resource: { name: string } }) =>
+          x.resource.name.endsWith('.pdf'),
+        ),
+      );
+      for (const badBody of [
+        {},
+        { requests: [{ entityTypes: ['message'], query: { queryString: 'x' } }] },
+        { requests: [{ entityTypes: ['driveItem'], query: {} }] },
+        { requests: [{ entityTypes: ['driveItem'], query: { queryString: 'x' }, size: 0 }] },
+      ]) {
         const bad = await h.call('POST', '/v1.0/search/query', { body: badBody });
         assert.equal(bad.status, 400, JSON.stringify(badBody));
       }
@@ -233,14 +341,20 @@ describe('sandbox Graph drives surface', () => {
 
   describe('permissions', () => {
     it('lists own and inherited permissions as a valid collection; GET one', async () => {
-      const link = (await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/createLink`, { body: { type: 'edit', scope: 'organization' } })).body;
+      const link = (
+        await h.call('POST', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/createLink`, {
+          body: { type: 'edit', scope: 'organization' },
+        })
+      ).body;
       for (const version of ['v1.0', 'beta'] as const) {
         const r = await h.call('GET', `/${version}/me/drive/items/${S.items.adeleBriefDocx}/permissions`);
         assert.equal(r.status, 200);
         assertGraphResponse(version, 'permissionCollectionResponse', r.body);
         const ids = r.body.value.map((p: { id: string }) => p.id);
         assert.ok(ids.includes(link.id));
-        const inherited = r.body.value.find((p: { inheritedFrom?: { id: string } }) => p.inheritedFrom?.id === S.items.adeleProjectsFolder);
+        const inherited = r.body.value.find(
+          (p: { inheritedFrom?: { id: string } }) => p.inheritedFrom?.id === S.items.adeleProjectsFolder,
+        );
         assert.ok(inherited, 'Megan’s grant inherited from Projects');
       }
       const one = await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions/${link.id}`);
@@ -250,21 +364,32 @@ describe('sandbox Graph drives surface', () => {
     });
     it('DELETE: only owners (OneDrive owner, site owners) may remove a link; 204 then gone', async () => {
       const lib = `/v1.0/sites/${S.siteMarketing}/drive/items/${S.items.marketingBrandPptx}`;
-      const link = (await h.call('POST', `${lib}/createLink`, { as: 'alex', body: { type: 'view', scope: 'organization' } })).body;
+      const link = (
+        await h.call('POST', `${lib}/createLink`, { as: 'alex', body: { type: 'view', scope: 'organization' } })
+      ).body;
       const byMember = await h.call('DELETE', `${lib}/permissions/${link.id}`, { as: 'alex' });
       assert.equal(byMember.status, 403);
       const byOwner = await h.call('DELETE', `${lib}/permissions/${link.id}`, { as: 'megan' });
       assert.equal(byOwner.status, 204);
       assert.equal(byOwner.body, undefined);
       assert.equal((await h.call('DELETE', `${lib}/permissions/${link.id}`, { as: 'megan' })).status, 404);
-      assert.equal((await h.call('GET', `/v1.0/shares/${link.shareId}/driveItem`, { as: 'lee' })).status, 404, 'the link no longer resolves');
+      assert.equal(
+        (await h.call('GET', `/v1.0/shares/${link.shareId}/driveItem`, { as: 'lee' })).status,
+        404,
+        'the link no longer resolves',
+      );
       assert.equal((await h.call('GET', lib, { as: 'lee' })).status, 200, 'Lee still reads as a visitor');
-      const again = await h.call('POST', `${lib}/createLink`, { as: 'alex', body: { type: 'view', scope: 'organization' } });
+      const again = await h.call('POST', `${lib}/createLink`, {
+        as: 'alex',
+        body: { type: 'view', scope: 'organization' },
+      });
       assert.equal(again.status, 201, 'a deleted link is not reused');
     });
     it('refuses to delete inherited permissions', async () => {
       const list = (await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions`)).body;
-      const inherited = list.value.find((p: { inheritedFrom?: unknown; roles: string[] }) => p.inheritedFrom && !p.roles.includes('owner'));
+      const inherited = list.value.find(
+        (p: { inheritedFrom?: unknown; roles: string[] }) => p.inheritedFrom && !p.roles.includes('owner'),
+      );
       const r = await h.call('DELETE', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions/${inherited.id}`);
       assert.equal(r.status, 400);
     });
@@ -273,8 +398,16 @@ describe('sandbox Graph drives surface', () => {
   describe('seed', () => {
     it('every id in GRAPH_SEED exists in sandbox/data/tenant.json', () => {
       const data = loadTenantData();
-      for (const id of Object.values(S.users)) assert.ok(data.users.some((u) => u.id === id), id);
-      for (const id of Object.values(S.drives)) assert.ok(data.drives.some((d) => d.id === id), id);
+      for (const id of Object.values(S.users))
+        assert.ok(
+          data.users.some((u) => u.id === id),
+          id,
+        );
+      for (const id of Object.values(S.drives))
+        assert.ok(
+          data.drives.some((d) => d.id === id),
+          id,
+        );
       assert.ok(data.sites.some((s) => s.id === S.siteMarketing));
       assert.ok(data.groups.some((g) => g.id === S.groupProjectFalcon));
       const items = new Set(data.drives.flatMap((d) => d.items.map((i) => i.id)));

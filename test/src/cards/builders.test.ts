@@ -46,13 +46,22 @@ describe('cards: fileFinderDialog', () => {
     // Each result has a row selectAction and a "Share" button, both with the same data.
     assert.equal(picks.length, 30);
     assert.deepEqual(picks[0]!.data, { action: 'pick', driveId: docx.driveId, itemId: docx.itemId });
-    assert.ok(submits(card).some((a) => JSON.stringify(a.data) === '{"action":"search","page":1}'), 'more results');
+    assert.ok(
+      submits(card).some((a) => JSON.stringify(a.data) === '{"action":"search","page":1}'),
+      'more results',
+    );
   });
 
   it('shows an icon per file type from the public base URL', () => {
     const { card } = fileFinderDialog({ ...env, query: '', results: [docx, folder, rtl] });
-    const urls = nodes(card).filter((n) => n.type === 'Image').map((n) => n.url);
-    assert.deepEqual(urls, [`${PUBLIC_BASE_URL}/static/icons/word.png`, `${PUBLIC_BASE_URL}/static/icons/folder.png`, `${PUBLIC_BASE_URL}/static/icons/pdf.png`]);
+    const urls = nodes(card)
+      .filter((n) => n.type === 'Image')
+      .map((n) => n.url);
+    assert.deepEqual(urls, [
+      `${PUBLIC_BASE_URL}/static/icons/word.png`,
+      `${PUBLIC_BASE_URL}/static/icons/folder.png`,
+      `${PUBLIC_BASE_URL}/static/icons/pdf.png`,
+    ]);
   });
 
   it('says when nothing matches', () => {
@@ -77,9 +86,15 @@ describe('cards: linkOptionsDialog', () => {
     const types = (byId(card, 'type')!.choices as Array<{ value: string }>).map((c) => c.value);
     assert.deepEqual(types, ['view', 'review', 'edit', 'blocksDownload', 'addressBar', 'adminDefault']);
     assert.equal(byId(card, 'type')!.value, 'view');
-    assert.deepEqual((byId(card, 'scope')!.choices as Array<{ value: string }>).map((c) => c.value), ['organization', 'users']);
+    assert.deepEqual(
+      (byId(card, 'scope')!.choices as Array<{ value: string }>).map((c) => c.value),
+      ['organization', 'users'],
+    );
     const texts = visibleTexts(card).join('\n');
-    assert.match(texts, /Not available: Embed on a web page \(view only\) — Only on OneDrive personal; Can upload only/);
+    assert.match(
+      texts,
+      /Not available: Embed on a web page \(view only\) — Only on OneDrive personal; Can upload only/,
+    );
     assert.match(texts, /Anyone with the link — Your organization has turned off links for anyone/);
   });
 
@@ -93,7 +108,12 @@ describe('cards: linkOptionsDialog', () => {
 
   it('shows the password box only where passwords work, never with a value', () => {
     assert.equal(byId(linkOptionsDialog({ ...base, values: { password: PASSWORD } }).card, 'password'), undefined);
-    const { card } = linkOptionsDialog({ ...base, item: rtl, choices: personalChoices, values: { password: PASSWORD } });
+    const { card } = linkOptionsDialog({
+      ...base,
+      item: rtl,
+      choices: personalChoices,
+      values: { password: PASSWORD },
+    });
     const pw = byId(card, 'password')!;
     assert.equal(pw.type, 'Input.Text');
     assert.equal(pw.value, undefined);
@@ -106,7 +126,16 @@ describe('cards: linkOptionsDialog', () => {
   it('uses the Teams people picker plus a box for outside addresses, and keeps what was entered', () => {
     const { card } = linkOptionsDialog({
       ...base,
-      values: { recipients: fiftyRecipients, type: 'edit', scope: 'users', expirationDate: '2026-04-01', message: 'hi', sendNotification: true, retainInheritedPermissions: false, useOrganizationDefault: true },
+      values: {
+        recipients: fiftyRecipients,
+        type: 'edit',
+        scope: 'users',
+        expirationDate: '2026-04-01',
+        message: 'hi',
+        sendNotification: true,
+        retainInheritedPermissions: false,
+        useOrganizationDefault: true,
+      },
     });
     const picker = byId(card, 'recipients')!;
     assert.deepEqual(picker['choices.data'], { type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
@@ -131,7 +160,9 @@ describe('cards: linkOptionsDialog', () => {
     assert.equal(summary.items[0]!.text, 'Please fix 2 problems below.');
     for (const [field, message] of Object.entries(errors)) {
       const at = body.findIndex((n) => n.id === field);
-      const next = body.slice(at + 1, at + 4).find((n) => n.type === 'RichTextBlock' && JSON.stringify(n).includes(message));
+      const next = body
+        .slice(at + 1, at + 4)
+        .find((n) => n.type === 'RichTextBlock' && JSON.stringify(n).includes(message));
       assert.ok(next, `${field} error next to the field`);
       assert.match(JSON.stringify(next), /"color":"Attention"/);
     }
@@ -140,7 +171,12 @@ describe('cards: linkOptionsDialog', () => {
   it('submits create with the item and time zone, and Back without inputs', () => {
     const { card } = linkOptionsDialog(base);
     const actions = card.actions as Array<Record<string, unknown>>;
-    assert.deepEqual(actions[0]!.data, { action: 'create', driveId: docx.driveId, itemId: docx.itemId, timeZone: TIME_ZONE });
+    assert.deepEqual(actions[0]!.data, {
+      action: 'create',
+      driveId: docx.driveId,
+      itemId: docx.itemId,
+      timeZone: TIME_ZONE,
+    });
     assert.deepEqual(actions[1]!.data, { action: 'back' });
     assert.equal(actions[1]!.associatedInputs, 'none');
   });
@@ -172,7 +208,9 @@ describe('cards: sharedLinkCard', () => {
     const { card } = sharedLinkCard(outcomes.embed!, opts);
     const open = (card.actions as Array<Record<string, unknown>>)[0]!;
     assert.deepEqual([open.type, open.url], ['Action.OpenUrl', outcomes.embed!.webUrl]);
-    const runs = nodes(card).filter((n) => n.type === 'TextRun' && n.fontType === 'Monospace').map((n) => n.text);
+    const runs = nodes(card)
+      .filter((n) => n.type === 'TextRun' && n.fontType === 'Monospace')
+      .map((n) => n.text);
     assert.ok(runs.includes(outcomes.embed!.webUrl));
     assert.ok(runs.includes(outcomes.embed!.webHtml));
   });
@@ -182,7 +220,11 @@ describe('cards: sharedLinkCard', () => {
     const revoke = nodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'revokeLink')!;
     assert.deepEqual(revoke.data, { permissionId: '123ABC', driveId: docx.driveId, itemId: docx.itemId });
     assert.deepEqual((card.refresh as { userIds: string[] }).userIds, [SHARER, '29:abc']);
-    const revoked = sharedLinkCard(outcomes.organizationEdit!, { ...opts, forSharer: true, revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' } }).card;
+    const revoked = sharedLinkCard(outcomes.organizationEdit!, {
+      ...opts,
+      forSharer: true,
+      revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
+    }).card;
     assert.deepEqual(revoked.actions, []);
     assert.match(visibleTexts(revoked).join('\n'), /Link revoked by \u2068Ellen Adams\u2069 on Mar 11, 2026, 5:45 PM/);
   });
@@ -200,10 +242,16 @@ describe('cards: errorCard', () => {
   });
 
   it('says when to retry after throttling, and shows the request id for support', () => {
-    const texts = visibleTexts(errorCard(new ShareError('throttled', '', { retryAfterSeconds: 36.2, requestId: 'req-1' })).card);
+    const texts = visibleTexts(
+      errorCard(new ShareError('throttled', '', { retryAfterSeconds: 36.2, requestId: 'req-1' })).card,
+    );
     assert.ok(texts.includes('Try again in 37 seconds.'));
     assert.ok(texts.some((t) => t.startsWith('Request ID for support: req-1')));
-    assert.ok(visibleTexts(errorCard(new ShareError('throttled', '', { retryAfterSeconds: 3500 })).card).includes('Try again in about 59 minutes.'));
+    assert.ok(
+      visibleTexts(errorCard(new ShareError('throttled', '', { retryAfterSeconds: 3500 })).card).includes(
+        'Try again in about 59 minutes.',
+      ),
+    );
     assert.ok(!visibleTexts(errorCard('transient').card).some((t) => t.includes('Request ID')));
   });
 
@@ -217,7 +265,10 @@ describe('cards: search results', () => {
   it('builds a thumbnail preview whose tap selects the item, with the card as content', () => {
     const a = searchResultAttachment(longName, env);
     assert.equal(a.preview.contentType, 'application/vnd.microsoft.card.thumbnail');
-    assert.deepEqual(a.preview.content.tap, { type: 'invoke', value: { action: 'selectItem', driveId: longName.driveId, itemId: longName.itemId } });
+    assert.deepEqual(a.preview.content.tap, {
+      type: 'invoke',
+      value: { action: 'selectItem', driveId: longName.driveId, itemId: longName.itemId },
+    });
     assert.ok(a.preview.content.title.length <= 120);
     assert.equal(a.preview.content.images[0]!.url, `${PUBLIC_BASE_URL}/static/icons/excel.png`);
     assert.equal(a.content.version, '1.4');

@@ -42,7 +42,11 @@ export function catalog(): CatalogEntry[] {
   const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
     out.push({ name, target, ...e });
 
-  add('finder-results', '1.5', fileFinderDialog({ ...env, query: 'project', results: manyResults, page: { index: 1, hasMore: true } }));
+  add(
+    'finder-results',
+    '1.5',
+    fileFinderDialog({ ...env, query: 'project', results: manyResults, page: { index: 1, hasMore: true } }),
+  );
   add('finder-empty', '1.5', fileFinderDialog({ ...env, query: 'zebra migration', results: [] }));
   add('finder-recent', '1.5', fileFinderDialog({ ...env, query: '', results: [docx, folder, rtl] }));
   add(
@@ -86,12 +90,26 @@ export function catalog(): CatalogEntry[] {
   add(
     'options-personal-password',
     '1.5',
-    linkOptionsDialog({ ...env, item: rtl, choices: personalChoices, now: NOW, values: { password: PASSWORD, type: 'embed' } }),
+    linkOptionsDialog({
+      ...env,
+      item: rtl,
+      choices: personalChoices,
+      now: NOW,
+      values: { password: PASSWORD, type: 'embed' },
+    }),
   );
   add('options-folder', '1.5', linkOptionsDialog({ ...env, item: folder, choices: businessChoices, now: NOW }));
   for (const [key, outcome] of Object.entries(outcomes)) {
-    add(`shared-${key}`, '1.4', sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }));
-    add(`shared-${key}-sharer`, '1.4', sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }));
+    add(
+      `shared-${key}`,
+      '1.4',
+      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }),
+    );
+    add(
+      `shared-${key}-sharer`,
+      '1.4',
+      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }),
+    );
   }
   add(
     'shared-revoked',
@@ -103,7 +121,8 @@ export function catalog(): CatalogEntry[] {
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
     }),
   );
-  for (const err of shareErrors) add(`error-${err.kind}`, '1.4', errorCard(err, { locale: 'en-US', inDialog: err.kind !== 'consentRequired' }));
+  for (const err of shareErrors)
+    add(`error-${err.kind}`, '1.4', errorCard(err, { locale: 'en-US', inDialog: err.kind !== 'consentRequired' }));
   add('search-result', '1.4', searchResultCard(longName, env));
   return out;
 }

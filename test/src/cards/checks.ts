@@ -34,7 +34,8 @@ export function withoutPeoplePicker(card: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(card as Json)) {
     if (k === 'choices.data') {
-      if (JSON.stringify(v) !== JSON.stringify(PEOPLE_PICKER_DATA)) throw new Error(`unexpected choices.data ${JSON.stringify(v)}`);
+      if (JSON.stringify(v) !== JSON.stringify(PEOPLE_PICKER_DATA))
+        throw new Error(`unexpected choices.data ${JSON.stringify(v)}`);
       continue;
     }
     out[k] = withoutPeoplePicker(v);
@@ -97,8 +98,13 @@ export function parserIssues(card: unknown, target: '1.4' | '1.5'): string[] {
   for (let i = 0; i < ctx.eventCount; i++) messages.push(ctx.getEventAt(i));
   messages.push(...ac.validateProperties().validationEvents);
   return messages
-    .filter((m) => !(m.message === 'Property "choices.data" is supported in version 1.6, but you are using version 1.5.'))
-    .filter((m) => !(m.message === 'An Input.ChoiceSet must have at least one choice defined.' && m.source?.id === 'recipients'))
+    .filter(
+      (m) => !(m.message === 'Property "choices.data" is supported in version 1.6, but you are using version 1.5.'),
+    )
+    .filter(
+      (m) =>
+        !(m.message === 'An Input.ChoiceSet must have at least one choice defined.' && m.source?.id === 'recipients'),
+    )
     .map((m) => m.message);
 }
 
@@ -118,6 +124,7 @@ export function nodes(card: unknown): Json[] {
 /** All texts a person can see (TextBlock/TextRun text, labels, titles, choice titles, placeholders). */
 export function visibleTexts(card: unknown): string[] {
   const out: string[] = [];
-  for (const n of nodes(card)) for (const k of ['text', 'label', 'title', 'placeholder']) if (typeof n[k] === 'string') out.push(n[k] as string);
+  for (const n of nodes(card))
+    for (const k of ['text', 'label', 'title', 'placeholder']) if (typeof n[k] === 'string') out.push(n[k] as string);
   return out;
 }

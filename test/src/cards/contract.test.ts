@@ -15,14 +15,32 @@ describe('cards: every card of every builder meets the contracts', () => {
     assert.notDeepEqual(newerThan(card([{ type: 'Table', rows: [] }]), '1.4'), []);
     assert.notDeepEqual(newerThan(card([{ type: 'Input.Text', id: 'a', label: 'x' }]), '1.2'), []);
     assert.notDeepEqual(parserIssues(card([{ type: 'Input.Text', id: 'a', style: 'Password' }]), '1.4'), []);
-    assert.notDeepEqual(parserIssues(card([{ type: 'Input.Text', id: 'a' }, { type: 'Input.Text', id: 'a' }]), '1.5'), []);
-    assert.throws(() => schemaErrors(card([{ type: 'Input.ChoiceSet', id: 'p', choices: [], 'choices.data': { type: 'Data.Query', dataset: 'mine' } }])));
+    assert.notDeepEqual(
+      parserIssues(
+        card([
+          { type: 'Input.Text', id: 'a' },
+          { type: 'Input.Text', id: 'a' },
+        ]),
+        '1.5',
+      ),
+      [],
+    );
+    assert.throws(() =>
+      schemaErrors(
+        card([
+          { type: 'Input.ChoiceSet', id: 'p', choices: [], 'choices.data': { type: 'Data.Query', dataset: 'mine' } },
+        ]),
+      ),
+    );
   });
 
   it('covers every builder and variant', () => {
     assert.ok(entries.length >= 25, `only ${entries.length} cards`);
     for (const prefix of ['finder-', 'options-', 'shared-', 'error-', 'search-result']) {
-      assert.ok(entries.some((e) => e.name.startsWith(prefix)), prefix);
+      assert.ok(
+        entries.some((e) => e.name.startsWith(prefix)),
+        prefix,
+      );
     }
   });
 

@@ -5,7 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SHARE_ERROR_KINDS, ShareError } from '../../../src/domain/errors';
-import { LINK_SCOPES, LINK_TYPES, type DriveItemInfo, type GraphPermission, type LinkChoices, type Recipient, type ShareOutcome } from '../../../src/domain/types';
+import {
+  LINK_SCOPES,
+  LINK_TYPES,
+  type DriveItemInfo,
+  type GraphPermission,
+  type LinkChoices,
+  type Recipient,
+  type ShareOutcome,
+} from '../../../src/domain/types';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../test/contracts/examples');
 
@@ -67,13 +75,32 @@ export const folder: DriveItemInfo = {
 };
 
 /** A name built to look like markdown and a template binding; both must show literally. */
-export const trickyName: DriveItemInfo = { ...docx, itemId: '01TRICKY', name: '[click me](https://evil.example) **bold** ${s.title}.txt' };
+export const trickyName: DriveItemInfo = {
+  ...docx,
+  itemId: '01TRICKY',
+  name: '[click me](https://evil.example) **bold** ${s.title}.txt',
+};
 
 /** The 15 results Teams can show, with every icon family represented. */
 export const manyResults: DriveItemInfo[] = [
-  docx, longName, rtl, folder,
-  ...['budget.xlsx', 'deck.pptx', 'notes.one', 'photo.jpg', 'clip.mp4', 'voice.m4a', 'backup.zip', 'app.ts', 'readme.md', 'data.bin', 'scan.pdf', 'extra.docx']
-    .map((name, i) => ({ ...docx, itemId: `01R${i}`, name, size: 1000 * (i + 1) ** 3 })),
+  docx,
+  longName,
+  rtl,
+  folder,
+  ...[
+    'budget.xlsx',
+    'deck.pptx',
+    'notes.one',
+    'photo.jpg',
+    'clip.mp4',
+    'voice.m4a',
+    'backup.zip',
+    'app.ts',
+    'readme.md',
+    'data.bin',
+    'scan.pdf',
+    'extra.docx',
+  ].map((name, i) => ({ ...docx, itemId: `01R${i}`, name, size: 1000 * (i + 1) ** 3 })),
 ];
 
 /** 50 recipients: 40 in the organization (people picker) and 10 outside email addresses. */
@@ -92,7 +119,11 @@ export const businessChoices: LinkChoices = {
   types: LINK_TYPES.map((t) => ({
     value: t,
     available: t !== 'embed' && t !== 'createOnly',
-    ...(t === 'embed' ? { reason: 'Only on OneDrive personal' } : t === 'createOnly' ? { reason: 'Only for folders' } : {}),
+    ...(t === 'embed'
+      ? { reason: 'Only on OneDrive personal' }
+      : t === 'createOnly'
+        ? { reason: 'Only for folders' }
+        : {}),
   })),
   scopes: LINK_SCOPES.map((s) => ({
     value: s,
@@ -179,7 +210,10 @@ export const shareErrors: ShareError[] = SHARE_ERROR_KINDS.map(
     new ShareError(kind, kind === 'invalidRequest' ? 'The expiration date must be after today.' : '', {
       ...(kind === 'throttled' ? { retryAfterSeconds: 37 } : {}),
       ...(['accessDenied', 'notFound', 'policyBlocked', 'throttled', 'transient'].includes(kind)
-        ? { requestId: '7c9c6a62-2f9f-4b6b-9d45-2b0c1f0f3e11', code: kind === 'notFound' ? 'itemNotFound' : 'generalException' }
+        ? {
+            requestId: '7c9c6a62-2f9f-4b6b-9d45-2b0c1f0f3e11',
+            code: kind === 'notFound' ? 'itemNotFound' : 'generalException',
+          }
         : {}),
     }),
 );

@@ -44,24 +44,38 @@ describe('dev/playground', function () {
       assert.equal(config.users.length, 5);
       assert.ok(!config.users.some((u) => u.id === config.currentUser.id));
       assert.equal(config.bot.id, '28:5ca1ab1e-0000-4000-8000-00000000a11c');
-      const ids = [config.personalChat.id, config.groupChat.id, config.team.id, ...config.team.channels.map((c) => c.id)];
+      const ids = [
+        config.personalChat.id,
+        config.groupChat.id,
+        config.team.id,
+        ...config.team.channels.map((c) => c.id),
+      ];
       assert.equal(new Set(ids).size, ids.length);
     });
 
     it('signs in the user named by UPN, Entra id or Teams id', () => {
       assert.equal(buildPlaygroundConfig({ currentUser: 'lee@contoso.example' }).currentUser.name, 'Lee Gu');
-      assert.equal(buildPlaygroundConfig({ currentUser: '0a1d0000-0000-4000-8000-0000000a11a1' }).currentUser.name, 'Alex Wilber');
+      assert.equal(
+        buildPlaygroundConfig({ currentUser: '0a1d0000-0000-4000-8000-0000000a11a1' }).currentUser.name,
+        'Alex Wilber',
+      );
       const noah = buildPlaygroundConfig({ currentUser: '29:1noah' });
       assert.equal(noah.currentUser.name, 'Noah Fabrikam');
       assert.equal(noah.tenantId, 'f0f0f0f0-0000-4000-8000-0000000fab01');
     });
 
     it('explains what is wrong with an unknown user or too few seeded users', () => {
-      assert.throws(() => buildPlaygroundConfig({ currentUser: 'nobody@contoso.example' }), /no seeded user matches "nobody@contoso.example"/);
+      assert.throws(
+        () => buildPlaygroundConfig({ currentUser: 'nobody@contoso.example' }),
+        /no seeded user matches "nobody@contoso.example"/,
+      );
       const small = path.join(tmp, 'tenant.json');
       const data = loadTenantData();
       fs.writeFileSync(small, JSON.stringify({ ...data, users: data.users.slice(0, 3) }));
-      assert.throws(() => buildPlaygroundConfig({ tenantFile: small }), /needs 5 users besides the signed-in one; the tenant file has 2/);
+      assert.throws(
+        () => buildPlaygroundConfig({ tenantFile: small }),
+        /needs 5 users besides the signed-in one; the tenant file has 2/,
+      );
     });
   });
 
@@ -112,7 +126,9 @@ describe('dev/playground', function () {
   it('bind-loopback.cjs makes a listen without a host bind to 127.0.0.1', () => {
     const script =
       "const net=require('net');const s=net.createServer();s.listen(0,()=>{process.stdout.write(s.address().address);s.close()})";
-    const address = execFileSync(process.execPath, ['--require', bindLoopbackScriptPath(), '-e', script], { encoding: 'utf8' });
+    const address = execFileSync(process.execPath, ['--require', bindLoopbackScriptPath(), '-e', script], {
+      encoding: 'utf8',
+    });
     assert.equal(address, '127.0.0.1');
   });
 
@@ -138,7 +154,10 @@ describe('dev/playground', function () {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as net.AddressInfo;
     try {
-      await assert.rejects(startPlayground({ dataDir: tmp, port }), new RegExp(`Could not start the Microsoft 365 Agents Playground: port ${port} was taken`));
+      await assert.rejects(
+        startPlayground({ dataDir: tmp, port }),
+        new RegExp(`Could not start the Microsoft 365 Agents Playground: port ${port} was taken`),
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => blocker.close(resolve));

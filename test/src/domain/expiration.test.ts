@@ -19,7 +19,7 @@ import { NOW } from './fixtures';
 const GRAPH_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 describe('domain/expiration', () => {
-  describe('end of the chosen day in the person\'s zone, in UTC', () => {
+  describe("end of the chosen day in the person's zone, in UTC", () => {
     const cases: Array<[string, string, string]> = [
       ['UTC', '2026-12-31', '2026-12-31T23:59:59Z'],
       // Europe/Berlin: CET +01:00, CEST +02:00 from 29 Mar 2026 02:00 local, back on 25 Oct 2026 03:00 local.
@@ -90,23 +90,46 @@ describe('domain/expiration', () => {
       }
       assert.fail(`accepted ${date}`);
     };
-    for (const bad of ['', '2026-13-01', '2026-02-30', '27/11/2026', '2026-1-5', '2026-11-27T10:00', 'tomorrow', '1969-12-31']) {
+    for (const bad of [
+      '',
+      '2026-13-01',
+      '2026-02-30',
+      '27/11/2026',
+      '2026-1-5',
+      '2026-11-27T10:00',
+      'tomorrow',
+      '1969-12-31',
+    ]) {
       it(`malformed ${JSON.stringify(bad)}`, () => refuse(bad, { now: NOW }, 'invalidRequest', /not a valid date/));
     }
     it('a past day', () => refuse('2026-11-26', { now: NOW, timeZone: 'UTC' }, 'invalidRequest', /in the past/));
     it('today is fine while it lasts, but not once it is over where the person is', () => {
-      assert.equal(expirationFor('2026-11-27', { now: NOW, timeZone: 'UTC' }).expirationDateTime, '2026-11-27T23:59:59Z');
+      assert.equal(
+        expirationFor('2026-11-27', { now: NOW, timeZone: 'UTC' }).expirationDateTime,
+        '2026-11-27T23:59:59Z',
+      );
       // 10:30Z on 27 Nov is 00:15 on 28 Nov in Chatham (+13:45 in summer): 27 Nov is over there.
       assert.ok(expirationFor('2026-11-27', { now: NOW, timeZone: 'Pacific/Chatham' }));
       refuse('2026-11-27', { now: NOW + 30 * 60_000, timeZone: 'Pacific/Chatham' }, 'invalidRequest', /in the past/);
       // and 26 Nov is still today in Los Angeles at 05:00Z on 27 Nov.
-      assert.equal(expirationFor('2026-11-26', { now: Date.UTC(2026, 10, 27, 5), timeZone: 'America/Los_Angeles' }).expirationDateTime, '2026-11-27T07:59:59Z');
+      assert.equal(
+        expirationFor('2026-11-26', { now: Date.UTC(2026, 10, 27, 5), timeZone: 'America/Los_Angeles' })
+          .expirationDateTime,
+        '2026-11-27T07:59:59Z',
+      );
     });
-    it('beyond the policy maximum, counted from today in the person\'s zone', () => {
-      refuse('2026-12-28', { now: NOW, timeZone: 'UTC', maxExpirationDays: 30 }, 'policyBlocked', /at most 30 days.*27 Dec 2026 or earlier/);
+    it("beyond the policy maximum, counted from today in the person's zone", () => {
+      refuse(
+        '2026-12-28',
+        { now: NOW, timeZone: 'UTC', maxExpirationDays: 30 },
+        'policyBlocked',
+        /at most 30 days.*27 Dec 2026 or earlier/,
+      );
       assert.ok(expirationFor('2026-12-27', { now: NOW, timeZone: 'UTC', maxExpirationDays: 30 }));
       // at 10:30Z it is already 28 Nov in Chatham, so 28 Dec is within 30 days there
-      assert.ok(expirationFor('2026-12-28', { now: NOW + 30 * 60_000, timeZone: 'Pacific/Chatham', maxExpirationDays: 30 }));
+      assert.ok(
+        expirationFor('2026-12-28', { now: NOW + 30 * 60_000, timeZone: 'Pacific/Chatham', maxExpirationDays: 30 }),
+      );
     });
   });
 
@@ -118,7 +141,7 @@ describe('domain/expiration', () => {
     assert.equal(toGraphDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), '2026-01-02T03:04:05Z');
   });
 
-  it('formats a granted expiration in the person\'s zone', () => {
+  it("formats a granted expiration in the person's zone", () => {
     assert.equal(formatExpiration('2026-12-30T22:59:59Z', 'Europe/Berlin'), '30 Dec 2026, 23:59 (Europe/Berlin)');
     assert.equal(formatExpiration('2026-12-30T22:59:59Z', 'Asia/Kolkata'), '31 Dec 2026, 04:29 (Asia/Kolkata)');
     assert.equal(formatExpiration('2026-12-30T22:59:59Z', 'Mars/Olympus'), '30 Dec 2026, 22:59 (UTC)');

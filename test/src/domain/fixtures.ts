@@ -1,9 +1,21 @@
 /** Shared test fixtures for the domain tests: items per drive kind, policies, recorded Graph payloads. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DriveItemInfo, DriveType, GraphPermission, ItemKind, LinkOptions, LinkPolicy } from '../../../src/domain/types';
+import type {
+  DriveItemInfo,
+  DriveType,
+  GraphPermission,
+  ItemKind,
+  LinkOptions,
+  LinkPolicy,
+} from '../../../src/domain/types';
 
-export const OPEN_POLICY: LinkPolicy = { allowedScopes: [], allowedTypes: [], maxExpirationDays: 0, requireExpirationForAnonymous: false };
+export const OPEN_POLICY: LinkPolicy = {
+  allowedScopes: [],
+  allowedTypes: [],
+  maxExpirationDays: 0,
+  requireExpirationForAnonymous: false,
+};
 
 export function item(driveType: DriveType, kind: ItemKind): DriveItemInfo {
   return {

@@ -20,7 +20,10 @@ describe('domain/idempotency idempotencyCanonical', () => {
       body: { recipients: [{ objectId: 'aaa' }, { email: 'bob@fabrikam.EXAMPLE' }], scope: 'users', type: 'view' },
     });
     assert.equal(a, b);
-    assert.equal(idempotencyCanonical({ ...base, body: { ...base.body, message: 'hi ' } }), idempotencyCanonical({ ...base, body: { ...base.body, message: 'hi' } }));
+    assert.equal(
+      idempotencyCanonical({ ...base, body: { ...base.body, message: 'hi ' } }),
+      idempotencyCanonical({ ...base, body: { ...base.body, message: 'hi' } }),
+    );
   });
 
   it('differs when anything that matters differs', () => {
@@ -42,7 +45,9 @@ describe('domain/idempotency idempotencyCanonical', () => {
 
   it('never contains the password: the caller passes a keyed digest instead', () => {
     const pw = 'Correct-Horse-Battery';
-    const body = validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: pw }), OPEN_POLICY, { now: NOW }).body;
+    const body = validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: pw }), OPEN_POLICY, {
+      now: NOW,
+    }).body;
     const one = idempotencyCanonical({ ...base, body, passwordDigest: 'hmac:1111' });
     const two = idempotencyCanonical({ ...base, body, passwordDigest: 'hmac:2222' });
     assert.ok(!one.includes(pw) && !two.includes(pw));

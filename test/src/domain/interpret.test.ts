@@ -19,7 +19,12 @@ describe('domain/interpret interpretCreateLink', () => {
       it(`${name}: the outcome states what Graph returned, with no differences`, () => {
         const body = example<CreateLinkBody>(`${name}.request.json`);
         const permission = examplePermission(`${name}.response.json`);
-        const o = interpretCreateLink(201, permission, request(body, { item: item(name.includes('embed') ? 'personal' : 'business', 'file') }), NOW);
+        const o = interpretCreateLink(
+          201,
+          permission,
+          request(body, { item: item(name.includes('embed') ? 'personal' : 'business', 'file') }),
+          NOW,
+        );
         assert.equal(o.permissionId, '123ABC');
         assert.equal(o.webUrl, permission.link!.webUrl);
         assert.equal(o.type, permission.link!.type);
@@ -41,7 +46,12 @@ describe('domain/interpret interpretCreateLink', () => {
         recipients: [{ email: 'ann@contoso.example' }, { objectId: '6e8e2e1b-3c0a-4b7e-9f0d-1a2b3c4d5e6f' }],
       };
       const permission = examplePermission('graph-beta-createLink-recipients-sendNotification.response.json');
-      const o = interpretCreateLink(201, permission, request(body, { apiVersion: 'beta', item: item('personal', 'file') }), NOW);
+      const o = interpretCreateLink(
+        201,
+        permission,
+        request(body, { apiVersion: 'beta', item: item('personal', 'file') }),
+        NOW,
+      );
       assert.equal(o.passwordProtected, true);
       assert.deepEqual(o.notified, body.recipients);
       assert.equal(o.apiVersion, 'beta');
@@ -50,7 +60,11 @@ describe('domain/interpret interpretCreateLink', () => {
   });
 
   it('200 means an existing link was reused; different type and scope are named', () => {
-    const permission: GraphPermission = { id: 'p1', roles: ['read'], link: { type: 'view', scope: 'anonymous', webUrl: 'https://x.example/v' } };
+    const permission: GraphPermission = {
+      id: 'p1',
+      roles: ['read'],
+      link: { type: 'view', scope: 'anonymous', webUrl: 'https://x.example/v' },
+    };
     const o = interpretCreateLink(200, permission, request({ type: 'edit', scope: 'organization' }), NOW);
     assert.equal(o.reused, true);
     assert.equal(o.type, 'view');
@@ -63,7 +77,11 @@ describe('domain/interpret interpretCreateLink', () => {
   });
 
   it('organization default (no type or scope asked) reports what came back without differences', () => {
-    const permission: GraphPermission = { id: 'p1', roles: ['write'], link: { type: 'edit', scope: 'organization', webUrl: 'https://x.example/e' } };
+    const permission: GraphPermission = {
+      id: 'p1',
+      roles: ['write'],
+      link: { type: 'edit', scope: 'organization', webUrl: 'https://x.example/e' },
+    };
     const o = interpretCreateLink(201, permission, request({}), NOW);
     assert.deepEqual([o.type, o.scope, o.differences], ['edit', 'organization', []]);
   });
@@ -74,14 +92,28 @@ describe('domain/interpret interpretCreateLink', () => {
       const o = interpretCreateLink(
         201,
         { id: 'p', link, expirationDateTime: '2026-12-30T22:59:59Z' },
-        request({ type: 'view', scope: 'anonymous', expirationDateTime: '2027-01-26T22:59:59Z' }, { timeZone: 'Europe/Berlin' }),
+        request(
+          { type: 'view', scope: 'anonymous', expirationDateTime: '2027-01-26T22:59:59Z' },
+          { timeZone: 'Europe/Berlin' },
+        ),
         NOW,
       );
-      assert.deepEqual(o.expiration, { requested: '2027-01-26T22:59:59Z', granted: '2026-12-30T22:59:59Z', clamped: true });
-      assert.deepEqual(o.differences, ["Expiration shortened to 30 Dec 2026 by your organization's policy (you asked for 26 Jan 2027)."]);
+      assert.deepEqual(o.expiration, {
+        requested: '2027-01-26T22:59:59Z',
+        granted: '2026-12-30T22:59:59Z',
+        clamped: true,
+      });
+      assert.deepEqual(o.differences, [
+        "Expiration shortened to 30 Dec 2026 by your organization's policy (you asked for 26 Jan 2027).",
+      ]);
     });
     it('clamped when Graph sets an expiration none was asked for', () => {
-      const o = interpretCreateLink(201, { id: 'p', link, expirationDateTime: '2026-12-27T10:00:00Z' }, request({ type: 'view', scope: 'anonymous' }), NOW);
+      const o = interpretCreateLink(
+        201,
+        { id: 'p', link, expirationDateTime: '2026-12-27T10:00:00Z' },
+        request({ type: 'view', scope: 'anonymous' }),
+        NOW,
+      );
       assert.equal(o.expiration.clamped, true);
       assert.match(o.differences[0], /expires on 27 Dec 2026: your organization's policy/);
     });
@@ -96,10 +128,20 @@ describe('domain/interpret interpretCreateLink', () => {
       assert.deepEqual(o.differences, []);
     });
     it('a later or a missing expiration is reported but is not a clamp', () => {
-      const later = interpretCreateLink(201, { id: 'p', link, expirationDateTime: '2027-02-01T00:00:00Z' }, request({ expirationDateTime: '2027-01-01T00:00:00Z' }), NOW);
+      const later = interpretCreateLink(
+        201,
+        { id: 'p', link, expirationDateTime: '2027-02-01T00:00:00Z' },
+        request({ expirationDateTime: '2027-01-01T00:00:00Z' }),
+        NOW,
+      );
       assert.equal(later.expiration.clamped, false);
       assert.match(later.differences[0], /later than/);
-      const none = interpretCreateLink(200, { id: 'p', link, expirationDateTime: null }, request({ expirationDateTime: '2027-01-01T00:00:00Z' }), NOW);
+      const none = interpretCreateLink(
+        200,
+        { id: 'p', link, expirationDateTime: null },
+        request({ expirationDateTime: '2027-01-01T00:00:00Z' }),
+        NOW,
+      );
       assert.equal(none.expiration.clamped, false);
       assert.equal(none.expiration.granted, undefined);
       assert.match(none.differences[0], /existing link Graph returned has no expiration/);
@@ -108,11 +150,21 @@ describe('domain/interpret interpretCreateLink', () => {
 
   it('password asked but not applied, or present from before', () => {
     const link = { type: 'view', scope: 'anonymous', webUrl: 'https://x.example/v' };
-    const a = interpretCreateLink(201, { id: 'p', link, hasPassword: false }, request({ type: 'view', scope: 'anonymous', password: 'hunter22' }), NOW);
+    const a = interpretCreateLink(
+      201,
+      { id: 'p', link, hasPassword: false },
+      request({ type: 'view', scope: 'anonymous', password: 'hunter22' }),
+      NOW,
+    );
     assert.equal(a.passwordProtected, false);
     assert.match(a.differences[0], /not password-protected/);
     assert.ok(!JSON.stringify(a).includes('hunter22'));
-    const b = interpretCreateLink(200, { id: 'p', link, hasPassword: true }, request({ type: 'view', scope: 'anonymous' }), NOW);
+    const b = interpretCreateLink(
+      200,
+      { id: 'p', link, hasPassword: true },
+      request({ type: 'view', scope: 'anonymous' }),
+      NOW,
+    );
     assert.equal(b.passwordProtected, true);
     assert.match(b.differences[0], /set earlier/);
   });
@@ -130,7 +182,11 @@ describe('domain/interpret interpretCreateLink', () => {
     const body: CreateLinkBody = {
       type: 'view',
       scope: 'users',
-      recipients: [{ objectId: '6E8E2E1B-3C0A-4B7E-9F0D-1A2B3C4D5E6F' }, { email: 'GUEST@fabrikam.example' }, { email: 'zed@fabrikam.example' }],
+      recipients: [
+        { objectId: '6E8E2E1B-3C0A-4B7E-9F0D-1A2B3C4D5E6F' },
+        { email: 'GUEST@fabrikam.example' },
+        { email: 'zed@fabrikam.example' },
+      ],
     };
     const o = interpretCreateLink(201, permission, request(body, { apiVersion: 'beta' }), NOW);
     assert.deepEqual(o.grantedTo, [
@@ -143,11 +199,19 @@ describe('domain/interpret interpretCreateLink', () => {
   });
 
   it('blocksDownload implies preventsDownload when Graph does not say', () => {
-    const o = interpretCreateLink(201, { id: 'p', link: { type: 'blocksDownload', scope: 'organization', webUrl: 'https://x.example/b' } }, request({ type: 'blocksDownload', scope: 'organization' }), NOW);
+    const o = interpretCreateLink(
+      201,
+      { id: 'p', link: { type: 'blocksDownload', scope: 'organization', webUrl: 'https://x.example/b' } },
+      request({ type: 'blocksDownload', scope: 'organization' }),
+      NOW,
+    );
     assert.equal(o.preventsDownload, true);
   });
 
   it('an answer without a link is a transient failure', () => {
-    assert.throws(() => interpretCreateLink(201, { id: 'p' }, request({}), NOW), (e: unknown) => e instanceof ShareError && e.kind === 'transient');
+    assert.throws(
+      () => interpretCreateLink(201, { id: 'p' }, request({}), NOW),
+      (e: unknown) => e instanceof ShareError && e.kind === 'transient',
+    );
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { linkChoicesFor, organizationDefaultBody } from '../../../src/domain/rules';
-import { DRIVE_TYPES, LINK_SCOPES, LINK_TYPES, type DriveType, type ItemKind, type LinkScope, type LinkType } from '../../../src/domain/types';
+import {
+  DRIVE_TYPES,
+  LINK_SCOPES,
+  LINK_TYPES,
+  type DriveType,
+  type ItemKind,
+  type LinkScope,
+  type LinkType,
+} from '../../../src/domain/types';
 import { OPEN_POLICY, item } from './fixtures';
 
 // The seed's rules written out independently of the implementation: type → [drive types, item kinds].
@@ -48,7 +56,12 @@ describe('domain/rules linkChoicesFor', () => {
           assert.equal(choices.recipients.available, !personal);
           assert.equal(choices.sendNotification.available, !personal);
           assert.equal(choices.retainInheritedPermissions.available, !personal);
-          for (const c of [choices.password, choices.recipients, choices.sendNotification, choices.retainInheritedPermissions]) {
+          for (const c of [
+            choices.password,
+            choices.recipients,
+            choices.sendNotification,
+            choices.retainInheritedPermissions,
+          ]) {
             assert.equal(c.available, c.reason === undefined);
           }
           assert.equal(choices.organizationDefault.available, true);
@@ -66,7 +79,10 @@ describe('domain/rules linkChoicesFor', () => {
     const reason = (c: typeof fileBiz, t: LinkType) => c.types.find((x) => x.value === t)!.reason;
     assert.equal(reason(fileBiz, 'createOnly'), 'Upload-only links work on folders only.');
     assert.equal(reason(fileBiz, 'embed'), 'Embed links work only in OneDrive personal.');
-    assert.equal(reason(filePersonal, 'review'), 'Review links are available only for files in OneDrive for Business and SharePoint.');
+    assert.equal(
+      reason(filePersonal, 'review'),
+      'Review links are available only for files in OneDrive for Business and SharePoint.',
+    );
     assert.match(reason(folderBiz, 'review')!, /files only/);
     assert.equal(filePersonal.password.available, true);
     assert.match(fileBiz.password.reason!, /OneDrive personal/);
@@ -78,7 +94,10 @@ describe('domain/rules linkChoicesFor', () => {
       c.unavailableCombinations?.map((x) => `${x.type}/${x.scope}`),
       ['blocksDownload/users'],
     );
-    assert.deepEqual(linkChoicesFor(item('personal', 'file'), OPEN_POLICY, { today: TODAY }).unavailableCombinations, []);
+    assert.deepEqual(
+      linkChoicesFor(item('personal', 'file'), OPEN_POLICY, { today: TODAY }).unavailableCombinations,
+      [],
+    );
   });
 
   describe('admin policy', () => {
@@ -92,28 +111,57 @@ describe('domain/rules linkChoicesFor', () => {
       }
     });
     it('on OneDrive personal without anonymous nothing can be made, and says why', () => {
-      const c = linkChoicesFor(item('personal', 'file'), { ...OPEN_POLICY, allowedScopes: ['organization'] }, { today: TODAY });
-      assert.deepEqual(c.types.filter((t) => t.available), []);
-      assert.match(c.types.find((t) => t.value === 'view')!.reason!, /anyone with the link.*administrator does not allow anonymous/);
+      const c = linkChoicesFor(
+        item('personal', 'file'),
+        { ...OPEN_POLICY, allowedScopes: ['organization'] },
+        { today: TODAY },
+      );
+      assert.deepEqual(
+        c.types.filter((t) => t.available),
+        [],
+      );
+      assert.match(
+        c.types.find((t) => t.value === 'view')!.reason!,
+        /anyone with the link.*administrator does not allow anonymous/,
+      );
       assert.match(c.types.find((t) => t.value === 'embed')!.reason!, /administrator does not allow anonymous/);
       assert.equal(c.organizationDefault.available, false);
     });
     it('restricts types and reports which, seed reasons taking precedence', () => {
-      const c = linkChoicesFor(item('business', 'folder'), { ...OPEN_POLICY, allowedTypes: ['view', 'review'] }, { today: TODAY });
-      assert.deepEqual(c.types.filter((t) => t.available).map((t) => t.value), ['view']);
+      const c = linkChoicesFor(
+        item('business', 'folder'),
+        { ...OPEN_POLICY, allowedTypes: ['view', 'review'] },
+        { today: TODAY },
+      );
+      assert.deepEqual(
+        c.types.filter((t) => t.available).map((t) => t.value),
+        ['view'],
+      );
       assert.equal(c.types.find((t) => t.value === 'edit')!.reason, 'Your administrator does not allow edit links.');
       assert.match(c.types.find((t) => t.value === 'review')!.reason!, /files only/);
     });
     it('organization default is withheld on work drives when the policy restricts, allowed when it does not bite', () => {
-      const restricted = linkChoicesFor(item('business', 'file'), { ...OPEN_POLICY, allowedScopes: ['organization', 'users'] }, { today: TODAY });
+      const restricted = linkChoicesFor(
+        item('business', 'file'),
+        { ...OPEN_POLICY, allowedScopes: ['organization', 'users'] },
+        { today: TODAY },
+      );
       assert.equal(restricted.organizationDefault.available, false);
       assert.match(restricted.organizationDefault.reason!, /administrator limits/);
       // embed is not possible on business anyway, so forbidding it restricts nothing there.
-      const harmless = linkChoicesFor(item('business', 'file'), { ...OPEN_POLICY, allowedTypes: LINK_TYPES.filter((t) => t !== 'embed') }, { today: TODAY });
+      const harmless = linkChoicesFor(
+        item('business', 'file'),
+        { ...OPEN_POLICY, allowedTypes: LINK_TYPES.filter((t) => t !== 'embed') },
+        { today: TODAY },
+      );
       assert.equal(harmless.organizationDefault.available, true);
     });
     it('maximum expiration date and anonymous-expiration flag', () => {
-      const c = linkChoicesFor(item('business', 'file'), { ...OPEN_POLICY, maxExpirationDays: 35, requireExpirationForAnonymous: true }, { today: '2026-12-01' });
+      const c = linkChoicesFor(
+        item('business', 'file'),
+        { ...OPEN_POLICY, maxExpirationDays: 35, requireExpirationForAnonymous: true },
+        { today: '2026-12-01' },
+      );
       assert.equal(c.maxExpirationDate, '2027-01-05');
       assert.equal(c.expirationRequiredForAnonymous, true);
     });

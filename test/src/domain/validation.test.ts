@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { ShareError, type ShareErrorKind } from '../../../src/domain/errors';
 import { MAX_RECIPIENTS, apiVersionFor, validateLinkRequest } from '../../../src/domain/validation';
-import { DRIVE_TYPES, LINK_SCOPES, LINK_TYPES, type DriveType, type ItemKind, type LinkOptions, type LinkPolicy, type LinkScope, type LinkType } from '../../../src/domain/types';
+import {
+  DRIVE_TYPES,
+  LINK_SCOPES,
+  LINK_TYPES,
+  type DriveType,
+  type ItemKind,
+  type LinkOptions,
+  type LinkPolicy,
+  type LinkScope,
+  type LinkType,
+} from '../../../src/domain/types';
 import { NOW, OPEN_POLICY, item, options } from './fixtures';
 
 const WORK = (d: DriveType) => d !== 'personal';
@@ -68,14 +78,19 @@ describe('domain/validation validateLinkRequest', () => {
   });
 
   describe('every type × scope × drive × item kind under a policy (no anonymous, no edit)', () => {
-    const policy: LinkPolicy = { ...OPEN_POLICY, allowedScopes: ['organization', 'users'], allowedTypes: LINK_TYPES.filter((t) => t !== 'edit') };
+    const policy: LinkPolicy = {
+      ...OPEN_POLICY,
+      allowedScopes: ['organization', 'users'],
+      allowedTypes: LINK_TYPES.filter((t) => t !== 'edit'),
+    };
     for (const d of DRIVE_TYPES) {
       for (const k of ['file', 'folder'] as ItemKind[]) {
         for (const type of LINK_TYPES) {
           for (const scope of LINK_SCOPES) {
             // Unsupported wins over policy; then the type's policy, then the scope's.
             const expected: [ShareErrorKind, string] | null =
-              expectedOutcome(type, scope, d, k) ?? (type === 'edit' ? ['policyBlocked', 'type'] : scope === 'anonymous' ? ['policyBlocked', 'scope'] : null);
+              expectedOutcome(type, scope, d, k) ??
+              (type === 'edit' ? ['policyBlocked', 'type'] : scope === 'anonymous' ? ['policyBlocked', 'scope'] : null);
             it(`${type}/${scope} on ${d} ${k} → ${expected ? expected.join(' on ') : 'ok'}`, () => {
               const opts = options({ type, scope, recipients: scope === 'users' ? [bob] : [] });
               if (expected) {
@@ -95,14 +110,25 @@ describe('domain/validation validateLinkRequest', () => {
   describe('policy', () => {
     const noAnon: LinkPolicy = { ...OPEN_POLICY, allowedScopes: ['organization', 'users'] };
     it('blocks a forbidden scope (policyBlocked) but reports unsupported first', () => {
-      let e = thrown(() => validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'anonymous' }), noAnon, ctx));
+      let e = thrown(() =>
+        validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'anonymous' }), noAnon, ctx),
+      );
       assert.equal(e.kind, 'policyBlocked');
       assert.equal(e.details.field, 'scope');
       assert.match(e.message, /administrator does not allow anonymous/);
-      e = thrown(() => validateLinkRequest(item('business', 'file'), options({ type: 'embed', scope: 'anonymous' }), noAnon, ctx));
+      e = thrown(() =>
+        validateLinkRequest(item('business', 'file'), options({ type: 'embed', scope: 'anonymous' }), noAnon, ctx),
+      );
       assert.equal(e.kind, 'unsupported');
       assert.equal(e.details.field, 'type');
-      e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', scope: 'organization' }), { ...OPEN_POLICY, allowedTypes: ['edit'] }, ctx));
+      e = thrown(() =>
+        validateLinkRequest(
+          item('personal', 'file'),
+          options({ type: 'view', scope: 'organization' }),
+          { ...OPEN_POLICY, allowedTypes: ['edit'] },
+          ctx,
+        ),
+      );
       assert.deepEqual([e.kind, e.details.field], ['unsupported', 'scope']);
     });
     it('blocks embed on personal when anonymous links are forbidden', () => {
@@ -110,34 +136,64 @@ describe('domain/validation validateLinkRequest', () => {
       assert.equal(e.kind, 'policyBlocked');
     });
     it('blocks a forbidden type', () => {
-      const e = thrown(() => validateLinkRequest(item('business', 'file'), options({ type: 'edit', scope: 'organization' }), { ...OPEN_POLICY, allowedTypes: ['view'] }, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          item('business', 'file'),
+          options({ type: 'edit', scope: 'organization' }),
+          { ...OPEN_POLICY, allowedTypes: ['view'] },
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'policyBlocked');
       assert.equal(e.details.field, 'type');
     });
     it('requires an expiration for anonymous links when there is no maximum to apply', () => {
       const policy = { ...OPEN_POLICY, requireExpirationForAnonymous: true };
-      const e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', scope: 'anonymous' }), policy, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(item('personal', 'file'), options({ type: 'view', scope: 'anonymous' }), policy, ctx),
+      );
       assert.equal(e.kind, 'policyBlocked');
       assert.equal(e.details.field, 'expirationDate');
       // organization-scoped links are not concerned
-      assert.ok(validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'organization' }), policy, ctx));
+      assert.ok(
+        validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'organization' }), policy, ctx),
+      );
       // organization default may turn out anonymous
-      const e2 = thrown(() => validateLinkRequest(item('business', 'file'), options({ useOrganizationDefault: true }), policy, ctx));
+      const e2 = thrown(() =>
+        validateLinkRequest(item('business', 'file'), options({ useOrganizationDefault: true }), policy, ctx),
+      );
       assert.equal(e2.kind, 'policyBlocked');
       assert.match(e2.message, /default link/);
     });
     it('applies the maximum date to an anonymous link without one, and says so', () => {
       const policy = { ...OPEN_POLICY, requireExpirationForAnonymous: true, maxExpirationDays: 30 };
-      const r = validateLinkRequest(item('personal', 'file'), options({ type: 'edit', scope: 'anonymous', timeZone: 'Europe/Berlin' }), policy, ctx);
+      const r = validateLinkRequest(
+        item('personal', 'file'),
+        options({ type: 'edit', scope: 'anonymous', timeZone: 'Europe/Berlin' }),
+        policy,
+        ctx,
+      );
       assert.equal(r.body.expirationDateTime, '2026-12-27T22:59:59Z');
       assert.match(r.notices[0], /2026-12-27/);
     });
     it('rejects a date beyond the maximum, accepts the maximum itself', () => {
       const policy = { ...OPEN_POLICY, maxExpirationDays: 7 };
-      const e = thrown(() => validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'organization', expirationDate: '2026-12-05' }), policy, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          item('business', 'file'),
+          options({ type: 'view', scope: 'organization', expirationDate: '2026-12-05' }),
+          policy,
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'policyBlocked');
       assert.equal(e.details.field, 'expirationDate');
-      const r = validateLinkRequest(item('business', 'file'), options({ type: 'view', scope: 'organization', expirationDate: '2026-12-04' }), policy, ctx);
+      const r = validateLinkRequest(
+        item('business', 'file'),
+        options({ type: 'view', scope: 'organization', expirationDate: '2026-12-04' }),
+        policy,
+        ctx,
+      );
       assert.equal(r.body.expirationDateTime, '2026-12-04T23:59:59Z');
     });
   });
@@ -152,18 +208,37 @@ describe('domain/validation validateLinkRequest', () => {
       }
     });
     it('sends view + anonymous on OneDrive personal', () => {
-      const r = validateLinkRequest(item('personal', 'folder'), options({ useOrganizationDefault: true }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        item('personal', 'folder'),
+        options({ useOrganizationDefault: true }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.deepEqual(r.body, { type: 'view', scope: 'anonymous' });
     });
     it('refuses explicit type or scope together with the default', () => {
       for (const over of [{ type: 'view' as const }, { scope: 'users' as const }]) {
-        const e = thrown(() => validateLinkRequest(item('business', 'file'), options({ useOrganizationDefault: true, ...over }), OPEN_POLICY, ctx));
+        const e = thrown(() =>
+          validateLinkRequest(
+            item('business', 'file'),
+            options({ useOrganizationDefault: true, ...over }),
+            OPEN_POLICY,
+            ctx,
+          ),
+        );
         assert.equal(e.kind, 'invalidRequest');
         assert.equal(e.details.field, 'type' in over ? 'type' : 'scope');
       }
     });
     it('is policyBlocked when the admin restricts scopes', () => {
-      const e = thrown(() => validateLinkRequest(item('business', 'file'), options({ useOrganizationDefault: true }), { ...OPEN_POLICY, allowedScopes: ['users'] }, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          item('business', 'file'),
+          options({ useOrganizationDefault: true }),
+          { ...OPEN_POLICY, allowedScopes: ['users'] },
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'policyBlocked');
       assert.equal(e.details.field, 'useOrganizationDefault');
     });
@@ -184,27 +259,47 @@ describe('domain/validation validateLinkRequest', () => {
       });
     }
     it('on OneDrive personal a missing scope means anonymous (the only one there)', () => {
-      assert.deepEqual(validateLinkRequest(item('personal', 'file'), options({ type: 'edit' }), OPEN_POLICY, ctx).body, { type: 'edit', scope: 'anonymous' });
+      assert.deepEqual(
+        validateLinkRequest(item('personal', 'file'), options({ type: 'edit' }), OPEN_POLICY, ctx).body,
+        { type: 'edit', scope: 'anonymous' },
+      );
     });
   });
 
   describe('password', () => {
     it('is sent on OneDrive personal', () => {
-      const r = validateLinkRequest(item('personal', 'file'), options({ type: 'view', scope: 'anonymous', password: 'S3cret pass' }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        item('personal', 'file'),
+        options({ type: 'view', scope: 'anonymous', password: 'S3cret pass' }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.deepEqual(r.body, { type: 'view', scope: 'anonymous', password: 'S3cret pass' });
     });
     it('is unsupported on business and SharePoint', () => {
       for (const d of ['business', 'documentLibrary'] as DriveType[]) {
-        const e = thrown(() => validateLinkRequest(item(d, 'file'), options({ type: 'view', scope: 'anonymous', password: 'x1' }), OPEN_POLICY, ctx));
+        const e = thrown(() =>
+          validateLinkRequest(
+            item(d, 'file'),
+            options({ type: 'view', scope: 'anonymous', password: 'x1' }),
+            OPEN_POLICY,
+            ctx,
+          ),
+        );
         assert.equal(e.kind, 'unsupported');
         assert.equal(e.details.field, 'password');
         assert.ok(!e.message.includes('x1'));
       }
     });
     it('empty means none; blank, too long or control characters are refused', () => {
-      assert.deepEqual(validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: '' }), OPEN_POLICY, ctx).body, { type: 'view', scope: 'anonymous' });
+      assert.deepEqual(
+        validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: '' }), OPEN_POLICY, ctx).body,
+        { type: 'view', scope: 'anonymous' },
+      );
       for (const pw of ['   ', 'a'.repeat(257), 'ab\u0000c']) {
-        const e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: pw }), OPEN_POLICY, ctx));
+        const e = thrown(() =>
+          validateLinkRequest(item('personal', 'file'), options({ type: 'view', password: pw }), OPEN_POLICY, ctx),
+        );
         assert.equal(e.kind, 'invalidRequest');
         assert.equal(e.details.field, 'password');
         if (pw.trim()) assert.ok(!e.message.includes(pw));
@@ -220,28 +315,63 @@ describe('domain/validation validateLinkRequest', () => {
       assert.equal(e.details.field, 'recipients');
     });
     it('sendNotification needs people', () => {
-      const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'organization', sendNotification: true }), OPEN_POLICY, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'organization', sendNotification: true }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.details.field, 'sendNotification');
     });
     it('people on an organization or anonymous link need the email', () => {
       for (const scope of ['organization', 'anonymous'] as LinkScope[]) {
-        const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope, recipients: [bob] }), OPEN_POLICY, ctx));
+        const e = thrown(() =>
+          validateLinkRequest(biz, options({ type: 'view', scope, recipients: [bob] }), OPEN_POLICY, ctx),
+        );
         assert.equal(e.kind, 'invalidRequest');
         assert.equal(e.details.field, 'recipients');
-        const ok = validateLinkRequest(biz, options({ type: 'view', scope, recipients: [bob], sendNotification: true }), OPEN_POLICY, ctx);
+        const ok = validateLinkRequest(
+          biz,
+          options({ type: 'view', scope, recipients: [bob], sendNotification: true }),
+          OPEN_POLICY,
+          ctx,
+        );
         assert.deepEqual(ok.body, { type: 'view', scope, recipients: [bob], sendNotification: true });
         assert.equal(ok.apiVersion, 'v1.0');
       }
     });
     it('a recipients value that is not a list is refused', () => {
-      const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: 'bob@fabrikam.example' as unknown as [] }), OPEN_POLICY, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'users', recipients: 'bob@fabrikam.example' as unknown as [] }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.deepEqual([e.kind, e.details.field], ['invalidRequest', 'recipients']);
     });
     it('recipients and notification are unsupported on OneDrive personal', () => {
-      let e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', recipients: [bob], sendNotification: true }), OPEN_POLICY, ctx));
+      let e = thrown(() =>
+        validateLinkRequest(
+          item('personal', 'file'),
+          options({ type: 'view', recipients: [bob], sendNotification: true }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'unsupported');
       assert.equal(e.details.field, 'recipients');
-      e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', sendNotification: true }), OPEN_POLICY, ctx));
+      e = thrown(() =>
+        validateLinkRequest(
+          item('personal', 'file'),
+          options({ type: 'view', sendNotification: true }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'unsupported');
       assert.equal(e.details.field, 'sendNotification');
     });
@@ -252,48 +382,128 @@ describe('domain/validation validateLinkRequest', () => {
         options({
           type: 'edit',
           scope: 'users',
-          recipients: [{ email: ' Bob@Fabrikam.example ', displayName: 'Bob' }, { email: 'bob@fabrikam.EXAMPLE' }, { objectId: oid, email: 'x@contoso.example', displayName: 'Ann' }, { objectId: oid.toLowerCase() }],
+          recipients: [
+            { email: ' Bob@Fabrikam.example ', displayName: 'Bob' },
+            { email: 'bob@fabrikam.EXAMPLE' },
+            { objectId: oid, email: 'x@contoso.example', displayName: 'Ann' },
+            { objectId: oid.toLowerCase() },
+          ],
         }),
         OPEN_POLICY,
         ctx,
       );
       assert.deepEqual(r.body.recipients, [{ email: 'Bob@Fabrikam.example' }, { objectId: oid.toLowerCase() }]);
     });
-    for (const bad of [{ email: 'not-an-email' }, { email: 'a@b' }, { email: 'a b@c.example' }, { objectId: 'nope' }, { alias: 'bob' }, {}]) {
+    for (const bad of [
+      { email: 'not-an-email' },
+      { email: 'a@b' },
+      { email: 'a b@c.example' },
+      { objectId: 'nope' },
+      { alias: 'bob' },
+      {},
+    ]) {
       it(`refuses recipient ${JSON.stringify(bad)}`, () => {
-        const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bad] }), OPEN_POLICY, ctx));
+        const e = thrown(() =>
+          validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bad] }), OPEN_POLICY, ctx),
+        );
         assert.equal(e.kind, 'invalidRequest');
         assert.equal(e.details.field, 'recipients');
       });
     }
     it(`caps recipients at ${MAX_RECIPIENTS} after deduplication`, () => {
       const many = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `p${i}@contoso.example` }));
-      assert.equal(validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [...many(50), ...many(50)] }), OPEN_POLICY, ctx).body.recipients?.length, 50);
-      const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: many(51) }), OPEN_POLICY, ctx));
+      assert.equal(
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'users', recipients: [...many(50), ...many(50)] }),
+          OPEN_POLICY,
+          ctx,
+        ).body.recipients?.length,
+        50,
+      );
+      const e = thrown(() =>
+        validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: many(51) }), OPEN_POLICY, ctx),
+      );
       assert.match(e.message, /at most 50 people/);
     });
     it('message travels only with the email, trimmed, capped', () => {
-      let e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bob], message: 'Hi' }), OPEN_POLICY, ctx));
+      let e = thrown(() =>
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'users', recipients: [bob], message: 'Hi' }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.details.field, 'message');
-      e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bob], sendNotification: true, message: 'x'.repeat(2001) }), OPEN_POLICY, ctx));
+      e = thrown(() =>
+        validateLinkRequest(
+          biz,
+          options({
+            type: 'view',
+            scope: 'users',
+            recipients: [bob],
+            sendNotification: true,
+            message: 'x'.repeat(2001),
+          }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.details.field, 'message');
-      const r = validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bob], sendNotification: true, message: '  Please review  ' }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        biz,
+        options({
+          type: 'view',
+          scope: 'users',
+          recipients: [bob],
+          sendNotification: true,
+          message: '  Please review  ',
+        }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.equal(r.body.message, 'Please review');
-      assert.equal(validateLinkRequest(biz, options({ type: 'view', scope: 'users', recipients: [bob], message: '   ' }), OPEN_POLICY, ctx).body.message, undefined);
+      assert.equal(
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'users', recipients: [bob], message: '   ' }),
+          OPEN_POLICY,
+          ctx,
+        ).body.message,
+        undefined,
+      );
     });
     it('never sends an empty recipients array or sendNotification false', () => {
-      const r = validateLinkRequest(biz, options({ type: 'view', scope: 'organization', recipients: [], sendNotification: false }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        biz,
+        options({ type: 'view', scope: 'organization', recipients: [], sendNotification: false }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.deepEqual(Object.keys(r.body), ['type', 'scope']);
     });
   });
 
   describe('retainInheritedPermissions', () => {
     it('is sent on work drives as given', () => {
-      const r = validateLinkRequest(item('documentLibrary', 'folder'), options({ type: 'view', scope: 'organization', retainInheritedPermissions: false }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        item('documentLibrary', 'folder'),
+        options({ type: 'view', scope: 'organization', retainInheritedPermissions: false }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.equal(r.body.retainInheritedPermissions, false);
     });
     it('is unsupported on OneDrive personal', () => {
-      const e = thrown(() => validateLinkRequest(item('personal', 'file'), options({ type: 'view', retainInheritedPermissions: true }), OPEN_POLICY, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          item('personal', 'file'),
+          options({ type: 'view', retainInheritedPermissions: true }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'unsupported');
       assert.equal(e.details.field, 'retainInheritedPermissions');
     });
@@ -302,24 +512,55 @@ describe('domain/validation validateLinkRequest', () => {
   describe('expiration', () => {
     it('uses the options zone, then the context zone', () => {
       const biz = item('business', 'file');
-      const a = validateLinkRequest(biz, options({ type: 'view', scope: 'organization', expirationDate: '2026-12-31', timeZone: 'Asia/Kolkata' }), OPEN_POLICY, ctx);
+      const a = validateLinkRequest(
+        biz,
+        options({ type: 'view', scope: 'organization', expirationDate: '2026-12-31', timeZone: 'Asia/Kolkata' }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.equal(a.body.expirationDateTime, '2026-12-31T18:29:59Z');
-      const b = validateLinkRequest(biz, options({ type: 'view', scope: 'organization', expirationDate: '2026-12-31' }), OPEN_POLICY, { now: NOW, timeZone: 'America/Los_Angeles' });
+      const b = validateLinkRequest(
+        biz,
+        options({ type: 'view', scope: 'organization', expirationDate: '2026-12-31' }),
+        OPEN_POLICY,
+        { now: NOW, timeZone: 'America/Los_Angeles' },
+      );
       assert.equal(b.body.expirationDateTime, '2027-01-01T07:59:59Z');
     });
     it('passes on expiration errors and the unknown-zone notice', () => {
       const biz = item('business', 'file');
-      const e = thrown(() => validateLinkRequest(biz, options({ type: 'view', scope: 'organization', expirationDate: '2026-11-26' }), OPEN_POLICY, ctx));
+      const e = thrown(() =>
+        validateLinkRequest(
+          biz,
+          options({ type: 'view', scope: 'organization', expirationDate: '2026-11-26' }),
+          OPEN_POLICY,
+          ctx,
+        ),
+      );
       assert.equal(e.kind, 'invalidRequest');
       assert.equal(e.details.field, 'expirationDate');
-      const r = validateLinkRequest(biz, options({ type: 'view', scope: 'organization', expirationDate: '2026-12-01', timeZone: 'Mars/Olympus' }), OPEN_POLICY, ctx);
+      const r = validateLinkRequest(
+        biz,
+        options({ type: 'view', scope: 'organization', expirationDate: '2026-12-01', timeZone: 'Mars/Olympus' }),
+        OPEN_POLICY,
+        ctx,
+      );
       assert.equal(r.body.expirationDateTime, '2026-12-01T23:59:59Z');
       assert.match(r.notices.join(' '), /Mars\/Olympus.*UTC/);
     });
   });
 
   it('apiVersionFor: v1.0 for every parameter the v1.0 contract describes, beta only beyond it', () => {
-    assert.equal(apiVersionFor({ type: 'view', scope: 'anonymous', password: 'p', expirationDateTime: '2027-01-01T00:00:00Z', retainInheritedPermissions: false }), 'v1.0');
+    assert.equal(
+      apiVersionFor({
+        type: 'view',
+        scope: 'anonymous',
+        password: 'p',
+        expirationDateTime: '2027-01-01T00:00:00Z',
+        retainInheritedPermissions: false,
+      }),
+      'v1.0',
+    );
     assert.equal(apiVersionFor({ recipients: [bob], sendNotification: true, message: 'hi' }), 'v1.0');
     assert.equal(apiVersionFor({ type: 'view', futureProperty: true } as never), 'beta');
     assert.equal(apiVersionFor({ recipients: [] }), 'v1.0');

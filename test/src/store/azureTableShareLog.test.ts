@@ -38,7 +38,16 @@ class Azurite {
   async start(): Promise<void> {
     const pkg = require.resolve('azurite/package.json');
     const main = path.join(path.dirname(pkg), 'dist', 'src', 'table', 'main.js');
-    const args = ['--tableHost', '127.0.0.1', '--tablePort', String(this.port), '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableTelemetry'];
+    const args = [
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(this.port),
+      '--inMemoryPersistence',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+    ];
     const child = spawn(process.execPath, [main, ...args], { cwd: this.cwd, stdio: 'ignore' });
     this.child = child;
     const deadline = Date.now() + 10_000;
@@ -129,14 +138,24 @@ describe('Azure Table share log (against Azurite)', function () {
     const otherTenant = record({ tenantId: 't2' });
     for (const r of [older, newest, middle, otherUser, otherTenant]) await log.put(r);
 
-    assert.deepEqual(ids(await log.listByUser('t1', 'u1', 10)), [newest, middle, older].map((r) => r.permissionId));
-    assert.deepEqual(ids(await log.listByUser('t1', 'u1', 2)), [newest, middle].map((r) => r.permissionId));
+    assert.deepEqual(
+      ids(await log.listByUser('t1', 'u1', 10)),
+      [newest, middle, older].map((r) => r.permissionId),
+    );
+    assert.deepEqual(
+      ids(await log.listByUser('t1', 'u1', 2)),
+      [newest, middle].map((r) => r.permissionId),
+    );
     assert.deepEqual(ids(await log.listByUser('t1', 'u2', 10)), [otherUser.permissionId]);
     assert.deepEqual(ids(await log.listByUser('t2', 'u1', 10)), [otherTenant.permissionId]);
     assert.deepEqual(await log.listByUser('t3', 'u1', 10), []);
     assert.deepEqual(await log.listByUser('t1', 'u1', 0), []);
 
-    assert.deepEqual(await log.get('t1', middle.permissionId), { ...middle, revokedAt: undefined, revokedBy: undefined });
+    assert.deepEqual(await log.get('t1', middle.permissionId), {
+      ...middle,
+      revokedAt: undefined,
+      revokedBy: undefined,
+    });
     assert.equal(await log.get('t2', middle.permissionId), undefined, 'another tenant does not see it');
     assert.equal(await log.get('t1', 'no-such-permission'), undefined);
   });
@@ -182,7 +201,11 @@ describe('Azure Table share log (against Azurite)', function () {
     const base = record();
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        (i % 2 ? a : b).put({ ...base, itemName: `v${i}`, createdAt: new Date(Date.UTC(2026, 10, 1 + i)).toISOString() }),
+        (i % 2 ? a : b).put({
+          ...base,
+          itemName: `v${i}`,
+          createdAt: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(),
+        }),
       ),
     );
     const listed = await a.listByUser('t1', 'u1', 10);
@@ -193,24 +216,40 @@ describe('Azure Table share log (against Azurite)', function () {
   it('accepts ids with characters Azure forbids in keys, and quotes in user ids, without collisions', async () => {
     const log = fresh();
     const awkward = ['a/b', 'a\\b', 'a#b', 'a?b', 'a\u0001b', "a'b", 'a%2Fb', 'a b'];
-    const user = "O'Brien/#?\\ \"x\" ü";
+    const user = 'O\'Brien/#?\\ "x" ü';
     const tenant = "t/'#?";
     for (const [i, permissionId] of awkward.entries()) {
-      await log.put(record({ permissionId, tenantId: tenant, userObjectId: user, createdAt: new Date(Date.UTC(2026, 0, i + 1)).toISOString() }));
+      await log.put(
+        record({
+          permissionId,
+          tenantId: tenant,
+          userObjectId: user,
+          createdAt: new Date(Date.UTC(2026, 0, i + 1)).toISOString(),
+        }),
+      );
     }
     await log.put(record({ permissionId: 'a/b', tenantId: tenant, userObjectId: "O'Brien" }));
     for (const permissionId of awkward) {
       assert.equal((await log.get(tenant, permissionId))?.permissionId, permissionId, JSON.stringify(permissionId));
     }
-    assert.deepEqual(ids(await log.listByUser(tenant, user, 20)), [...awkward].reverse().filter((p) => p !== 'a/b'));
-    assert.deepEqual(ids(await log.listByUser(tenant, "O'Brien", 20)), ['a/b'], 'a user id that is a prefix of another lists only its own');
+    assert.deepEqual(
+      ids(await log.listByUser(tenant, user, 20)),
+      [...awkward].reverse().filter((p) => p !== 'a/b'),
+    );
+    assert.deepEqual(
+      ids(await log.listByUser(tenant, "O'Brien", 20)),
+      ['a/b'],
+      'a user id that is a prefix of another lists only its own',
+    );
     await log.markRevoked(tenant, 'a?b', '2026-11-27T00:00:00.000Z', user);
     assert.equal((await log.get(tenant, 'a?b'))?.revokedBy, user);
   });
 
   it('fits a record with 50 recipients, and splits a record larger than one 64 KB property', async () => {
     const log = fresh();
-    const fifty = record({ recipients: Array.from({ length: 50 }, (_, i) => `recipient.with.a.long.name.${i}@subsidiary.contoso.example`) });
+    const fifty = record({
+      recipients: Array.from({ length: 50 }, (_, i) => `recipient.with.a.long.name.${i}@subsidiary.contoso.example`),
+    });
     await log.put(fifty);
     assert.deepEqual((await log.get('t1', fifty.permissionId))?.recipients, fifty.recipients);
 
@@ -223,7 +262,8 @@ describe('Azure Table share log (against Azurite)', function () {
       assert.equal((await log.listByUser('t1', 'u1', 1))[0].itemName, big.itemName);
       const raw = await rawShareRow(cs, table, big);
       assert.ok(Number(raw.recordParts) >= 5, `split into ${String(raw.recordParts)} parts`);
-      for (let i = 0; i < Number(raw.recordParts); i++) assert.doesNotMatch(String(raw[`record${i}`]), LONE_SURROGATE, `part ${i} is well-formed UTF-16`);
+      for (let i = 0; i < Number(raw.recordParts); i++)
+        assert.doesNotMatch(String(raw[`record${i}`]), LONE_SURROGATE, `part ${i} is well-formed UTF-16`);
     }
 
     await assert.rejects(log.put(record({ itemName: 'x'.repeat(600_000) })), /too large for Azure Table Storage/);
@@ -327,11 +367,18 @@ describe('share log selection', () => {
     const config = loadConfig(prod);
     assert.deepEqual(config.store, { kind: 'azureTable', connectionString: cs, table: 'ShareLog' });
     assert.equal(config.dataDir, path.resolve('/srv/share-link'));
-    assert.deepEqual(loadConfig({ ...prod, AZURE_TABLE_NAME: 'Shares' }).store, { kind: 'azureTable', connectionString: cs, table: 'Shares' });
+    assert.deepEqual(loadConfig({ ...prod, AZURE_TABLE_NAME: 'Shares' }).store, {
+      kind: 'azureTable',
+      connectionString: cs,
+      table: 'Shares',
+    });
 
     const log = createShareLog(config.store);
     assert.ok(log instanceof AzureTableShareLog);
-    assert.equal(shareLogSpoolPath(config.store, config.dataDir), path.join(path.resolve('/srv/share-link'), 'share-log.spool.jsonl'));
+    assert.equal(
+      shareLogSpoolPath(config.store, config.dataDir),
+      path.join(path.resolve('/srv/share-link'), 'share-log.spool.jsonl'),
+    );
   });
 
   it('keeps SQLite, with the spool beside its file, when no connection string is set', async () => {
