@@ -1,15 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { PRODUCTION_SETTINGS } from '../helpers/productionSettings';
 import { ConfigError, loadConfig, resolveMode } from '../../src/config';
 
-const PROD = {
-  APP_MODE: 'production',
-  BOT_ID: '11111111-2222-4333-8444-555555555555',
-  BOT_PASSWORD: 'p',
-  BOT_TENANT_ID: '66666666-7777-4888-8999-000000000000',
-  APPLICATION_ID_URI: 'api://share.example.com/botid-11111111-2222-4333-8444-555555555555',
-  BOT_ENDPOINT: 'https://share.example.com',
-  OAUTH_CONNECTION_NAME: 'GraphConnection',
-};
+const PROD = PRODUCTION_SETTINGS;
 
 describe('config', () => {
   it('runs in sandbox mode with no settings at all', () => {

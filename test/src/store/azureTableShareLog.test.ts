@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { PRODUCTION_SETTINGS } from '../../helpers/productionSettings';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -354,13 +355,7 @@ describe('share log selection', () => {
 
   it('picks Azure Table Storage when AZURE_TABLE_CONNECTION_STRING is set, with the spool in DATA_DIR', () => {
     const prod = {
-      APP_MODE: 'production',
-      BOT_ID: '11111111-2222-4333-8444-555555555555',
-      BOT_PASSWORD: 'p',
-      BOT_TENANT_ID: '66666666-7777-4888-8999-000000000000',
-      APPLICATION_ID_URI: 'api://share.example.com/botid-11111111-2222-4333-8444-555555555555',
-      BOT_ENDPOINT: 'https://share.example.com',
-      OAUTH_CONNECTION_NAME: 'GraphConnection',
+      ...PRODUCTION_SETTINGS,
       AZURE_TABLE_CONNECTION_STRING: cs,
       DATA_DIR: '/srv/share-link',
     };
