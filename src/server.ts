@@ -116,7 +116,13 @@ export function listen(app: express.Express, host: string, port: number): Promis
         url,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            // Keep-alive connections would hold close() open for keepAliveTimeout: drop each one as soon as its
+            // in-flight request has been answered.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
+            server.close(() => {
+              clearInterval(sweep);
+              done();
+            });
             server.closeIdleConnections();
           }),
       });

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/log';
 import { createApp, listen, type RunningServer } from '../../src/server';
 import { createCloudAdapter } from '../../bot/adapter';
 import { TeamsActivityHandler } from 'botbuilder';
+import express from 'express';
 
 const PROD = PRODUCTION_SETTINGS;
 
@@ -69,5 +70,31 @@ describe('server', () => {
       body: '{not json',
     });
     assert.equal(res.status, 400);
+  });
+});
+
+describe('server shutdown', () => {
+  it('finishes in-flight requests before close() resolves, and refuses new connections', async () => {
+    const slow = express.Router();
+    slow.get('/slow', (_req, res) => {
+      setTimeout(() => res.json({ done: true }), 300);
+    });
+    const app = createApp({
+      log: createLogger('silent'),
+      adapter: createCloudAdapter(loadConfig(PROD)),
+      bot: new TeamsActivityHandler(),
+      routers: [slow],
+    });
+    const running = await listen(app, '127.0.0.1', 0);
+    const inFlight = fetch(`${running.url}/slow`);
+    await new Promise((r) => setTimeout(r, 50));
+    let closed = false;
+    const closing = running.close().then(() => (closed = true));
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { done: true });
+    await closing;
+    assert.ok(closed);
+    await assert.rejects(fetch(`${running.url}/healthz`));
   });
 });
