@@ -133,6 +133,7 @@ async function main(): Promise<void> {
   services.bot = new ShareLinkBot({
     shares: services.shares,
     broker,
+    tokenService: services.auth.tokenService,
     log: log.child({ component: 'bot' }),
     clock: services.clock,
     publicBaseUrl: config.publicBaseUrl,

@@ -1,5 +1,5 @@
 import type { TurnContext, InvokeResponse } from 'botbuilder';
-import type { TokenBroker, UserTokenClientLike } from '../src/auth';
+import type { TokenBroker, TokenServiceClient, UserTokenClientLike } from '../src/auth';
 import type { CallContext } from '../src/share/shareService';
 import type { TurnFacts } from './turn';
 import { userTokenClientOf } from './turn';
@@ -21,6 +21,7 @@ export type GateResult = { ok: true; call: CallContext } | { ok: false; response
 
 export interface GateDeps {
   broker: TokenBroker;
+  tokenService: TokenServiceClient;
   connectionName: string;
   /** Time budget of one invoke (Teams waits ~5 s; we answer well before). */
   budgetMs: number;
@@ -83,4 +84,21 @@ export async function acquire(
           : composeMessage(deps.texts.signInUnavailable),
       };
   }
+}
+
+/**
+ * Graph refused the person's token (revoked, or consent withdrawn): forget it everywhere it is kept — the broker's
+ * cache and the Token Service, which would otherwise hand the same token back — and ask for a new sign-in.
+ */
+export async function reauthenticate(
+  deps: GateDeps,
+  context: TurnContext,
+  facts: TurnFacts,
+  style: SignInStyle,
+): Promise<InvokeResponse> {
+  deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
+  const client = userTokenClientOf(context) as UserTokenClientLike | undefined;
+  if (client) await deps.tokenService.signOut(client, facts.teamsUserId, facts.channelId);
+  const again = await acquire(deps, context, facts, {}, style);
+  return again.ok ? composeMessage(deps.texts.signInUnavailable) : again.response;
 }

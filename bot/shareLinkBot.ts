@@ -2,7 +2,7 @@ import { TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'bot
 import { z } from 'zod';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/log';
-import type { TokenBroker } from '../src/auth';
+import type { TokenBroker, TokenServiceClient } from '../src/auth';
 import { InvalidSsoTokenError, TenantNotAllowedError } from '../src/auth';
 import { ShareError, isShareError } from '../src/domain/errors';
 import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
@@ -21,7 +21,7 @@ import {
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
-import { acquire, type GateDeps, type SignInStyle } from './gate';
+import { acquire, reauthenticate, type GateDeps, type SignInStyle } from './gate';
 import {
   MalformedInvokeError,
   actionValueSchema,
@@ -49,6 +49,8 @@ import { turnFacts, type TurnFacts } from './turn';
 export interface BotDeps {
   shares: ShareService;
   broker: TokenBroker;
+  /** To sign a person out of the Token Service when Graph refuses their stored token. */
+  tokenService: TokenServiceClient;
   log: Logger;
   clock: Clock;
   publicBaseUrl: string;
@@ -62,6 +64,13 @@ export interface BotDeps {
 }
 
 const FIND_FILE_COMMAND = 'findFile';
+
+/** How each invoke asks for a sign-in (Teams handles it differently per surface). */
+const SIGN_IN_STYLE: Record<string, SignInStyle> = {
+  'composeExtension/query': 'search',
+  'composeExtension/queryLink': 'link',
+  'adaptiveCard/action': 'cardAction',
+};
 const PAGE_SIZE = MAX_FINDER_RESULTS;
 
 const refSchema = z.object({ driveId: z.string().min(1).max(512), itemId: z.string().min(1).max(512) });
@@ -83,6 +92,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const s = strings('en');
     this.gate = {
       broker: deps.broker,
+      tokenService: deps.tokenService,
       connectionName: deps.connectionName,
       budgetMs: deps.invokeBudgetMs ?? 3000,
       texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
@@ -116,6 +126,17 @@ export class ShareLinkBot extends TeamsActivityHandler {
           return await super.onInvokeActivity(context);
       }
     } catch (err) {
+      if (isShareError(err) && (err.kind === 'signInRequired' || err.kind === 'consentRequired') && facts.aadObjectId) {
+        log.info(
+          { kind: err.kind, status: err.details.status },
+          'Graph refused the token: asking the person to sign in again',
+        );
+        try {
+          return await reauthenticate(this.gate, context, facts, SIGN_IN_STYLE[name] ?? 'action');
+        } catch (again) {
+          return this.failure(again, name, facts, log);
+        }
+      }
       return this.failure(err, name, facts, log);
     }
   }
@@ -180,15 +201,8 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (!text) return composeResult([]);
     const skip = value.queryOptions?.skip ?? 0;
     const top = Math.min(value.queryOptions?.count ?? 10, 25);
-    try {
-      const found = await this.deps.shares.findFiles(gate.call, text, { top, skip });
-      return composeResult(found.items.map((item) => searchResultAttachment(item, this.env(facts))));
-    } catch (err) {
-      if (isShareError(err) && (err.kind === 'signInRequired' || err.kind === 'consentRequired')) {
-        this.deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
-      }
-      throw err;
-    }
+    const found = await this.deps.shares.findFiles(gate.call, text, { top, skip });
+    return composeResult(found.items.map((item) => searchResultAttachment(item, this.env(facts))));
   }
 
   /** A search result was picked: create the organization's default link at once and insert the card. */

@@ -16,7 +16,8 @@ export interface FaultRule {
   /** Delay before the request is served (or failed, or dropped). */
   latencyMs?: number;
   /** Answer with this status instead of serving the request. */
-  status?: 429 | 503 | 504;
+  /** 401 stands for a Graph token that was revoked or expired early (Graph answers InvalidAuthenticationToken). */
+  status?: 401 | 429 | 503 | 504;
   /** Retry-After to send with the status: seconds (number) or an HTTP date (string). */
   retryAfter?: number | string;
   /** Destroy the connection without answering (the client sees a reset socket). */
@@ -44,13 +45,13 @@ interface StoredRule {
 /** Thrown for a rule that cannot work (bad regex, unsupported status, nothing to do). */
 export class FaultRuleError extends Error {}
 
-const ALLOWED_STATUSES = new Set([429, 503, 504]);
+const ALLOWED_STATUSES = new Set([401, 429, 503, 504]);
 
 /** Checks a rule coming from a test or over HTTP and compiles its path pattern. */
 function compile(rule: FaultRule, id: number): StoredRule {
   if (rule === null || typeof rule !== 'object') throw new FaultRuleError('A fault rule must be a JSON object.');
   if (rule.status !== undefined && !ALLOWED_STATUSES.has(rule.status)) {
-    throw new FaultRuleError(`status must be 429, 503 or 504 (got ${String(rule.status)}).`);
+    throw new FaultRuleError(`status must be 401, 429, 503 or 504 (got ${String(rule.status)}).`);
   }
   if (
     rule.latencyMs !== undefined &&
@@ -142,10 +143,19 @@ async function sleep(ms: number): Promise<void> {
   }
 }
 
-/** The error body each service family sends with 429/503/504, so clients parse it as they would the real one. */
+/** The error body each service family sends with 401/429/503/504, so clients parse it as they would the real one. */
 function faultBody(kind: RouteKind, status: number): unknown {
   const requestId = randomUUID();
   const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (kind.startsWith('graph.') && status === 401) {
+    return {
+      error: {
+        code: 'InvalidAuthenticationToken',
+        message: 'Access token has expired or is not yet valid.',
+        innerError: { date, 'request-id': requestId, 'client-request-id': requestId },
+      },
+    };
+  }
   if (kind.startsWith('graph.')) {
     const code = status === 429 ? 'TooManyRequests' : status === 503 ? 'serviceNotAvailable' : 'gatewayTimeout';
     const message =

@@ -93,6 +93,7 @@ export async function createAppServices(
   const bot = new ShareLinkBot({
     shares,
     broker: auth.broker,
+    tokenService: auth.tokenService,
     log: log.child({ component: 'bot' }),
     clock,
     publicBaseUrl: config.publicBaseUrl,

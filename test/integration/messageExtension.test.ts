@@ -328,6 +328,29 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.equal(reply.body.composeExtension.type, 'auth');
     });
 
+    it('Graph refusing the stored token (401) → signed out of the Token Service and asked to sign in again', async () => {
+      h.sandbox.signIn(USERS.megan);
+      const first = await as(USERS.megan, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+      });
+      assert.ok(inputById(dialogCard(first.body), 'q'), 'signed in: the finder opens silently');
+      h.sandbox.faults.add({ path: '/createLink$', status: 401, times: 1 });
+      const refused = await submit(USERS.megan, createData({ driveId: D.megan, itemId: '01MEGAN_PLAN_DOCX' }));
+      assert.equal(refused.status, 200);
+      assert.equal(refused.body.composeExtension?.type, 'auth', JSON.stringify(refused.body).slice(0, 300));
+      assert.match(
+        refused.body.composeExtension.suggestedActions.actions[0].value,
+        /\/tokenservice\/api\/oauth\/signin/,
+      );
+      // The stale token is gone from the broker and from the Token Service: the next action asks again.
+      const next = await as(USERS.megan, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+      });
+      assert.equal(next.body.composeExtension?.type, 'auth');
+    });
+
     it('a user signed in to the Token Service beforehand is silent', async () => {
       h.sandbox.signIn(USERS.megan);
       const reply = await as(USERS.megan, 'composeExtension/fetchTask', {
