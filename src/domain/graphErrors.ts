@@ -1,6 +1,7 @@
 /**
- * One mapping from what Microsoft Graph and Entra ID answer on failure to the app's closed error taxonomy, with
- * messages that tell the person what happened and what they can do. Pure: the caller passes status, body, headers.
+ * One mapping from what Microsoft Graph answers on failure to the app's closed error taxonomy, with messages that
+ * tell the person what happened and what they can do (Entra failures: src/auth/oboProvider.ts). Pure: the caller
+ * passes status, body, headers.
  */
 import { ShareError, type ShareErrorDetails } from './errors';
 
@@ -212,83 +213,6 @@ export function mapGraphError(res: GraphErrorResponse, now: number): ShareError 
   return new ShareError(
     'invalidRequest',
     `Microsoft Graph did not accept the link request.${quoted(f.message)}`,
-    details,
-  );
-}
-
-/** A request that got no answer (timeout, dropped connection, deadline reached) as a transient ShareError. */
-export function mapTransportFailure(reason: 'timeout' | 'connection' | 'deadline'): ShareError {
-  const text =
-    reason === 'timeout'
-      ? 'Microsoft Graph did not answer in time. Try again in a moment.'
-      : reason === 'deadline'
-        ? 'Microsoft Graph is slow right now, and Teams could not wait longer. Try again in a moment.'
-        : 'The connection to Microsoft Graph was interrupted. Try again in a moment.';
-  return new ShareError('transient', text, { code: reason });
-}
-
-/** An Entra ID (token endpoint / msal) failure, with either the OAuth fields or msal's error fields. */
-export interface EntraErrorInput {
-  error?: string;
-  error_description?: string;
-  error_codes?: number[];
-  suberror?: string;
-  trace_id?: string;
-  correlation_id?: string;
-  /** msal-node field names. */
-  errorCode?: string;
-  errorMessage?: string;
-  subError?: string;
-  correlationId?: string;
-  status?: number;
-}
-
-const SIGN_IN_AADSTS = new Set([
-  50013, 500133, 50173, 700082, 700084, 50076, 50079, 50078, 50058, 50132, 50133, 50140, 54005, 70008,
-]);
-const CONSENT_AADSTS = new Set([65001, 65004]);
-
-/** AADSTS numbers named in an Entra error (error_codes, or "AADSTS65001:" in the text). */
-export function entraCodes(e: EntraErrorInput): number[] {
-  const out = new Set<number>(Array.isArray(e.error_codes) ? e.error_codes.filter((n) => typeof n === 'number') : []);
-  for (const text of [e.error_description, e.errorMessage, e.errorCode, e.error]) {
-    for (const m of (text ?? '').matchAll(/AADSTS(\d+)/g)) out.add(Number(m[1]));
-  }
-  return [...out];
-}
-
-/** An Entra failure as consentRequired, signInRequired or transient, with what the person can do. */
-export function mapEntraError(e: EntraErrorInput): ShareError {
-  const nums = entraCodes(e);
-  const error = (e.error ?? e.errorCode ?? '').toLowerCase();
-  const sub = (e.suberror ?? e.subError ?? '').toLowerCase();
-  const description = `${e.error_description ?? ''} ${e.errorMessage ?? ''}`.toLowerCase();
-  const details: ShareErrorDetails = {};
-  const first = nums[0];
-  details.code = first !== undefined ? `AADSTS${first}` : (e.error ?? e.errorCode);
-  if (details.code === undefined) delete details.code;
-  const trace = e.trace_id ?? e.correlation_id ?? e.correlationId;
-  if (trace) details.requestId = trace;
-  if (e.status !== undefined) details.status = e.status;
-
-  if (nums.some((n) => CONSENT_AADSTS.has(n)) || sub === 'consent_required' || error === 'consent_required') {
-    return new ShareError(
-      'consentRequired',
-      'Share Link needs your permission to create sharing links for you. Approve the request, or ask your administrator to approve the app.',
-      details,
-    );
-  }
-  if (
-    nums.some((n) => SIGN_IN_AADSTS.has(n)) ||
-    ['login_required', 'interaction_required', 'invalid_token'].includes(error) ||
-    ['basic_action', 'additional_action', 'message_only', 'user_password_expired'].includes(sub) ||
-    (error === 'invalid_grant' && /expired|revoked|invalid.*(assertion|token)/.test(description))
-  ) {
-    return new ShareError('signInRequired', 'Your sign-in has expired. Sign in again and retry.', details);
-  }
-  return new ShareError(
-    'transient',
-    'Signing you in to Microsoft did not work just now. Try again in a moment.',
     details,
   );
 }

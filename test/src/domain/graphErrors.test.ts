@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import {
   describeWait,
   headerValue,
-  mapEntraError,
   mapGraphError,
-  mapTransportFailure,
   parseGraphErrorBody,
   retryAfterSeconds,
 } from '../../../src/domain/graphErrors';
@@ -200,110 +198,6 @@ describe('domain/graphErrors', () => {
     }
     it('takes the request id from the response header when the body has none', () => {
       assert.equal(mapGraphError({ status: 500, headers: { 'request-id': 'hdr-9' } }, NOW).details.requestId, 'hdr-9');
-    });
-  });
-
-  it('transport failures are transient', () => {
-    for (const r of ['timeout', 'connection', 'deadline'] as const) {
-      const e = mapTransportFailure(r);
-      assert.equal(e.kind, 'transient');
-      assert.equal(e.details.code, r);
-    }
-  });
-
-  describe('mapEntraError', () => {
-    const cases: Array<[string, Parameters<typeof mapEntraError>[0], string, string | undefined]> = [
-      [
-        'AADSTS65001 in error_codes',
-        {
-          error: 'invalid_grant',
-          error_description: 'AADSTS65001: The user or administrator has not consented',
-          error_codes: [65001],
-          suberror: 'consent_required',
-          trace_id: 't1',
-        },
-        'consentRequired',
-        'AADSTS65001',
-      ],
-      [
-        'consent_required suberror only',
-        { error: 'interaction_required', suberror: 'consent_required' },
-        'consentRequired',
-        'interaction_required',
-      ],
-      [
-        'msal InteractionRequiredAuthError shape',
-        {
-          errorCode: 'invalid_grant',
-          errorMessage: 'AADSTS65001: consent needed',
-          subError: 'consent_required',
-          correlationId: 'c1',
-        },
-        'consentRequired',
-        'AADSTS65001',
-      ],
-      [
-        'AADSTS50013 bad assertion',
-        {
-          error: 'invalid_grant',
-          error_description: 'AADSTS50013: Assertion failed signature validation.',
-          error_codes: [50013],
-        },
-        'signInRequired',
-        'AADSTS50013',
-      ],
-      [
-        'AADSTS500133 assertion expired',
-        {
-          error: 'invalid_grant',
-          error_description: 'AADSTS500133: Assertion is not within its valid time range.',
-          error_codes: [500133],
-        },
-        'signInRequired',
-        'AADSTS500133',
-      ],
-      [
-        'invalid_grant expired',
-        { error: 'invalid_grant', error_description: 'The refresh token has expired due to inactivity.' },
-        'signInRequired',
-        'invalid_grant',
-      ],
-      [
-        'interaction_required (MFA)',
-        { error: 'interaction_required', error_description: 'AADSTS50076: MFA required' },
-        'signInRequired',
-        'AADSTS50076',
-      ],
-      [
-        'invalid_client secret',
-        {
-          error: 'invalid_client',
-          error_description: 'AADSTS7000215: Invalid client secret provided.',
-          error_codes: [7000215],
-        },
-        'transient',
-        'AADSTS7000215',
-      ],
-      [
-        'temporarily_unavailable',
-        { error: 'temporarily_unavailable', status: 503 },
-        'transient',
-        'temporarily_unavailable',
-      ],
-    ];
-    for (const [name, input, kind, code] of cases) {
-      it(`${name} → ${kind}`, () => {
-        const e = mapEntraError(input);
-        assert.equal(e.kind, kind);
-        assert.equal(e.details.code, code);
-        assert.ok(e.message.length > 20);
-      });
-    }
-    it('keeps the trace id for support', () => {
-      assert.equal(
-        mapEntraError({ error: 'invalid_grant', error_codes: [65001], trace_id: 'trace-7' }).details.requestId,
-        'trace-7',
-      );
     });
   });
 
