@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { PRODUCTION_SETTINGS } from '../../helpers/productionSettings';
+import { shareRecord } from './fixtures';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -85,28 +86,7 @@ class Azurite {
 }
 
 let n = 0;
-function record(over: Partial<ShareRecord> = {}): ShareRecord {
-  n++;
-  return {
-    permissionId: `perm-${n}`,
-    tenantId: 't1',
-    userObjectId: 'u1',
-    driveId: 'd1',
-    itemId: `i${n}`,
-    itemName: `File ${n}.docx`,
-    itemWebUrl: `https://contoso.example/File${n}.docx`,
-    linkUrl: `https://contoso.example/s/${n}`,
-    type: 'view',
-    scope: 'organization',
-    roles: ['read'],
-    passwordProtected: false,
-    recipients: [],
-    notified: false,
-    reused: false,
-    createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, n)).toISOString(),
-    ...over,
-  };
-}
+const record = (over: Partial<ShareRecord> = {}): ShareRecord => shareRecord(++n, over);
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const ids = (rs: ShareRecord[]) => rs.map((r) => r.permissionId);

@@ -4,30 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
 import { DurableShareLogWriter } from '../../../src/store/durableWriter';
-import type { ShareLog, ShareRecord } from '../../../src/store/shareLog';
+import type { ShareLog } from '../../../src/store/shareLog';
 import { createLogger } from '../../../src/log';
+import { shareRecord } from './fixtures';
 
-function record(n: number, over: Partial<ShareRecord> = {}): ShareRecord {
-  return {
-    permissionId: `perm-${n}`,
-    tenantId: 't1',
-    userObjectId: 'u1',
-    driveId: 'd1',
-    itemId: `i${n}`,
-    itemName: `File ${n}.docx`,
-    itemWebUrl: `https://contoso.example/File${n}.docx`,
-    linkUrl: `https://contoso.example/s/${n}`,
-    type: 'view',
-    scope: 'organization',
-    roles: ['read'],
-    passwordProtected: false,
-    recipients: [],
-    notified: false,
-    reused: false,
-    createdAt: new Date(Date.UTC(2026, 10, n)).toISOString(),
-    ...over,
-  };
-}
+const record = shareRecord;
 
 describe('share log', () => {
   let dir: string;
