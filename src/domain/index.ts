@@ -9,3 +9,4 @@ export * from './interpret';
 export * from './graphErrors';
 export * from './idempotency';
 export * from './messages';
+export * from './graphDates';
