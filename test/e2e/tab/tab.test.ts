@@ -21,6 +21,7 @@ import { GRAPH_SEED } from '../../../sandbox/graph/seedIds';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { createTeamsHostRouter, hostPageUrl, TEAMS_HOST_PATH, type HostScenario } from './teamsHost';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium';
+import { axeViolations, describeViolations, seriousOrCritical } from '../axe';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const ADELE = 'adele@contoso.example';
@@ -361,5 +362,126 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     } finally {
       await page.close();
     }
+  });
+
+  describe('accessibility', () => {
+    for (const locale of ['en-US', 'ar-SA'])
+      for (const themeName of ['default', 'dark', 'contrast'] as const) {
+        it(`${locale}, ${themeName} theme: no serious or critical axe violation, with the revoke dialog open too`, async () => {
+          const { page, tab } = await openTab({ theme: themeName, locale });
+          try {
+            const found = seriousOrCritical(await axeViolations(tab));
+            assert.equal(found.length, 0, describeViolations(found));
+            await tab.locator('#shares button.revoke').first().click();
+            await tab.locator('#confirm[open]').waitFor();
+            // Check the dialog as it stays, not half-faded in (the tab's CSP refuses waitForFunction's eval).
+            for (let i = 0; i < 100 && !(await tab.evaluate('document.getAnimations().length === 0')); i++)
+              await page.waitForTimeout(20);
+            const inDialog = seriousOrCritical(await axeViolations(tab));
+            assert.equal(inDialog.length, 0, describeViolations(inDialog));
+            await page.keyboard.press('Escape');
+            await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+          } finally {
+            await page.close();
+          }
+        });
+      }
+
+    it('Arabic: the whole tab in Arabic, right to left, names and addresses kept readable', async () => {
+      const { page, tab } = await openTab({ theme: 'default', locale: 'ar-SA' });
+      try {
+        assert.equal(await tab.evaluate('document.documentElement.dir'), 'rtl');
+        assert.equal(await tab.evaluate('document.documentElement.lang'), 'ar');
+        assert.equal(await tab.textContent('h1'), 'الارتباطات التي شاركتها');
+        assert.match((await tab.textContent('#status')) ?? '', /ارتباط/);
+        const notes = (await rows(tab)).find((r) => r[0] === 'notes.txt')!;
+        assert.equal(notes[2], `أشخاص محددون: ${MEGAN}`);
+        assert.equal(await tab.locator('#shares bdi', { hasText: MEGAN }).count(), 1, 'the address is isolated');
+        // Logical properties: in RTL the actions column sits on the left of the file column.
+        const fileX = await tab.evaluate("document.querySelector('th:first-child').getBoundingClientRect().x");
+        const actionsX = await tab.evaluate("document.querySelector('th:last-child').getBoundingClientRect().x");
+        assert.ok(Number(actionsX) < Number(fileX), `actions at ${actionsX}, file at ${fileX}`);
+        await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-ar-light.png') });
+      } finally {
+        await page.close();
+      }
+    });
+
+    it("Teams' high-contrast theme: black, white and yellow; also under the system's forced colours", async () => {
+      const { page, tab } = await openTab({ theme: 'contrast' });
+      try {
+        assert.equal(await tab.evaluate('getComputedStyle(document.body).backgroundColor'), 'rgb(0, 0, 0)');
+        assert.equal(await tab.evaluate('getComputedStyle(document.body).color'), 'rgb(255, 255, 255)');
+        assert.equal(
+          await tab.evaluate("getComputedStyle(document.querySelector('#shares a')).color"),
+          'rgb(255, 255, 1)',
+        );
+        await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-contrast.png') });
+        await page.emulateMedia({ forcedColors: 'active' });
+        const found = seriousOrCritical(await axeViolations(tab));
+        assert.equal(found.length, 0, describeViolations(found));
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('honours prefers-reduced-motion: the dialog appears without animation', async () => {
+      const { page, tab } = await openTab({});
+      try {
+        const animation = async () => {
+          await tab.locator('#shares button.revoke').first().click();
+          await tab.locator('#confirm[open]').waitFor();
+          const name = await tab.evaluate("getComputedStyle(document.getElementById('confirm')).animationName");
+          await page.keyboard.press('Escape');
+          await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+          return name;
+        };
+        assert.equal(await animation(), 'dialog-in');
+        await page.emulateMedia({ reducedMotion: 'reduce' });
+        assert.equal(await animation(), 'none');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it("works by keyboard alone: Tab to a link's Revoke, Enter, the dialog (Escape keeps it), confirm, revoked", async () => {
+      const { page, tab } = await openTab({});
+      const focused = (): Promise<string> =>
+        tab.evaluate(
+          "(() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || e.tagName).trim() : ''; })()",
+        );
+      const tabTo = async (name: string) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 60; i++) {
+          await page.keyboard.press('Tab');
+          const now = await focused();
+          seen.push(now);
+          if (now === name) return seen;
+        }
+        throw new Error(`never reached "${name}" by Tab; focus went through: ${seen.join(' | ')}`);
+      };
+      try {
+        const order = await tabTo('Revoke the link to Contract signed.pdf');
+        // A logical order: the first row's file link and link come before any Revoke button.
+        assert.ok(order.indexOf('Contract signed.pdf') < order.indexOf('Revoke the link to Contract signed.pdf'));
+        await page.keyboard.press('Enter');
+        await tab.locator('#confirm[open]').waitFor();
+        assert.equal(await focused(), 'Cancel', 'the dialog opens on the safe choice');
+        await page.keyboard.press('Escape');
+        await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+        assert.equal(await focused(), 'Revoke the link to Contract signed.pdf', 'focus returns to the button');
+        await page.keyboard.press('Enter');
+        await tab.locator('#confirm[open]').waitFor();
+        await page.keyboard.press('Tab');
+        assert.equal(await focused(), 'Revoke link');
+        await page.keyboard.press('Enter');
+        await tab.locator('#status', { hasText: /Revoked the link to \u2068Contract signed\.pdf\u2069\./ }).waitFor();
+        const contract = (await rows(tab)).find((r) => r[0] === 'Contract signed.pdf')!;
+        assert.match(contract[5], /^Revoked /);
+        assert.equal(await focused(), 'Contract signed.pdf', 'focus stays on the same row');
+      } finally {
+        await page.close();
+      }
+    });
   });
 });

@@ -93,9 +93,9 @@ describe('cards: linkOptionsDialog', () => {
     const texts = visibleTexts(card).join('\n');
     assert.match(
       texts,
-      /Not available: Embed on a web page \(view only\) — Only on OneDrive personal; Can upload only/,
+      /Not available: Embed on a web page \(view only\) — Embed links work only in OneDrive personal; Can upload only \(file request\) — Upload-only links work on folders only/,
     );
-    assert.match(texts, /Anyone with the link — Your organization has turned off links for anyone/);
+    assert.match(texts, /Anyone with the link — Your administrator does not allow anonymous links/);
   });
 
   it('limits the date to tomorrow … policy maximum in the person’s time zone', () => {
