@@ -4,6 +4,9 @@ import type { Clock } from './clock';
 import type { ShareLog, ShareRecord } from './store/shareLog';
 import { isShareError } from './domain/errors';
 import { asyncRoute, ServiceUnavailableError } from './routeErrors';
+import { errorSummary } from './cards/error-card';
+import { formattingLocale, pickLanguage, strings, textDirection } from './cards/strings';
+import { graphExpiration, hasExpired } from './domain/graphDates';
 
 /** The person behind a tab request, from a validated Teams SSO token. */
 export interface TabUser {
@@ -40,20 +43,24 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const STORE_UNAVAILABLE = 'Your shared links cannot be reached right now. Try again in a few minutes.';
+/** The tab API's texts in the language the tab asked for (Accept-Language carries the Teams locale). */
+function texts(req: Request) {
+  return strings(req.header('accept-language')).tabApi;
+}
 
 /** A share-log call; any failure of the store becomes a 503 the tab shows, never a crash or a generic 500. */
-async function fromStore<T>(work: () => Promise<T>): Promise<T> {
+async function fromStore<T>(req: Request, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw Object.assign(new ServiceUnavailableError(STORE_UNAVAILABLE, 30), { cause: err });
+    throw Object.assign(new ServiceUnavailableError(texts(req).storeUnavailable, 30), { cause: err });
   }
 }
 
 function status(r: ShareRecord, now: number): 'active' | 'revoked' | 'expired' {
   if (r.revokedAt) return 'revoked';
-  if (r.expirationDateTime && Date.parse(r.expirationDateTime) <= now) return 'expired';
+  // Records written before MinValue was understood may hold 0001-01-01T00:00:00Z: that link never expires.
+  if (hasExpired(r.expirationDateTime, now)) return 'expired';
   return 'active';
 }
 
@@ -78,6 +85,19 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   tabPages.get('/vendor/teams-js.js', (_req, res) => {
     res.sendFile(require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'));
   });
+  // The tab's texts in the language of a locale (the tab asks with the Teams locale from its context).
+  tabPages.get('/strings', (req, res) => {
+    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 64) : undefined;
+    const s = strings(locale);
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.json({
+      lang: pickLanguage(locale),
+      dir: textDirection(locale),
+      formatLocale: formattingLocale(locale),
+      separator: s.common.listSeparator,
+      texts: s.tab,
+    });
+  });
   tabPages.use(express.static(path.join(root, 'public'), { index: 'index.html' }));
   tabPages.use(express.static(path.join(root, 'dist')));
   router.use('/tab', tabPages);
@@ -85,7 +105,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   const requireUser = asyncRoute(async (req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
     if (!m) {
-      res.status(401).json({ message: 'Sign in to Teams to see your links.' });
+      res.status(401).json({ message: texts(req).signInMissing });
       return;
     }
     try {
@@ -94,10 +114,10 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     } catch (err) {
       // Entra's keys unreachable is an outage, not a bad sign-in: the person should retry, not reopen the tab.
       if (isShareError(err) && (err.kind === 'transient' || err.kind === 'throttled')) {
-        throw new ServiceUnavailableError('Share Link cannot check your sign-in right now. Try again shortly.');
+        throw new ServiceUnavailableError(texts(req).signInUnavailable);
       }
       req.log.info({ reason: (err as Error).name }, 'tab API: rejected bearer token');
-      res.status(401).json({ message: 'Your sign-in is not valid for Share Link. Reopen the tab.' });
+      res.status(401).json({ message: texts(req).signInInvalid });
       return;
     }
     next();
@@ -108,7 +128,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     requireUser,
     asyncRoute(async (req, res) => {
       const user = req.tabUser!;
-      const records = await fromStore(() => deps.shareLog.listByUser(user.tenantId, user.userObjectId, 200));
+      const records = await fromStore(req, () => deps.shareLog.listByUser(user.tenantId, user.userObjectId, 200));
       const now = deps.clock.now();
       res.json({
         shares: records.map((r) => ({
@@ -118,7 +138,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
           linkUrl: r.linkUrl,
           type: r.type,
           scope: r.scope,
-          expirationDateTime: r.expirationDateTime,
+          expirationDateTime: graphExpiration(r.expirationDateTime),
           passwordProtected: r.passwordProtected,
           recipients: r.recipients,
           createdAt: r.createdAt,
@@ -132,11 +152,12 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   router.post(
     '/api/shares/:permissionId/revoke',
     requireUser,
-    asyncRoute(async (req, res) => {
+    asyncRoute(async (req: Request, res) => {
       const user = req.tabUser!;
-      const record = await fromStore(() => deps.shareLog.get(user.tenantId, req.params.permissionId));
+      const permissionId = String(req.params.permissionId);
+      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId));
       if (!record || record.userObjectId !== user.userObjectId) {
-        res.status(404).json({ message: 'This link is not one you shared with Share Link.' });
+        res.status(404).json({ message: texts(req).notYours });
         return;
       }
       if (record.revokedAt) {
@@ -146,17 +167,21 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
       try {
         await deps.revoke(user, record);
         const at = new Date(deps.clock.now()).toISOString();
-        await fromStore(() => deps.shareLog.markRevoked(user.tenantId, record.permissionId, at, user.userObjectId));
+        await fromStore(req, () =>
+          deps.shareLog.markRevoked(user.tenantId, record.permissionId, at, user.userObjectId),
+        );
         res.json({ status: 'revoked', revokedAt: at });
       } catch (err) {
         if (isShareError(err)) {
           const code =
             err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
           if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
-          res.status(code).json({ message: err.message, kind: err.kind });
+          res.status(code).json({ message: errorSummary(err, req.header('accept-language')), kind: err.kind });
           return;
         }
-        throw err;
+        if (err instanceof ServiceUnavailableError) throw err;
+        req.log.error({ err: (err as Error).message }, 'tab API: revoke failed');
+        res.status(500).json({ message: texts(req).revokeFailed });
       }
     }),
   );

@@ -1,6 +1,7 @@
 import type { DriveItemInfo, Recipient } from '../domain/types';
-import { fill, type CardStrings } from './strings';
+import { fill, plural, type CardStrings } from './strings';
 import { dateTimeFormat, isKnownTimeZone, numberFormat } from '../domain/intl';
+import { graphInstant } from '../domain/graphDates';
 
 /**
  * Wraps text a person or Graph supplied (names, paths) in Unicode first-strong isolates, so an RTL name
@@ -80,8 +81,9 @@ export function formatLocation(item: Pick<DriveItemInfo, 'driveType' | 'parentPa
 /** Size and last change of an item: "12 KB · Modified 3 Mar 2026 by Megan". */
 export function formatDetails(item: DriveItemInfo, locale: string, timeZone: string, s: CardStrings): string {
   const parts = [item.kind === 'folder' ? s.common.folder : formatSize(item.size, locale, s)];
-  if (item.lastModifiedDateTime) {
-    const date = formatDate(item.lastModifiedDateTime, locale, timeZone);
+  const modified = graphInstant(item.lastModifiedDateTime);
+  if (modified) {
+    const date = formatDate(modified, locale, timeZone);
     parts.push(
       item.lastModifiedBy
         ? fill(s.common.modifiedOnBy, { date, name: isolate(item.lastModifiedBy) })
@@ -97,11 +99,11 @@ export function recipientLabel(r: Recipient): string {
 }
 
 /** "A, B, C and 7 more": a bounded list so 50 recipients keep the card small. */
-export function formatList(items: string[], max: number, s: CardStrings): string {
+export function formatList(items: string[], max: number, s: CardStrings, locale: string): string {
   const shown = items.slice(0, max).map(isolate);
   const rest = items.length - shown.length;
   const text = shown.join(s.common.listSeparator);
-  return rest > 0 ? `${text} ${fill(s.common.andMore, { count: rest })}` : text;
+  return rest > 0 ? `${text} ${plural(s.common.andMore, rest, locale)}` : text;
 }
 
 /** The locale if Intl knows it, else English. */
