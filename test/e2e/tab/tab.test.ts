@@ -31,6 +31,18 @@ const DRIVE = GRAPH_SEED.drives.adele;
 /** Page-side predicate (a string: the project compiles without DOM types): the tab has said what it shows. */
 const STATUS_SETTLED = "['ready', 'error'].includes(document.body.dataset.state)";
 
+/**
+ * Waits until a page-side predicate holds. Playwright's waitForFunction re-evaluates a string predicate with eval,
+ * which the tab's CSP (no 'unsafe-eval') refuses whenever the first check fails; evaluate runs through DevTools.
+ */
+async function until(frame: Frame, predicate: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await frame.evaluate(predicate))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** The production-mode environment with every Microsoft endpoint pointing at the sandbox. */
 function productionEnv(sandboxUrl: string, shareLogPath: string): Record<string, string> {
   return productionEnvFor(sandboxUrl, { ALLOWED_TENANT_IDS: CONTOSO, SHARE_LOG_PATH: shareLogPath, LOG_LEVEL: 'warn' });
@@ -186,7 +198,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       }
       throw new Error('the tab frame did not load');
     })();
-    await tab.waitForFunction(STATUS_SETTLED);
+    await until(tab, STATUS_SETTLED);
     return { page, tab, requests };
   }
 
@@ -246,7 +258,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       assert.equal(bg, 'rgb(31, 31, 31)');
       await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-dark.png') });
       await page.evaluate("window.teamsHost.setTheme('default')");
-      await tab.waitForFunction("document.body.dataset.theme === 'default'");
+      await until(tab, "document.body.dataset.theme === 'default'");
       assert.ok((await received(page)).includes('registerHandler'), 'the tab registered for theme changes');
     } finally {
       await page.close();
@@ -374,9 +386,8 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
             assert.equal(found.length, 0, describeViolations(found));
             await tab.locator('#shares button.revoke').first().click();
             await tab.locator('#confirm[open]').waitFor();
-            // Check the dialog as it stays, not half-faded in (the tab's CSP refuses waitForFunction's eval).
-            for (let i = 0; i < 100 && !(await tab.evaluate('document.getAnimations().length === 0')); i++)
-              await page.waitForTimeout(20);
+            // Check the dialog as it stays, not half-faded in.
+            await until(tab, 'document.getAnimations().length === 0');
             const inDialog = seriousOrCritical(await axeViolations(tab));
             assert.equal(inDialog.length, 0, describeViolations(inDialog));
             await page.keyboard.press('Escape');
