@@ -8,7 +8,7 @@ import { createLink, parseCreateLinkBody, type OutboxRecord } from './createLink
 import { GraphError, accessDenied, invalidRequest, itemNotFound, requestIdMiddleware, sendGraphError } from './errors';
 import { parseGraphPath, isDrivesPath, type DriveTarget, type GraphRoute, type ItemAddress } from './routes';
 import { descendants, hitSummary, nameMatches, parseNameQuery, wholeNumber } from './search';
-import { driveItemJson, permissionJson } from './serialize';
+import { driveItemJson, permissionJson, searchHitResource } from './serialize';
 import { resolveShare } from './shares';
 import { DriveStore, roleAllows, type DriveState, type ItemState } from './store';
 import { DEFAULT_FIDELITY, type FidelitySwitches } from '../fidelity';
@@ -390,7 +390,10 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         hitId: item.id,
         rank: from + i + 1,
         summary: hitSummary(item, query),
-        resource: { '@odata.type': '#microsoft.graph.driveItem', ...driveItemJson(store, drive, item) },
+        resource: {
+          '@odata.type': '#microsoft.graph.driveItem',
+          ...(fidelity().richSearchHits ? driveItemJson(store, drive, item) : searchHitResource(store, drive, item)),
+        },
       }));
       return {
         searchTerms: query.terms,

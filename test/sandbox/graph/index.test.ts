@@ -303,6 +303,29 @@ describe('sandbox Graph drives surface', () => {
         assert.equal(hit.resource['@odata.type'], '#microsoft.graph.driveItem');
         assert.match(hit.summary, /<c0>Falcon<\/c0>/);
         assertGraphResponse('v1.0', 'driveItem', hit.resource);
+        // Only what documented and reported hits carry (FIDELITY.md): no size, facets, driveType or path.
+        for (const absent of ['size', 'file', 'folder', 'eTag', 'cTag'])
+          assert.equal(absent in hit.resource, false, `${absent} is not in a search hit`);
+        assert.deepEqual(
+          Object.keys(hit.resource.parentReference).sort(),
+          ['driveId', 'id', 'siteId'].filter((k) => k in hit.resource.parentReference).sort(),
+        );
+        assert.equal('driveType' in hit.resource.parentReference, false);
+        assert.ok(
+          hit.resource.id && hit.resource.parentReference.driveId,
+          'id and driveId: enough to address the item',
+        );
+      }
+      h.fidelity.richSearchHits = true;
+      try {
+        const rich = await h.call('POST', '/v1.0/search/query', { body: body(0, 25) });
+        for (const hit of rich.body.value[0].hitsContainers[0].hits) {
+          assert.equal(typeof hit.resource.size, 'number');
+          assert.ok(hit.resource.file, 'richSearchHits adds the file facet');
+          assert.equal(typeof hit.resource.parentReference.driveType, 'string');
+        }
+      } finally {
+        h.fidelity.richSearchHits = false;
       }
       const p1 = await h.call('POST', '/beta/search/query', { body: body(0, 1) });
       assert.equal(p1.body.value[0].hitsContainers[0].hits.length, 1);
