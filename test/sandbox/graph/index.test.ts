@@ -447,6 +447,45 @@ describe('sandbox Graph drives surface', () => {
     });
   });
 
+  describe('fidelity switch v1RefusesRecipients', () => {
+    it('v1.0 answers 400 to recipients, sendNotification and message; beta and v1.0 without them are served', async () => {
+      const item = `/me/drive/items/${S.items.adeleBriefDocx}/createLink`;
+      const people = {
+        type: 'view',
+        scope: 'users',
+        recipients: [{ email: 'megan@contoso.example' }],
+        sendNotification: true,
+        message: 'Hi',
+      };
+      h.fidelity.v1RefusesRecipients = true;
+      try {
+        for (const [prop, value] of [
+          ['recipients', [{ email: 'megan@contoso.example' }]],
+          ['sendNotification', false],
+          ['message', 'Hi'],
+        ] as const) {
+          const r = await h.call('POST', `/v1.0${item}`, {
+            body: { type: 'view', scope: 'organization', [prop]: value },
+          });
+          assert.equal(r.status, 400, prop);
+          assert.equal(r.body.error.code, 'invalidRequest');
+          assert.match(r.body.error.message, new RegExp(`'${prop}'`));
+          assert.ok(r.body.error.innerError['request-id'], 'a real error body');
+        }
+        assert.equal(h.graph.outbox().length, 0, 'a refused request mails nobody');
+        const beta = await h.call('POST', `/beta${item}`, { body: people });
+        assert.equal(beta.status, 201);
+        assert.equal(h.graph.outbox().length, 1);
+        const plain = await h.call('POST', `/v1.0${item}`, { body: { type: 'edit', scope: 'organization' } });
+        assert.equal(plain.status, 201);
+      } finally {
+        h.fidelity.v1RefusesRecipients = false;
+      }
+      const accepted = await h.call('POST', `/v1.0${item}`, { body: { ...people, type: 'edit' } });
+      assert.equal(accepted.status, 201, 'default: v1.0 takes all eight (OpenAPI/CSDL)');
+    });
+  });
+
   describe('seed', () => {
     it('every id in GRAPH_SEED exists in sandbox/data/tenant.json', () => {
       const data = loadTenantData();
