@@ -24,7 +24,8 @@ import {
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
-import { acquire, reauthenticate, type GateDeps, type SignInStyle } from './gate';
+import { runWithDeadline } from '../src/http/deadline';
+import { acquire, invokeDeadline, reauthenticate, type GateDeps, type SignInStyle } from './gate';
 import {
   MalformedInvokeError,
   actionValueSchema,
@@ -103,9 +104,14 @@ export class ShareLinkBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const facts = turnFacts(context.activity, this.deps.clock.now());
+    // Every outbound call of the invoke (Entra, Token Service, Graph) runs under its deadline (issue 9, defect 6).
+    return runWithDeadline(invokeDeadline(facts, this.gate.budgetMs), () => this.answerInvoke(context, facts));
+  }
+
+  private async answerInvoke(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const activity = context.activity;
     const name = activity.name ?? '';
-    const facts = turnFacts(activity, this.deps.clock.now());
     const log = this.deps.log.child({ invoke: name, activityId: activity.id });
     try {
       if (!facts.tenantId || !facts.aadObjectId) {
