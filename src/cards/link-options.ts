@@ -33,6 +33,8 @@ export interface LinkOptionsInput extends CardEnv {
   timeZone: string;
   /** Today is computed from this instant (tests pin it). */
   now?: Date;
+  /** What the dialog knew about the item, sealed for its submit (ShareService.sealItem), so the submit needs no lookup. */
+  sealedItem?: string;
 }
 
 /** The AC 1.5 dialog with every link option that can work for this item, and why the others cannot. */
@@ -125,6 +127,7 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
           driveId: item.driveId,
           itemId: item.itemId,
           timeZone: env.timeZone,
+          ...(input.sealedItem ? { item: input.sealedItem } : {}),
         },
         backData: { action: SUBMIT_ACTIONS.back },
       }),
