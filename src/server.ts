@@ -8,6 +8,8 @@ import type { Logger } from './log';
 /** A dependency /readyz probes; it throws (or rejects) when the dependency is not usable. */
 export interface ReadinessCheck {
   name: string;
+  /** A failure means "degraded" (still serving, 200), not "not ready" (503). */
+  degradesOnly?: boolean;
   check(): Promise<void>;
 }
 
@@ -58,15 +60,19 @@ export function createApp(deps: ServerDeps): express.Express {
       (deps.readiness ?? []).map(async (r) => {
         try {
           await r.check();
-          return { name: r.name, ok: true };
+          return { name: r.name, ok: true, degradesOnly: r.degradesOnly === true };
         } catch (err) {
           req.log.warn({ check: r.name, err: (err as Error).message }, 'readiness check failed');
-          return { name: r.name, ok: false, error: (err as Error).message };
+          return { name: r.name, ok: false, degradesOnly: r.degradesOnly === true, error: (err as Error).message };
         }
       }),
     );
-    const ok = results.every((r) => r.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+    const ok = results.every((r) => r.ok || r.degradesOnly);
+    const degraded = ok && results.some((r) => !r.ok);
+    res.status(ok ? 200 : 503).json({
+      status: !ok ? 'not ready' : degraded ? 'degraded' : 'ready',
+      checks: results.map(({ degradesOnly: _, ...r }) => r),
+    });
   });
 
   const botRoute = express.Router();

@@ -2,6 +2,7 @@ import { AuthError, InteractionRequiredAuthError, type ConfidentialClientApplica
 import type { Clock } from '../clock';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
+import type { MsalPartitions } from './msalPartitions';
 
 /** Delegated Graph scopes the app asks for; Graph's identifier URI is the same in every cloud's Entra. */
 export const DEFAULT_GRAPH_SCOPES = [
@@ -16,8 +17,10 @@ export interface GraphToken {
 }
 
 export interface OboProviderOptions {
-  /** The process's one OBO client (createOboMsalClient). */
+  /** The process's one OBO client (createOboMsalClient), its cache in memory. */
   cca: ConfidentialClientApplication;
+  /** With shared state: msal clients whose cache is the person's partition in the shared cache. */
+  partitions?: MsalPartitions;
   /** Entra authority host; the OBO authority is `{authorityHost}/{user's tid}`. */
   authorityHost: string;
   scopes?: readonly string[];
@@ -105,11 +108,19 @@ export class OboTokenProvider {
   }
 
   /** A Graph token for the person the SSO token belongs to; throws ShareError (consentRequired, signInRequired, transient). */
-  async getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string }): Promise<GraphToken> {
+  async getGraphTokenOnBehalfOf(
+    ssoToken: string,
+    identity: { tenantId: string; userObjectId?: string },
+  ): Promise<GraphToken> {
     this.pruneIfDue();
     let result;
     try {
-      result = await this.options.cca.acquireTokenOnBehalfOf({
+      const { partitions } = this.options;
+      const cca =
+        partitions && identity.userObjectId
+          ? await partitions.clientFor(`${identity.tenantId.toLowerCase()}:${identity.userObjectId.toLowerCase()}`)
+          : this.options.cca;
+      result = await cca.acquireTokenOnBehalfOf({
         oboAssertion: ssoToken,
         scopes: this.scopes,
         authority: `${this.host}/${identity.tenantId}`,

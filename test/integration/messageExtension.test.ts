@@ -262,7 +262,7 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.equal(h.sandbox.count('tokenservice.exchange'), 1, 'the SSO token was exchanged into the Token Service');
 
       // Without the in-process cache (another instance, a restart), the Token Service alone makes it silent.
-      h.services.auth.broker.forget(pat.tenantId, pat.id);
+      await h.services.auth.broker.forget(pat.tenantId, pat.id);
       const fetchTask = await as(USERS.pat, 'composeExtension/fetchTask', {
         commandId: 'shareLink',
         commandContext: 'compose',
