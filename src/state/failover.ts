@@ -60,6 +60,8 @@ export class FailoverCache implements SharedCache {
 
 export class FailoverIdempotencyStore implements IdempotencyStore {
   private readonly localOnly = new LocalOnly();
+  /** Invalidations Redis missed (it was away): applied as soon as it answers again. */
+  private readonly missedInvalidations = new Set<string>();
 
   constructor(
     private readonly link: RedisLink,
@@ -68,15 +70,20 @@ export class FailoverIdempotencyStore implements IdempotencyStore {
   ) {}
 
   async claim(key: string, pendingMs: number): Promise<ClaimResult> {
-    // A result this instance holds (e.g. from while Redis was away) wins: this instance never repeats its own work.
-    const local = this.memory.peek(key);
-    if (local?.kind === 'done' && this.localOnly.has(key)) return local;
+    await this.catchUp();
+    const local = this.memory.doneEntry(key);
+    // A result Redis never saw (stored while it was away) stays this instance's answer.
+    if (local && this.localOnly.has(key)) return { kind: 'done', result: local.result };
     const shared = await tryRedis(this.link, () => this.redis.claim(key, pendingMs));
-    if (shared.ok) {
-      if (shared.value.kind === 'claimed') await this.memory.claim(key, pendingMs);
-      return shared.value;
+    if (!shared.ok) return this.memory.claim(key, pendingMs);
+    const claim = shared.value;
+    if (claim.kind === 'claimed' && local && !claim.invalidated) {
+      // Redis lost what this instance did (restarted without persistence): answer it, and hand it back to Redis.
+      await tryRedis(this.link, () => this.redis.complete(key, local.result, local.ttlMs, local.tag));
+      return { kind: 'done', result: local.result };
     }
-    return this.memory.claim(key, pendingMs);
+    if (claim.kind === 'claimed') this.memory.markPending(key, pendingMs);
+    return claim;
   }
 
   async complete(key: string, result: string, ttlMs: number, tag: string): Promise<void> {
@@ -92,7 +99,15 @@ export class FailoverIdempotencyStore implements IdempotencyStore {
 
   async invalidate(tag: string): Promise<void> {
     await this.memory.invalidate(tag);
-    await tryRedis(this.link, () => this.redis.invalidate(tag));
+    if (!(await tryRedis(this.link, () => this.redis.invalidate(tag))).ok) this.missedInvalidations.add(tag);
+  }
+
+  private async catchUp(): Promise<void> {
+    if (!this.missedInvalidations.size || !this.link.healthy) return;
+    for (const tag of [...this.missedInvalidations]) {
+      if (!(await tryRedis(this.link, () => this.redis.invalidate(tag))).ok) return;
+      this.missedInvalidations.delete(tag);
+    }
   }
 }
 

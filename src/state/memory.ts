@@ -53,13 +53,30 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   /** What this process knows of the key, without claiming it. */
   peek(key: string): ClaimResult | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entry(key);
     if (!entry) return undefined;
-    if (entry.expires <= this.clock.now()) {
+    return entry.state === 'done' ? { kind: 'done', result: entry.result } : { kind: 'pending' };
+  }
+
+  /** A finished result with its tag and remaining window (to give back to a Redis that lost it). */
+  doneEntry(key: string): { result: string; tag: string; ttlMs: number } | undefined {
+    const entry = this.entry(key);
+    if (entry?.state !== 'done') return undefined;
+    return { result: entry.result, tag: entry.tag, ttlMs: entry.expires - this.clock.now() };
+  }
+
+  /** Marks the key as being worked on by this process, whatever it held. */
+  markPending(key: string, pendingMs: number): void {
+    this.entries.set(key, { state: 'pending', expires: this.clock.now() + pendingMs });
+  }
+
+  private entry(key: string): IdemEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expires <= this.clock.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.state === 'done' ? { kind: 'done', result: entry.result } : { kind: 'pending' };
+    return entry;
   }
 
   async complete(key: string, result: string, ttlMs: number, tag: string): Promise<void> {

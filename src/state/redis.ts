@@ -46,6 +46,15 @@ export class RedisCache implements SharedCache {
 }
 
 const PENDING = 'pending';
+// An invalidated result becomes "void" until its window ends: free to claim, but known to have been revoked.
+/** Claims KEYS[1] unless it holds a claim or a result: returns that, or "claimed" / "claimed:void". */
+const CLAIM =
+  "local v = redis.call('GET', KEYS[1]) if v and v ~= 'void' then return v end " +
+  "redis.call('SET', KEYS[1], 'pending', 'PX', ARGV[1]) if v == 'void' then return 'claimed:void' end return 'claimed'";
+/** Turns every result under a tag into VOID (keeping each one's remaining window), then drops the tag. */
+const INVALIDATE =
+  "for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do local t = redis.call('PTTL', k) " +
+  "if t > 0 then redis.call('SET', k, 'void', 'PX', t) end end return redis.call('DEL', KEYS[1])";
 /** Deletes KEYS[1] only while it still holds ARGV[1] (a claim or lease someone else has not taken over). */
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 /** INCR with the window's expiry set by the first hit; returns the count and the window's remaining ms. */
@@ -62,10 +71,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async claim(key: string, pendingMs: number): Promise<ClaimResult> {
     const name = this.names.of('idem', key);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const won = await this.link.run((c) => c.set(name, PENDING, 'PX', Math.floor(pendingMs), 'NX'));
-      if (won === 'OK') return { kind: 'claimed' };
-      const value = await this.link.run((c) => c.get(name));
-      if (value === null) continue; // expired or released between the two calls: try to claim again
+      const value = (await this.link.run((c) => c.eval(CLAIM, 1, name, Math.floor(pendingMs)))) as string;
+      if (value === 'claimed') return { kind: 'claimed' };
+      if (value === 'claimed:void') return { kind: 'claimed', invalidated: true };
       if (value === PENDING) return { kind: 'pending' };
       const result = this.names.cipher.open(value, name);
       if (result !== undefined) return { kind: 'done', result };
@@ -95,9 +103,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async invalidate(tag: string): Promise<void> {
-    const tagName = this.names.of('idemtag', tag);
-    const members = await this.link.run((c) => c.smembers(tagName));
-    await this.link.run((c) => c.del(tagName, ...members));
+    await this.link.run((c) => c.eval(INVALIDATE, 1, this.names.of('idemtag', tag)));
   }
 }
 

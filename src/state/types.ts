@@ -12,8 +12,11 @@ export interface SharedCache {
 
 /** What claiming an idempotency key found. */
 export type ClaimResult =
-  /** Nobody had it: the caller does the work, then completes or releases it. */
-  | { kind: 'claimed' }
+  /**
+   * Nobody had it: the caller does the work, then completes or releases it. `invalidated`: a result was there and
+   * was invalidated (revoked), as opposed to never stored or lost.
+   */
+  | { kind: 'claimed'; invalidated?: boolean }
   /** Someone else is doing the work right now. */
   | { kind: 'pending' }
   /** The work was done within the window: its result. */

@@ -152,6 +152,8 @@ describe('shared state in Redis', function () {
     await new Promise((r) => setTimeout(r, 1600));
 
     // Down: killed; per-process state serves, the client reconnects by itself once it is back.
+    await s.idempotency.claim('lost-1', 5000);
+    await s.idempotency.complete('lost-1', 'first result', 60_000, 'contoso|lost');
     await redis.kill();
     started = Date.now();
     assert.equal((await s.rateLimiter.hit('down-1', 1, 60_000)).allowed, true);
@@ -168,6 +170,12 @@ describe('shared state in Redis', function () {
       }
     }
     await s.check();
+    // Redis came back empty (no persistence): this instance still answers its own result and hands it back.
+    assert.deepEqual(await s.idempotency.claim('lost-1', 5000), { kind: 'done', result: 'first result' });
+    const other = make();
+    await other.start();
+    assert.deepEqual(await other.idempotency.claim('lost-1', 5000), { kind: 'done', result: 'first result' });
+    await other.close();
     const warnings = logs.filter((l) => /Redis unavailable/.test(l));
     assert.ok(warnings.length >= 1 && warnings.length <= 2, `logged once per outage (${warnings.length})`);
     assert.ok(logs.some((l) => /Redis is back/.test(l)));
