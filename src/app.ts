@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import type { CloudAdapter } from 'botbuilder';
-import { createCloudAdapter } from '../bot/adapter';
+import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
 import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
 import { iconDirectory } from './cards';
@@ -34,7 +33,7 @@ export interface AppServices {
   /** Hot state: per process, or shared by every instance through Redis. */
   state: SharedState;
   shares: ShareService;
-  adapter: CloudAdapter;
+  adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
   close(): Promise<void>;
 }

@@ -1,68 +1,82 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { freePort } from './redisServer';
 
-/** The app as its own Node process (`dist/src/main.js`), as App Service runs each instance. */
+/** The real entry point (`npm start`'s `dist/src/main.js`) running as a child process of a test. */
 export interface AppProcess {
-  name: string;
+  child: ChildProcess;
   url: string;
-  /** Its log lines (pino JSON on stdout and anything on stderr). */
-  logs: string[];
+  /** Every line the process wrote to stdout and stderr so far. */
+  lines: string[];
+  /** True while the process has not exited. */
+  alive(): boolean;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<number | string | null>;
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js` with `env` (plus PORT and HOST) and waits until /healthz answers. */
-export async function startAppProcess(name: string, env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
-  const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, '..', '..', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
-      // No env/.env.* file of the checkout may add settings.
-      TEAMSFX_ENV: 'test-no-env-files',
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    },
+const MAIN = path.resolve(__dirname, '..', '..', 'src', 'main.js');
+
+/**
+ * Starts main.js with exactly `env` layered over this process's environment (which carries the sandbox CA) and
+ * resolves once it logs that it is listening. The working directory is `cwd`, so no env/ files are read.
+ */
+export async function startAppProcess(
+  env: Record<string, string>,
+  cwd: string,
+  options: { nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<AppProcess> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
+    cwd,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    logs.push(...lines.filter(Boolean));
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  let exited = false;
-  child.once('exit', () => void (exited = true));
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (exited) throw new Error(`${name} exited at start: ${logs.slice(-10).join('\n')}`);
-    if (Date.now() > until) throw new Error(`${name} did not start: ${logs.slice(-10).join('\n')}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
+  const lines: string[] = [];
+  let exitCode: number | string | null | undefined;
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? signal;
+      resolve(exitCode);
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`main.js did not start:\n${lines.join('\n')}`)), timeoutMs);
+    const onLine = (line: string) => {
+      lines.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'Share Link is listening' && entry.url) {
+          clearTimeout(timer);
+          resolve(entry.url);
+        }
+      } catch {
+        // not a JSON log line
+      }
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        parts.filter(Boolean).forEach(onLine);
+      });
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`main.js exited (${code}) before listening:\n${lines.join('\n')}`));
+    });
+  });
   return {
-    name,
+    child,
     url,
-    logs,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    lines,
+    alive: () => exitCode === undefined,
+    exited,
+    stop: async () => {
+      if (exitCode !== undefined) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

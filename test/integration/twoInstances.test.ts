@@ -47,7 +47,8 @@ describe('two instances behind a round-robin balancer, state shared in Redis', f
       SHARE_RATE_LIMIT: String(RATE_LIMIT),
       LOG_LEVEL: 'info',
     });
-    [a, b] = await Promise.all([startAppProcess('A', env), startAppProcess('B', env)]);
+    // The working directory is the temp dir, so no env/ file of the checkout adds settings.
+    [a, b] = await Promise.all([startAppProcess(env, tmp), startAppProcess(env, tmp)]);
     lb = await startRoundRobin([a.url, b.url]);
   });
 
@@ -211,12 +212,12 @@ describe('two instances behind a round-robin balancer, state shared in Redis', f
       while (done < total / 3) await new Promise((r) => setTimeout(r, 10));
       await redis.kill();
       // While Redis is down both instances keep serving and say so.
-      for (const app of [a, b]) {
+      for (const [name, app] of [['A', a] as const, ['B', b] as const]) {
         for (let i = 0; i < 50; i++) {
           const r = await readyz(app.url);
           if (r.body.status === 'degraded') {
             assert.equal(r.status, 200);
-            degradedSeen.push(app.name);
+            degradedSeen.push(name);
             break;
           }
           await new Promise((r) => setTimeout(r, 50));
@@ -248,24 +249,24 @@ describe('two instances behind a round-robin balancer, state shared in Redis', f
     assert.equal(sandbox.outbox().length - mails, total, 'one e-mail per share');
 
     // Redis is back: both instances see it again by themselves, and cross-instance idempotency works again.
-    for (const app of [a, b]) {
+    for (const [name, app] of [['A', a] as const, ['B', b] as const]) {
       let status = '';
       for (let i = 0; i < 100 && status !== 'ready'; i++) {
         status = (await readyz(app.url)).body.status;
         if (status !== 'ready') await new Promise((r) => setTimeout(r, 100));
       }
-      assert.equal(status, 'ready', `${app.name} uses Redis again`);
+      assert.equal(status, 'ready', `${name} uses Redis again`);
     }
     const again = submit(USERS.megan, '01MEGAN_BUDGET_XLSX', 'b!megan-onedrive', 'after the outage');
     const before = sandbox.count('graph.createLink');
     const both = await Promise.all([post(a.url, again), post(b.url, { ...again })]);
     for (const r of both) assert.ok(isLinkCard(r));
     assert.equal(sandbox.count('graph.createLink') - before, 1, 'shared again: one createLink for both');
-    for (const app of [a, b]) {
-      const outages = app.logs.filter((l) => l.includes('Redis unavailable')).length;
-      assert.ok(outages >= 1 && outages <= 2, `${app.name} logged the outage once (${outages})`);
-      assert.ok(app.logs.some((l) => l.includes('Redis is back')));
-      assert.ok(!app.logs.some((l) => l.includes(redis.url)), 'the Redis URL is never logged');
+    for (const [name, app] of [['A', a] as const, ['B', b] as const]) {
+      const outages = app.lines.filter((l) => l.includes('Redis unavailable')).length;
+      assert.ok(outages >= 1 && outages <= 2, `${name} logged the outage once (${outages})`);
+      assert.ok(app.lines.some((l) => l.includes('Redis is back')));
+      assert.ok(!app.lines.some((l) => l.includes(redis.url)), 'the Redis URL is never logged');
     }
     await assertNothingInClear();
   });
