@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import { InvalidSsoTokenError, TenantNotAllowedError } from './errors';
 import { MemoryCache } from '../state/memory';
 import { SingleFlight, type Leases, type SharedCache } from '../state';
+import { runWithoutDeadline } from '../http/deadline';
 import type { GraphToken } from './oboProvider';
 import type { SsoIdentity } from './ssoValidator';
 import type { TokenServiceClient, UserTokenClientLike } from './tokenService';
@@ -204,8 +205,10 @@ export class TokenBroker {
   private exchangeInBackground(request: GraphTokenRequest, ssoToken: string): void {
     const { userTokenClient, teamsUserId, channelId } = request;
     if (!userTokenClient || !teamsUserId || !channelId) return;
-    const task = this.options.tokenService
-      .exchange(userTokenClient, teamsUserId, channelId, ssoToken)
+    // Not bound by the invoke's deadline: it runs after the answer went out.
+    const task = runWithoutDeadline(() =>
+      this.options.tokenService.exchange(userTokenClient, teamsUserId, channelId, ssoToken),
+    )
       .then(
         (stored) => {
           this.options.logger.debug(

@@ -114,13 +114,14 @@ describe('two instances behind a round-robin balancer, state shared in Redis', f
       ...secrets,
       ...users.flatMap((u) => [u.id, u.userPrincipalName, u.teamsId]),
       SANDBOX_IDENTITIES.homeTenantId,
-      'eyJ',
       'access_token',
       'secret',
       'Bearer',
       'https://',
     ].filter((s) => s.length >= 3);
     for (const { key, value } of dump) {
+      // A JWT (two dot-separated base64url segments); sealed values are base64 after "v1." and hold no dot.
+      assert.doesNotMatch(`${key} ${value}`, /eyJ[\w-]+\.eyJ[\w-]+/, `a JWT in ${key}`);
       for (const f of forbidden) {
         assert.ok(!key.includes(f), `"${f.slice(0, 20)}…" in the key ${key}`);
         assert.ok(!value.includes(f), `"${f.slice(0, 20)}…" in the value of ${key}: ${value.slice(0, 60)}`);
