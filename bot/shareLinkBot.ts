@@ -304,6 +304,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       values,
       errors,
       now: new Date(this.deps.clock.now()),
+      sealedItem: this.deps.shares.sealItem({ tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' }, item),
     }).card;
     return taskContinue(card, this.title(facts, 'options'));
   }
@@ -342,12 +343,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
     let options: LinkOptions | undefined;
     try {
       options = linkOptionsFromInputs(data, facts.timeZone);
-      const outcome = await this.deps.shares.share(call, ref, options, { conversationId: facts.conversationId });
+      const outcome = await this.deps.shares.share(call, ref, options, {
+        conversationId: facts.conversationId,
+        sealedItem: data.item,
+      });
       return composeResult([{ content: this.linkCard(outcome, facts) }]);
     } catch (err) {
       const field = isShareError(err) ? err.details.field : undefined;
       if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
-        const item = await this.deps.shares.lookupItem(call, ref);
+        const item = await this.deps.shares.lookupItem(call, ref, data.item);
         return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, {
           [field]: err.details.message ?? err.message,
         });
