@@ -26,8 +26,12 @@ export function cachedCheck(check: ReadinessCheck, ttlMs: number, now: () => num
       const t = now();
       if (!last || t - last.at >= ttlMs) {
         const outcome = Promise.resolve().then(() => check.check());
-        outcome.catch(() => undefined);
-        last = { at: t, outcome };
+        const entry = { at: t, outcome };
+        // Only a healthy outcome is reused: a dependency that is back must show as ready on the next probe.
+        outcome.catch(() => {
+          if (last === entry) last = undefined;
+        });
+        last = entry;
       }
       return last.outcome;
     },
