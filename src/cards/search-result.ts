@@ -3,6 +3,7 @@ import { itemHeader, itemView, resolveEnv, withDirection, type CardEnv } from '.
 import type { SearchSelectValue } from './contract';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './envelopes';
 import { truncate } from './format';
+import { htmlText } from '../domain/displayText';
 import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
 import template from './templates/search-result.json';
 
@@ -27,9 +28,10 @@ export function searchResultPreview(item: DriveItemInfo, env: CardEnv): Thumbnai
   return {
     contentType: THUMBNAIL_CARD_CONTENT_TYPE,
     content: {
-      title: truncate(view.name, 120),
-      subtitle: truncate(view.location, 120),
-      text: view.details,
+      // Teams renders HTML and Markdown in thumbnail card text: names show as typed, never as markup.
+      title: htmlText(truncate(view.name, 120)),
+      subtitle: htmlText(truncate(view.location, 120)),
+      text: htmlText(view.details),
       images: [{ url: view.iconUrl, alt: view.iconAlt }],
       tap: { type: 'invoke', value: { action: 'selectItem', driveId: item.driveId, itemId: item.itemId } },
     },

@@ -516,4 +516,30 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       }
     });
   });
+
+  it('shows a hostile file name as typed and never links anything but https (issue 9, defect 9 and "also noted")', async () => {
+    const planRecord = await services.shareLog.get(CONTOSO, planPermissionId);
+    assert.ok(planRecord);
+    await services.shareLog.put({
+      ...planRecord,
+      permissionId: 'hostile-permission',
+      itemName: '<b>x</b>[click me](https://evil.example) invoice\u202egpj.exe\u0000\r\n',
+      itemWebUrl: 'javascript:alert(1)',
+      linkUrl: 'javascript:alert(2)',
+      createdAt: new Date().toISOString(),
+    });
+    const { page, tab } = await openTab({ theme: 'default' });
+    try {
+      const row = tab.locator('#shares tr', { hasText: 'invoice' });
+      const name = (await row.locator('td').first().textContent()) ?? '';
+      assert.equal(name, '<b>x</b>[click me](https://evil.example) invoicegpj.exe ');
+      assert.equal(await row.locator('a').count(), 0, 'no javascript: (or other non-https) link is rendered');
+      for (const href of await tab
+        .locator('#shares a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '')))
+        assert.match(href, /^https:/);
+    } finally {
+      await page.close();
+    }
+  });
 });
