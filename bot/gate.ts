@@ -3,7 +3,14 @@ import type { TokenBroker, TokenServiceClient, UserTokenClientLike } from '../sr
 import type { CallContext } from '../src/share/shareService';
 import type { TurnFacts } from './turn';
 import { userTokenClientOf } from './turn';
-import { adaptiveCardLoginRequest, preconditionFailed, signInRequired, silentAuth, composeMessage } from './responses';
+import {
+  adaptiveCardLoginRequest,
+  adaptiveCardMessage,
+  composeMessage,
+  preconditionFailed,
+  signInRequired,
+  silentAuth,
+} from './responses';
 
 /** How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol). */
 export type SignInStyle = 'search' | 'link' | 'action' | 'cardAction';
@@ -67,23 +74,24 @@ export async function acquire(
       return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };
     case 'link':
       // 412 renders nothing for link unfurling; `auth` shows a sign-in link.
-      return {
-        ok: false,
-        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
-      };
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
     case 'action':
-      return {
-        ok: false,
-        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
-      };
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
     case 'cardAction':
       return {
         ok: false,
         response: link
           ? adaptiveCardLoginRequest(link, deps.texts.signIn, deps.connectionName)
-          : composeMessage(deps.texts.signInUnavailable),
+          : unavailable(deps, style),
       };
   }
+}
+
+/** "Sign-in isn't available" in the envelope of the invoke kind (Universal Actions have their own). */
+function unavailable(deps: GateDeps, style: SignInStyle) {
+  return style === 'cardAction'
+    ? adaptiveCardMessage(deps.texts.signInUnavailable)
+    : composeMessage(deps.texts.signInUnavailable);
 }
 
 /**
@@ -100,5 +108,5 @@ export async function reauthenticate(
   const client = userTokenClientOf(context) as UserTokenClientLike | undefined;
   if (client) await deps.tokenService.signOut(client, facts.teamsUserId, facts.channelId);
   const again = await acquire(deps, context, facts, {}, style);
-  return again.ok ? composeMessage(deps.texts.signInUnavailable) : again.response;
+  return again.ok ? unavailable(deps, style) : again.response;
 }

@@ -14,10 +14,13 @@ import {
   SUBMIT_ACTIONS,
   errorCard,
   fileFinderDialog,
+  linkCardWithoutDetails,
   linkOptionsDialog,
+  mySharedLinksDeepLink,
   searchResultAttachment,
   sharedLinkCard,
   strings,
+  type LinkCardSnapshot,
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
@@ -37,6 +40,8 @@ import {
 import { linkOptionsFromInputs, valuesToKeep } from './options';
 import {
   adaptiveCardError,
+  adaptiveCardMessage,
+  adaptiveCardPreconditionFailed,
   adaptiveCardUpdate,
   badRequest,
   composeMessage,
@@ -55,6 +60,8 @@ export interface BotDeps {
   clock: Clock;
   publicBaseUrl: string;
   connectionName: string;
+  /** Teams app id for deep links to the "My shared links" tab (catalog id once published, else manifest id). */
+  teamsAppId: string;
   /** Tenants served; an activity from any other tenant is refused before anything else happens. */
   allowedTenantIds: readonly string[];
   /** Answer every invoke within this many ms (Teams gives up after ~5 s). */
@@ -78,6 +85,27 @@ const cardActionDataSchema = z.object({
   permissionId: z.string().min(1).max(512),
   driveId: z.string().min(1).max(512),
   itemId: z.string().min(1).max(512),
+});
+const httpsUrl = z
+  .string()
+  .max(4096)
+  .regex(/^https:\/\/[^\s]+$/i);
+/** The card's own account of itself (LinkCardSnapshot), read back from an untrusted refresh. */
+const snapshotSchema = z.object({
+  itemName: z.string().max(1024),
+  itemWebUrl: httpsUrl,
+  itemKind: z.enum(['file', 'folder']),
+  driveType: z.enum(['personal', 'business', 'documentLibrary']),
+  itemSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  mimeType: z.string().max(255).optional(),
+  linkUrl: httpsUrl,
+  type: z.string().max(64).optional(),
+  scope: z.string().max(64).optional(),
+  roles: z.array(z.string().max(64)).max(10),
+  expirationDateTime: z.string().datetime({ offset: true }).optional(),
+  passwordProtected: z.boolean(),
+  reused: z.boolean(),
+  createdAt: z.string().datetime({ offset: true }),
 });
 
 /**
@@ -143,27 +171,34 @@ export class ShareLinkBot extends TeamsActivityHandler {
 
   /** Errors that escaped a handler: malformed input, refused tenants and forged tokens, and the unexpected. */
   private failure(err: unknown, name: string, facts: TurnFacts, log: Logger): InvokeResponse {
+    // Universal Actions get the Universal Action Model's envelope for every answer, refusals included.
+    const universal = name === 'adaptiveCard/action';
     if (err instanceof MalformedInvokeError) {
       log.warn({ issues: err.issues }, 'malformed invoke');
-      return badRequest(
-        'The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.',
-      );
+      const message = 'The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.';
+      return universal ? adaptiveCardError(400, 'BadRequest', message) : badRequest(message);
     }
     if (err instanceof TenantNotAllowedError) {
       log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
-      return {
-        status: 403,
-        body: { error: { code: 'TenantNotAllowed', message: 'Share Link is not enabled for your organization.' } },
-      };
+      const message = 'Share Link is not enabled for your organization.';
+      if (universal) return adaptiveCardError(400, 'TenantNotAllowed', message);
+      return { status: 403, body: { error: { code: 'TenantNotAllowed', message } } };
     }
     if (err instanceof InvalidSsoTokenError) {
       log.warn({ reason: err.reason }, 'rejected SSO token');
-      return { status: 401, body: { error: { code: 'InvalidToken', message: 'Your sign-in could not be verified.' } } };
+      const message = 'Your sign-in could not be verified.';
+      if (universal) return adaptiveCardPreconditionFailed(message);
+      return { status: 401, body: { error: { code: 'InvalidToken', message } } };
     }
     const shareError = isShareError(err) ? err : undefined;
     if (!shareError) log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'invoke failed');
     const error = shareError ?? new ShareError('transient', 'Something went wrong on our side. Try again in a moment.');
-    if (name === 'adaptiveCard/action') return adaptiveCardError(500, error.kind, error.message);
+    if (universal) {
+      // What the person can act on is a message; only our own or Microsoft's failures are a 500.
+      return error.kind === 'throttled' || error.kind === 'transient'
+        ? adaptiveCardError(500, error.kind, error.message)
+        : adaptiveCardMessage(error.message);
+    }
     if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') {
       return taskContinue(errorCard(error, { locale: facts.locale, inDialog: true }).card, this.title(facts, 'error'));
     }
@@ -349,7 +384,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private linkCard(
     outcome: ShareOutcome,
     facts: TurnFacts,
-    view: { forSharer?: boolean; revoked?: { at: string; by?: string } } = {},
+    view: { forSharer?: boolean; revoked?: { at: string; by?: string }; withRefresh?: boolean } = {},
   ) {
     return sharedLinkCard(outcome, {
       ...this.env(facts),
@@ -357,8 +392,13 @@ export class ShareLinkBot extends TeamsActivityHandler {
       sharerAadObjectId: facts.aadObjectId ?? '',
       sharerUserId: facts.teamsUserId,
       organizationName: this.deps.organizationName?.(facts.tenantId),
+      manageLinksUrl: this.manageLinksUrl(facts),
       ...view,
     }).card;
+  }
+
+  private manageLinksUrl(facts: TurnFacts): string {
+    return mySharedLinksDeepLink(this.deps.teamsAppId, facts.tenantId);
   }
 
   // ---- link unfurling: a pasted OneDrive/SharePoint link shows the file ---------------------------------------
@@ -369,7 +409,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (!gate.ok) return gate.response;
     const resolved = await this.deps.shares.resolveLinks(gate.call, [{ url: value.url }]);
     if (!resolved.items.length) return composeResult([]);
-    return composeResult([searchResultAttachment(resolved.items[0], this.env(facts))]);
+    return composeResult([searchResultAttachment(resolved.items[0], this.env(facts), 'unfurl')]);
   }
 
   // ---- buttons on posted cards (Universal Actions) ----------------------------------------------------------
@@ -381,15 +421,16 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (value.action.verb !== EXECUTE_VERBS.refreshLinkCard && value.action.verb !== EXECUTE_VERBS.revokeLink) {
       throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
     }
-    const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
-    if (!record || record.driveId !== data.driveId || record.itemId !== data.itemId) {
-      return adaptiveCardError(400, 'notFound', strings(facts.locale).errors.notFound.title);
-    }
-    const isSharer = record.userObjectId === facts.aadObjectId;
+    const found = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
+    const record = found && found.driveId === data.driveId && found.itemId === data.itemId ? found : undefined;
+    const sh = strings(facts.locale).shared;
     if (value.action.verb === EXECUTE_VERBS.refreshLinkCard) {
-      return adaptiveCardUpdate(this.recordCard(record, facts, isSharer));
+      // A failed refresh shows "Something went wrong" on the card: without a record, answer the plain card.
+      if (!record) return adaptiveCardUpdate(this.cardWithoutRecord(value.action.data, facts));
+      return adaptiveCardUpdate(this.recordCard(record, facts, record.userObjectId === facts.aadObjectId));
     }
-    if (!isSharer) return adaptiveCardError(403, 'accessDenied', strings(facts.locale).errors.accessDenied.title);
+    if (!record) return adaptiveCardMessage(sh.unknownLink);
+    if (record.userObjectId !== facts.aadObjectId) return adaptiveCardMessage(sh.onlySharerRevokes);
     const gate = await this.token(
       context,
       facts,
@@ -401,8 +442,44 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return adaptiveCardUpdate(this.recordCard(revoked, facts, true));
   }
 
+  /**
+   * The plain (everyone's) card drawn from the card's own refresh data, for a refresh whose record is gone (another
+   * store, a lost log, a card from before). Nothing in it is trusted for decisions: no revoke button, no refresh.
+   */
+  private cardWithoutRecord(raw: Record<string, unknown> | null | undefined, facts: TurnFacts) {
+    const shown = snapshotSchema.safeParse((raw ?? {}).shown);
+    const ids = cardActionDataSchema.parse(raw ?? {});
+    if (!shown.success)
+      return linkCardWithoutDetails({ ...this.env(facts), manageLinksUrl: this.manageLinksUrl(facts) }).card;
+    const s: LinkCardSnapshot = shown.data;
+    const record: ShareRecord = {
+      permissionId: ids.permissionId,
+      tenantId: facts.tenantId,
+      userObjectId: '',
+      driveId: ids.driveId,
+      itemId: ids.itemId,
+      itemName: s.itemName,
+      itemWebUrl: s.itemWebUrl,
+      itemKind: s.itemKind,
+      driveType: s.driveType,
+      itemSize: s.itemSize,
+      mimeType: s.mimeType,
+      linkUrl: s.linkUrl,
+      type: s.type,
+      scope: s.scope,
+      roles: s.roles,
+      expirationDateTime: s.expirationDateTime,
+      passwordProtected: s.passwordProtected,
+      recipients: [],
+      notified: false,
+      reused: s.reused,
+      createdAt: s.createdAt,
+    };
+    return this.recordCard(record, facts, false, { withRefresh: false });
+  }
+
   /** Rebuilds the link card from the share log (refresh and revoke have no outcome at hand). */
-  private recordCard(record: ShareRecord, facts: TurnFacts, forSharer: boolean) {
+  private recordCard(record: ShareRecord, facts: TurnFacts, forSharer: boolean, view: { withRefresh?: boolean } = {}) {
     const outcome: ShareOutcome = {
       item: {
         driveId: record.driveId,
@@ -432,12 +509,19 @@ export class ShareLinkBot extends TeamsActivityHandler {
       apiVersion: 'v1.0',
       createdAt: record.createdAt,
     };
-    const sharerFacts = { ...facts, aadObjectId: record.userObjectId };
+    // refresh.userIds name the sharer only: their object id always, their Teams id when they are the one asking.
+    const askerIsSharer = Boolean(record.userObjectId) && record.userObjectId === facts.aadObjectId;
+    const sharerFacts = {
+      ...facts,
+      aadObjectId: record.userObjectId,
+      teamsUserId: askerIsSharer ? facts.teamsUserId : '',
+    };
     // The log keeps who revoked as an object id; the card names that person only when it is the one asking.
     const revokedBy = record.revokedBy && record.revokedBy === facts.aadObjectId ? facts.userName : undefined;
     return this.linkCard(outcome, sharerFacts, {
       forSharer: forSharer && !record.revokedAt,
       revoked: record.revokedAt ? { at: record.revokedAt, by: revokedBy } : undefined,
+      ...view,
     });
   }
 }

@@ -77,6 +77,33 @@ export interface LinkCardExecuteData {
   itemId: string;
 }
 
+/**
+ * What the card shows, carried in the refresh action's data (`shown`) so that a refresh which finds no record in the
+ * share log can still answer with the plain card instead of an error. Field names as in the share log's record.
+ * Untrusted on the way back: it is only ever drawn for the person whose client sent it, never the sharer's view.
+ */
+export interface LinkCardSnapshot {
+  itemName: string;
+  itemWebUrl: string;
+  itemKind: 'file' | 'folder';
+  driveType: 'personal' | 'business' | 'documentLibrary';
+  itemSize?: number;
+  mimeType?: string;
+  linkUrl: string;
+  type?: string;
+  scope?: string;
+  roles: string[];
+  expirationDateTime?: string;
+  passwordProtected: boolean;
+  reused: boolean;
+  createdAt: string;
+}
+
+/** Data of the refresh Action.Execute: the ids plus the snapshot. */
+export interface LinkCardRefreshData extends LinkCardExecuteData {
+  shown: LinkCardSnapshot;
+}
+
 /** `tap.value` of a search result; arrives as `composeExtension/selectItem` value. */
 export interface SearchSelectValue {
   action: 'selectItem';

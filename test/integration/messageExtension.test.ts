@@ -390,11 +390,12 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.equal(revokeButtons(theirs.body.value).length, 0);
     });
 
-    it('revoke by someone else → 403 and the link stays', async () => {
+    it('revoke by someone else → a message (Universal Action 200, not 403) and the link stays', async () => {
       const reply = await execute('megan', 'revokeLink');
       assert.equal(reply.status, 200);
-      assert.equal(reply.body.statusCode, 403);
-      assert.equal(reply.body.type, 'application/vnd.microsoft.error');
+      assert.equal(reply.body.statusCode, 200);
+      assert.equal(reply.body.type, 'application/vnd.microsoft.activity.message');
+      assert.equal(reply.body.value, 'Only the person who shared this link can revoke it.');
       const perms = await h.permissionsOf(USERS.adele, data.driveId, data.itemId);
       assert.ok(perms.some((p) => p.id === data.permissionId));
     });

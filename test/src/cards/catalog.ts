@@ -2,6 +2,7 @@
 import {
   errorCard,
   fileFinderDialog,
+  linkCardWithoutDetails,
   linkOptionsDialog,
   searchResultCard,
   sharedLinkCard,
@@ -13,6 +14,7 @@ import {
   fiftyRecipients,
   folder,
   longName,
+  MANAGE_URL,
   manyResults,
   NOW,
   outcomes,
@@ -29,7 +31,7 @@ import {
 export interface CatalogEntry {
   name: string;
   /** The Adaptive Card version the card must keep to. */
-  target: '1.4' | '1.5';
+  target: '1.3' | '1.4' | '1.5';
   card: AdaptiveCardJson;
   warnings: string[];
 }
@@ -39,7 +41,7 @@ const env = { publicBaseUrl: PUBLIC_BASE_URL, locale: 'en-US', timeZone: TIME_ZO
 /** Builds the whole catalog (cheap; a few milliseconds). */
 export function catalog(): CatalogEntry[] {
   const out: CatalogEntry[] = [];
-  const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
+  const add = (name: string, target: CatalogEntry['target'], e: { card: AdaptiveCardJson; warnings: string[] }) =>
     out.push({ name, target, ...e });
 
   add(
@@ -103,12 +105,23 @@ export function catalog(): CatalogEntry[] {
     add(
       `shared-${key}`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+      }),
     );
     add(
       `shared-${key}-sharer`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+        forSharer: true,
+      }),
     );
   }
   add(
@@ -116,6 +129,7 @@ export function catalog(): CatalogEntry[] {
     '1.4',
     sharedLinkCard(outcomes.organizationEdit!, {
       ...env,
+      manageLinksUrl: MANAGE_URL,
       sharerAadObjectId: SHARER,
       forSharer: true,
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
@@ -124,5 +138,8 @@ export function catalog(): CatalogEntry[] {
   for (const err of shareErrors)
     add(`error-${err.kind}`, '1.4', errorCard(err, { locale: 'en-US', inDialog: err.kind !== 'consentRequired' }));
   add('search-result', '1.4', searchResultCard(longName, env));
+  // Link unfurling renders Adaptive Cards 1.3 and earlier only (Learn "Link unfurling", msteams-docs#7286).
+  add('search-result-unfurl', '1.3', searchResultCard(longName, env, 'unfurl'));
+  add('shared-without-details', '1.4', linkCardWithoutDetails({ ...env, manageLinksUrl: MANAGE_URL }));
   return out;
 }
