@@ -10,21 +10,10 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
   const first = args[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
     // listen(options[, cb]): a handle/fd or a unix path is left alone.
-    if (
-      first.host === undefined &&
-      first.path === undefined &&
-      first.handle === undefined &&
-      first._handle === undefined &&
-      first.fd === undefined
-    ) {
+    if (first.host === undefined && first.path === undefined && first.handle === undefined && first._handle === undefined && first.fd === undefined) {
       args[0] = { ...first, host: LOOPBACK };
     }
-  } else if (
-    typeof first === 'number' ||
-    (typeof first === 'string' && /^\d+$/.test(first)) ||
-    first === undefined ||
-    typeof first === 'function'
-  ) {
+  } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first)) || first === undefined || typeof first === 'function') {
     // listen([port][, host][, backlog][, cb]): insert the host when the second argument is not one.
     if (typeof first === 'function' || first === undefined) {
       args.splice(0, first === undefined ? 1 : 0, 0, LOOPBACK);
