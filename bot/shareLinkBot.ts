@@ -5,6 +5,7 @@ import type { Logger } from '../src/log';
 import type { TokenBroker, TokenServiceClient } from '../src/auth';
 import { InvalidSsoTokenError, TenantNotAllowedError } from '../src/auth';
 import { ShareError, isShareError } from '../src/domain/errors';
+import type { DomainMessage } from '../src/domain/messages';
 import { graphExpiration } from '../src/domain/graphDates';
 import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
 import type { CallContext, ShareService } from '../src/share/shareService';
@@ -14,6 +15,7 @@ import {
   MAX_FINDER_RESULTS,
   SUBMIT_ACTIONS,
   errorCard,
+  errorSummary,
   fileFinderDialog,
   linkCardWithoutDetails,
   linkOptionsDialog,
@@ -176,18 +178,18 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const universal = name === 'adaptiveCard/action';
     if (err instanceof MalformedInvokeError) {
       log.warn({ issues: err.issues }, 'malformed invoke');
-      const message = 'The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.';
+      const message = strings(facts.locale).bot.errors.malformed;
       return universal ? adaptiveCardError(400, 'BadRequest', message) : badRequest(message);
     }
     if (err instanceof TenantNotAllowedError) {
       log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
-      const message = 'Share Link is not enabled for your organization.';
+      const message = strings(facts.locale).bot.errors.tenantNotAllowed;
       if (universal) return adaptiveCardError(400, 'TenantNotAllowed', message);
       return { status: 403, body: { error: { code: 'TenantNotAllowed', message } } };
     }
     if (err instanceof InvalidSsoTokenError) {
       log.warn({ reason: err.reason }, 'rejected SSO token');
-      const message = 'Your sign-in could not be verified.';
+      const message = strings(facts.locale).bot.errors.invalidToken;
       if (universal) return adaptiveCardPreconditionFailed(message);
       return { status: 401, body: { error: { code: 'InvalidToken', message } } };
     }
@@ -196,14 +198,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const error = shareError ?? new ShareError('transient', 'Something went wrong on our side. Try again in a moment.');
     if (universal) {
       // What the person can act on is a message; only our own or Microsoft's failures are a 500.
+      const summary = errorSummary(error, facts.locale);
       return error.kind === 'throttled' || error.kind === 'transient'
-        ? adaptiveCardError(500, error.kind, error.message)
-        : adaptiveCardMessage(error.message);
+        ? adaptiveCardError(500, error.kind, summary)
+        : adaptiveCardMessage(summary);
     }
     if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') {
       return taskContinue(errorCard(error, { locale: facts.locale, inDialog: true }).card, this.title(facts, 'error'));
     }
-    return composeMessage(error.message);
+    return composeMessage(errorSummary(error, facts.locale));
   }
 
   private env(facts: TurnFacts) {
@@ -320,7 +323,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     facts: TurnFacts,
     item: DriveItemInfo,
     values?: Partial<LinkOptions>,
-    errors?: Partial<Record<LinkOptionField, string>>,
+    errors?: Partial<Record<LinkOptionField, string | DomainMessage>>,
   ): InvokeResponse {
     const timeZone = values?.timeZone ?? facts.timeZone ?? 'UTC';
     const choices = this.deps.shares.linkChoices(item, timeZone);
@@ -376,7 +379,9 @@ export class ShareLinkBot extends TeamsActivityHandler {
       const field = isShareError(err) ? err.details.field : undefined;
       if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
         const item = await this.deps.shares.lookupItem(call, ref);
-        return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, { [field]: err.message });
+        return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, {
+          [field]: err.details.message ?? err.message,
+        });
       }
       throw err;
     }

@@ -9,7 +9,7 @@ export {
 } from './link-options';
 export { linkCardWithoutDetails, refreshUserIds, sharedLinkCard, type SharedLinkOptions } from './shared-link';
 export { MY_SHARED_LINKS_ENTITY_ID, mySharedLinksDeepLink } from './manage-link';
-export { errorCard, type ErrorCardOptions } from './error-card';
+export { errorCard, errorSummary, type ErrorCardOptions } from './error-card';
 export {
   searchResultAttachment,
   searchResultCard,
@@ -29,6 +29,7 @@ export type {
   SearchSelectValue,
 } from './contract';
 export { fileKindOf, iconDirectory, iconUrl, FILE_KINDS, type FileKind } from './file-kinds';
-export { strings, pickLanguage, fill, type CardStrings } from './strings';
+export { strings, pickLanguage, fill, plural, textDirection, type CardStrings } from './strings';
+export { say, errorText } from './messages';
 export type { CardEnv } from './common';
 export type { AdaptiveCardJson, Expansion } from './template';
