@@ -10,15 +10,23 @@ import {
   preconditionFailed,
   signInRequired,
   silentAuth,
+  taskMessage,
 } from './responses';
 
-/** How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol). */
-export type SignInStyle = 'search' | 'link' | 'action' | 'cardAction';
+/**
+ * How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol):
+ * `search` silentAuth/412, `link` and `action` the `auth` answer, `dialog` a sign-in dialog card (action commands:
+ * `auth` to fetchTask was seen rendered as "unsupported", OfficeDev/Microsoft-Teams-Samples#928), `cardAction` the
+ * Universal Action loginRequest.
+ */
+export type SignInStyle = 'search' | 'link' | 'action' | 'dialog' | 'cardAction';
 
 export interface GateInput {
   ssoToken?: string | null;
-  /** `value.state`: the magic code after a Token Service sign-in. */
+  /** `value.state`: the magic code after a Token Service sign-in (or the code typed into the sign-in dialog). */
   state?: string | null;
+  /** Shown on the sign-in dialog, e.g. "not signed in yet" after Continue (dialog style only). */
+  notice?: string;
 }
 
 /** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
@@ -33,6 +41,8 @@ export interface GateDeps {
   /** Time budget of one invoke (Teams waits ~5 s; we answer well before). */
   budgetMs: number;
   texts: { signIn: string; signInUnavailable: string };
+  /** The sign-in dialog answer (dialog style): a card whose "Continue" comes back as submitAction. */
+  signInDialog: (signInLink: string, facts: TurnFacts, notice?: string) => InvokeResponse;
 }
 
 /** Gets the person's delegated Graph token, or the sign-in answer this invoke kind needs. */
@@ -77,6 +87,8 @@ export async function acquire(
       return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
     case 'action':
       return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
+    case 'dialog':
+      return { ok: false, response: link ? deps.signInDialog(link, facts, input.notice) : unavailable(deps, style) };
     case 'cardAction':
       return {
         ok: false,
@@ -89,9 +101,9 @@ export async function acquire(
 
 /** "Sign-in isn't available" in the envelope of the invoke kind (Universal Actions have their own). */
 function unavailable(deps: GateDeps, style: SignInStyle) {
-  return style === 'cardAction'
-    ? adaptiveCardMessage(deps.texts.signInUnavailable)
-    : composeMessage(deps.texts.signInUnavailable);
+  if (style === 'cardAction') return adaptiveCardMessage(deps.texts.signInUnavailable);
+  if (style === 'dialog') return taskMessage(deps.texts.signInUnavailable);
+  return composeMessage(deps.texts.signInUnavailable);
 }
 
 /**

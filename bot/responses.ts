@@ -22,6 +22,11 @@ export function taskContinue(
   };
 }
 
+/** Closes the dialog flow with a plain message (a `task` answer with no card). */
+export function taskMessage(text: string): InvokeResponse {
+  return { status: 200, body: { task: { type: 'message', value: text } } };
+}
+
 /** Inserts cards into the compose box (answer to submitAction / selectItem / query). */
 export function composeResult(
   attachments: Array<{ content: CardJson; preview?: { contentType: string; content: CardJson } }>,

@@ -14,6 +14,8 @@ import {
   EXECUTE_VERBS,
   MAX_FINDER_RESULTS,
   SUBMIT_ACTIONS,
+  INPUT_IDS,
+  signInDialog,
   errorCard,
   errorSummary,
   fileFinderDialog,
@@ -75,10 +77,17 @@ export interface BotDeps {
 
 const FIND_FILE_COMMAND = 'findFile';
 
-/** How each invoke asks for a sign-in (Teams handles it differently per surface). */
+/**
+ * How each invoke asks for a sign-in (Teams handles it differently per surface; see sandbox/FIDELITY.md, Teams).
+ * Action commands get a sign-in dialog card rather than `auth` (reported as "unsupported" on fetchTask, #928); the
+ * search pick (`selectItem`, no dialog open) keeps the documented `auth`. Every surface still redeems `state`.
+ */
 const SIGN_IN_STYLE: Record<string, SignInStyle> = {
   'composeExtension/query': 'search',
   'composeExtension/queryLink': 'link',
+  'composeExtension/selectItem': 'action',
+  'composeExtension/fetchTask': 'dialog',
+  'composeExtension/submitAction': 'dialog',
   'adaptiveCard/action': 'cardAction',
 };
 const PAGE_SIZE = MAX_FINDER_RESULTS;
@@ -127,6 +136,12 @@ export class ShareLinkBot extends TeamsActivityHandler {
       connectionName: deps.connectionName,
       budgetMs: deps.invokeBudgetMs ?? 3000,
       texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
+      signInDialog: (signInLink, facts, notice) =>
+        taskContinue(
+          signInDialog({ ...this.env(facts), signInLink, notice }).card,
+          this.title(facts, 'signIn'),
+          'medium',
+        ),
     };
   }
 
@@ -213,7 +228,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return { publicBaseUrl: this.deps.publicBaseUrl, locale: facts.locale, timeZone: facts.timeZone ?? 'UTC' };
   }
 
-  private title(facts: TurnFacts, which: 'finder' | 'options' | 'error' | 'attachments'): string {
+  private title(facts: TurnFacts, which: 'finder' | 'options' | 'error' | 'attachments' | 'signIn'): string {
     const t = strings(facts.locale).bot.dialogTitles;
     return t[which];
   }
@@ -221,10 +236,11 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private async token(
     context: TurnContext,
     facts: TurnFacts,
-    input: { authentication?: { token?: string } | null; state?: string | null },
+    input: { authentication?: { token?: string } | null; state?: string | null; notice?: string },
     style: SignInStyle,
   ) {
-    return acquire(this.gate, context, facts, { ssoToken: input.authentication?.token, state: input.state }, style);
+    const { authentication, state, notice } = input;
+    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice }, style);
   }
 
   // ---- search command (findFile): SSO via silentAuth, results as list items ---------------------------------
@@ -247,7 +263,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
   /** A search result was picked: create the organization's default link at once and insert the card. */
   private async onSelectItem(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const ref = parseInvoke('composeExtension/selectItem', selectItemValueSchema, context.activity.value);
-    const gate = await this.token(context, facts, {}, 'action');
+    const gate = await this.token(context, facts, {}, SIGN_IN_STYLE['composeExtension/selectItem']);
     if (!gate.ok) return gate.response;
     const options: LinkOptions = {
       useOrganizationDefault: true,
@@ -265,7 +281,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
 
   private async onFetchTask(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const value = parseInvoke('composeExtension/fetchTask', actionValueSchema, context.activity.value);
-    const gate = await this.token(context, facts, value, 'action');
+    const gate = await this.token(context, facts, value, SIGN_IN_STYLE['composeExtension/fetchTask']);
     if (!gate.ok) return gate.response;
     if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
       return this.dialogForMessage(gate.call, facts, value.messagePayload ?? undefined);
@@ -343,10 +359,28 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const value: ActionValue = parseInvoke('composeExtension/submitAction', actionValueSchema, context.activity.value);
     const data = value.data ?? {};
     const action = typeof data.action === 'string' ? data.action : '';
-    const gate = await this.token(context, facts, value, 'action');
+    // "Continue" on the sign-in dialog: the code typed there (if any) is the Token Service's magic code.
+    const signedIn = action === SUBMIT_ACTIONS.signedIn;
+    const code = signedIn ? inputString(data[INPUT_IDS.signInCode], 16)?.replace(/\s+/g, '') : undefined;
+    const gate = await this.token(
+      context,
+      facts,
+      {
+        authentication: value.authentication,
+        state: code ?? value.state,
+        notice: signedIn ? strings(facts.locale).signIn.notYet : undefined,
+      },
+      SIGN_IN_STYLE['composeExtension/submitAction'],
+    );
     if (!gate.ok) return gate.response;
     const call = gate.call;
     switch (action) {
+      case SUBMIT_ACTIONS.signedIn:
+        // Go on where the dialog would have started: the message's file, or the finder.
+        if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
+          return this.dialogForMessage(call, facts, value.messagePayload ?? undefined);
+        }
+        return this.finder(facts, '', []);
       case SUBMIT_ACTIONS.search: {
         const query = inputString(data.q, 255) ?? '';
         const pageIndex = Math.max(0, Math.min(20, Number(data.page ?? 0) || 0));

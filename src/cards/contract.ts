@@ -12,6 +12,8 @@ export const SUBMIT_ACTIONS = {
   create: 'create',
   /** Options dialog / error dialog: go back to the finder (inputs are not submitted). */
   back: 'back',
+  /** Sign-in dialog "Continue": `{action, signInCode?}`; the dialog goes on where it would have started. */
+  signedIn: 'signedIn',
 } as const;
 
 /** `verb` of the Universal Actions (Action.Execute → `adaptiveCard/action`) on the shared-link card. */
@@ -26,6 +28,8 @@ export const EXECUTE_VERBS = {
 export const INPUT_IDS = {
   /** Finder search text. */
   query: 'q',
+  /** Sign-in dialog: the code the Token Service page shows when the sign-in ends outside Teams' window. */
+  signInCode: 'signInCode',
   /** "Use my organization's default link" toggle: "true" | "false". */
   useOrganizationDefault: 'useOrganizationDefault',
   /** Link type (a LinkType). */

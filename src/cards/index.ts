@@ -10,6 +10,7 @@ export {
 export { linkCardWithoutDetails, refreshUserIds, sharedLinkCard, type SharedLinkOptions } from './shared-link';
 export { MY_SHARED_LINKS_ENTITY_ID, mySharedLinksDeepLink } from './manage-link';
 export { errorCard, errorSummary, type ErrorCardOptions } from './error-card';
+export { signInDialog, type SignInDialogInput } from './sign-in';
 export {
   searchResultAttachment,
   searchResultCard,

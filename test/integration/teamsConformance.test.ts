@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { SANDBOX_TEAMS_APP_ID } from '../../src/config';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
 import { newerThan, parserIssues, schemaErrors } from '../src/cards/checks';
-import { CONTOSO, USERS, cardText, findAll, invokeActivity, startHarness, type Harness } from './harness';
+import { CONTOSO, USERS, cardText, findAll, invokeActivity, plainFetch, startHarness, type Harness } from './harness';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -148,6 +148,101 @@ describe('integration: Teams protocol conformance (issue 16)', function () {
         const urls = findAll(reply.body.value, (o) => o.type === 'Action.OpenUrl').map((o) => o.url);
         assert.deepEqual(urls, [MANAGE_URL]);
       }
+    });
+  });
+
+  describe('(4) first sign-in from an action command: a dialog card, chosen per surface', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const dialogCard = (body: any) => {
+      assert.equal(body?.task?.type, 'continue', JSON.stringify(body).slice(0, 400));
+      return body.task.value.card.content as Record<string, unknown>;
+    };
+    const isSignInDialog = (card: unknown) => findAll(card, (o) => o.id === 'signInCode').length === 1;
+    const submit = (upn: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      as(upn, 'composeExtension/submitAction', { commandId: 'shareLink', commandContext: 'compose', data, ...extra });
+
+    it('selectItem (the search pick, no dialog open) keeps the documented `auth` answer', async () => {
+      const reply = await as(USERS.alex, 'composeExtension/selectItem', { driveId: D.adele, itemId: I.adelePlanDocx });
+      assert.equal(reply.body.composeExtension.type, 'auth');
+      assert.equal(reply.body.composeExtension.suggestedActions.actions[0].type, 'openUrl');
+    });
+
+    it('fetchTask → a sign-in dialog: Sign in (OpenUrl), a code box and Continue, valid Adaptive Card 1.5', async () => {
+      const reply = await as(USERS.alex, 'composeExtension/fetchTask', {
+        commandId: 'shareLink',
+        commandContext: 'compose',
+      });
+      assert.equal(reply.status, 200);
+      assert.equal(reply.body.composeExtension, undefined, 'not the `auth` answer (#928)');
+      const card = dialogCard(reply.body);
+      assert.ok(isSignInDialog(card));
+      const open = findAll(card, (o) => o.type === 'Action.OpenUrl');
+      assert.equal(open.length, 1);
+      assert.match(open[0]!.url, /\/tokenservice\/api\/oauth\/signin\?signin=/);
+      const submitButtons = findAll(card, (o) => o.type === 'Action.Submit');
+      assert.deepEqual(
+        submitButtons.map((b) => b.data),
+        [{ action: 'signedIn' }],
+      );
+      assert.equal(card.version, '1.5');
+      assert.deepEqual(schemaErrors(card), []);
+      assert.deepEqual(parserIssues(card, '1.5'), []);
+    });
+
+    it('Continue before signing in → the same dialog saying so; nothing else happens', async () => {
+      h.sandbox.resetStats();
+      const reply = await submit(USERS.alex, { action: 'signedIn', signInCode: '' });
+      const card = dialogCard(reply.body);
+      assert.ok(isSignInDialog(card));
+      assert.match(cardText(card), /not signed in yet/);
+      assert.equal(h.sandbox.count('graph.'), 0);
+    });
+
+    it("Continue after Teams' own sign-in window stored the token (no code) → the dialog goes on: the finder", async () => {
+      h.sandbox.signIn(USERS.alex);
+      const reply = await submit(USERS.alex, { action: 'signedIn' });
+      const card = dialogCard(reply.body);
+      assert.ok(!isSignInDialog(card));
+      assert.ok(findAll(card, (o) => o.id === 'q').length === 1, 'the finder');
+    });
+
+    it('from a message: Continue goes on with the file in the message, not the finder', async () => {
+      const first = await as(USERS.lee, 'composeExtension/fetchTask', {
+        commandId: 'shareFromMessage',
+        commandContext: 'message',
+        messagePayload: { id: 'm1', attachments: [] },
+      });
+      assert.ok(isSignInDialog(dialogCard(first.body)));
+      h.sandbox.signIn(USERS.lee);
+      const reply = await as(USERS.lee, 'composeExtension/submitAction', {
+        commandId: 'shareFromMessage',
+        commandContext: 'message',
+        messagePayload: { id: 'm1', attachments: [] },
+        data: { action: 'signedIn' },
+      });
+      const card = dialogCard(reply.body);
+      assert.ok(!isSignInDialog(card));
+      assert.match(cardText(card), /This message has no OneDrive or SharePoint file/);
+    });
+
+    it('the documented `auth` round trip still works: an invoke re-sent with the magic code in `state`', async () => {
+      const fetchTask = { commandId: 'shareLink', commandContext: 'compose' };
+      const first = await as(USERS.pat, 'composeExtension/fetchTask', fetchTask);
+      const link = findAll(dialogCard(first.body), (o) => o.type === 'Action.OpenUrl')[0]!.url as string;
+      const wrong = await as(USERS.pat, 'composeExtension/fetchTask', { ...fetchTask, state: '000000' });
+      assert.ok(isSignInDialog(dialogCard(wrong.body)), 'a wrong code signs nobody in');
+      const html = await (await plainFetch()(link)).text();
+      const signin = /name="signin" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const done = await plainFetch()(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signin, user: USERS.pat }).toString(),
+      });
+      const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
+      assert.ok(code, 'the sign-in page shows a magic code');
+      h.secrets.add(code);
+      const again = await as(USERS.pat, 'composeExtension/fetchTask', { ...fetchTask, state: code });
+      assert.ok(findAll(dialogCard(again.body), (o) => o.id === 'q').length === 1, 'the finder');
     });
   });
 

@@ -5,6 +5,7 @@ import {
   linkCardWithoutDetails,
   linkOptionsDialog,
   searchResultCard,
+  signInDialog,
   sharedLinkCard,
   type AdaptiveCardJson,
 } from '../../../src/cards';
@@ -141,5 +142,8 @@ export function catalog(): CatalogEntry[] {
   // Link unfurling renders Adaptive Cards 1.3 and earlier only (Learn "Link unfurling", msteams-docs#7286).
   add('search-result-unfurl', '1.3', searchResultCard(longName, env, 'unfurl'));
   add('shared-without-details', '1.4', linkCardWithoutDetails({ ...env, manageLinksUrl: MANAGE_URL }));
+  const signInLink = 'https://token.botframework.com/api/oauth/signin?signin=abc';
+  add('sign-in', '1.5', signInDialog({ ...env, signInLink }));
+  add('sign-in-not-yet', '1.5', signInDialog({ ...env, signInLink, notice: 'You are not signed in yet.' }));
   return out;
 }
