@@ -97,11 +97,8 @@ const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 /** The manifest id of the app package sandbox mode renders for the Agents Playground (nothing checks it). */
 export const SANDBOX_TEAMS_APP_ID = '5ca1ab1e-0000-4000-8000-0000000a99ed';
-const httpsUrl = z
-  .string()
-  .url('must be a URL')
-  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
-const anyUrl = z.string().url('must be a URL');
+const httpsUrl = z.url('must be a URL').refine((u) => u.startsWith('https://'), 'must be an https:// URL');
+const anyUrl = z.url('must be a URL');
 
 const LINK_SCOPES = ['anonymous', 'organization', 'users'];
 const LINK_TYPES = ['view', 'review', 'edit', 'embed', 'blocksDownload', 'createOnly', 'addressBar', 'adminDefault'];
