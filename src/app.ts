@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import type { CloudAdapter } from 'botbuilder';
-import { createCloudAdapter } from '../bot/adapter';
+import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
 import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
 import { iconDirectory } from './cards';
@@ -31,7 +30,7 @@ export interface AppServices {
   shareLog: ShareLog;
   writer: DurableShareLogWriter;
   shares: ShareService;
-  adapter: CloudAdapter;
+  adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
   close(): Promise<void>;
 }

@@ -75,7 +75,9 @@ export class ShareService {
   /** Searches the person's files (an empty query lists recent documents). */
   async findFiles(ctx: CallContext, query: string, page: { top: number; skip: number }) {
     const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
-    for (const item of result.items) this.remember(ctx.caller, item);
+    // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
+    // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
+    for (const item of result.items) if (item.size !== undefined) this.remember(ctx.caller, item);
     return result;
   }
 
