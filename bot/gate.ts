@@ -32,6 +32,11 @@ export interface GateInput {
 /** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
 const ANSWER_RESERVE_MS = 250;
 
+/** When an invoke's outbound calls (Entra, Token Service, Graph) must have answered, so the answer still fits. */
+export function invokeDeadline(facts: TurnFacts, budgetMs: number): number {
+  return facts.receivedAt + budgetMs - ANSWER_RESERVE_MS;
+}
+
 export type GateResult = { ok: true; call: CallContext } | { ok: false; response: InvokeResponse };
 
 export interface GateDeps {
@@ -70,7 +75,7 @@ export async function acquire(
         caller: { tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' },
         token: result.accessToken,
         // Graph gets the budget minus the time needed to build and send the answer, so the answer itself fits.
-        deadline: facts.receivedAt + deps.budgetMs - ANSWER_RESERVE_MS,
+        deadline: invokeDeadline(facts, deps.budgetMs),
         timeZone: facts.timeZone,
       },
     };

@@ -13,6 +13,7 @@ import { createHttpFetch } from './http/fetchAdapter';
 import type { Logger } from './log';
 import { createApp, type ReadinessCheck, type ServerDeps } from './server';
 import { ShareService } from './share/shareService';
+import { ItemSeal } from './share/itemSeal';
 import { ShareError } from './domain/errors';
 import { DurableShareLogWriter } from './store/durableWriter';
 import type { ShareLog } from './store/shareLog';
@@ -81,6 +82,8 @@ export async function createAppServices(
     policy: config.policy,
     clock,
     log: log.child({ component: 'share' }),
+    // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
+    itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
   const adapter = createCloudAdapter(
     config,

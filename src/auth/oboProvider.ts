@@ -2,6 +2,7 @@ import { AuthError, InteractionRequiredAuthError, type ConfidentialClientApplica
 import type { Clock } from '../clock';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
+import { LruCache } from '../util/lruCache';
 
 /** Delegated Graph scopes the app asks for; Graph's identifier URI is the same in every cloud's Entra. */
 export const DEFAULT_GRAPH_SCOPES = [
@@ -26,6 +27,9 @@ export interface OboProviderOptions {
   /** How often expired entries are dropped from msal's in-memory cache. Default 10 min. */
   pruneIntervalMs?: number;
 }
+
+/** Longest a person waits on Entra's Retry-After before their next attempt reaches Entra again. */
+const MAX_PERSONAL_BACKOFF_SECONDS = 60;
 
 const CONSENT = /AADSTS65001|consent_required/i;
 const BAD_ASSERTION = /AADSTS(50013|500133)\b/;
@@ -74,9 +78,11 @@ export function mapOboError(err: unknown): ShareError {
   }
   const status = (err as { status?: number }).status;
   if (TRANSIENT_CODES.has(err.errorCode) || (status !== undefined && (status >= 500 || status === 429))) {
+    const retryAfterSeconds = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
     return new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', {
       code,
       status,
+      retryAfterSeconds,
     });
   }
   return new ShareError(
@@ -97,6 +103,8 @@ export class OboTokenProvider {
   private readonly scopes: string[];
   private readonly host: string;
   private lastPrune: number;
+  /** Until when Entra asked (Retry-After) not to repeat a person's exchange: per person, never for everyone. */
+  private readonly backoff = new LruCache<number>(10_000);
 
   constructor(private readonly options: OboProviderOptions) {
     this.scopes = [...(options.scopes ?? DEFAULT_GRAPH_SCOPES)];
@@ -105,8 +113,19 @@ export class OboTokenProvider {
   }
 
   /** A Graph token for the person the SSO token belongs to; throws ShareError (consentRequired, signInRequired, transient). */
-  async getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string }): Promise<GraphToken> {
+  async getGraphTokenOnBehalfOf(
+    ssoToken: string,
+    identity: { tenantId: string; userObjectId?: string },
+  ): Promise<GraphToken> {
     this.pruneIfDue();
+    const person = `${identity.tenantId}|${identity.userObjectId ?? ''}`.toLowerCase();
+    const waitUntil = this.backoff.get(person) ?? 0;
+    const now = this.options.clock.now();
+    if (waitUntil > now) {
+      throw new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', {
+        retryAfterSeconds: Math.ceil((waitUntil - now) / 1000),
+      });
+    }
     let result;
     try {
       result = await this.options.cca.acquireTokenOnBehalfOf({
@@ -125,6 +144,10 @@ export class OboTokenProvider {
         },
         'On-behalf-of exchange failed',
       );
+      const retryAfter = mapped.details.retryAfterSeconds;
+      if (retryAfter && identity.userObjectId) {
+        this.backoff.set(person, now + Math.min(retryAfter, MAX_PERSONAL_BACKOFF_SECONDS) * 1000);
+      }
       throw mapped;
     }
     if (!result?.accessToken) throw new ShareError('transient', 'Microsoft sign-in returned no token. Try again.');

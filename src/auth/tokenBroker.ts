@@ -4,6 +4,7 @@ import { isShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { InvalidSsoTokenError, TenantNotAllowedError } from './errors';
 import { LruCache } from '../util/lruCache';
+import { runWithoutDeadline } from '../http/deadline';
 import type { GraphToken } from './oboProvider';
 import type { SsoIdentity } from './ssoValidator';
 import type { TokenServiceClient, UserTokenClientLike } from './tokenService';
@@ -38,7 +39,7 @@ export interface SsoValidatorLike {
   validate(token: string): Promise<SsoIdentity>;
 }
 export interface OboProviderLike {
-  getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string }): Promise<GraphToken>;
+  getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string; userObjectId?: string }): Promise<GraphToken>;
 }
 
 export interface TokenBrokerOptions {
@@ -188,8 +189,10 @@ export class TokenBroker {
   private exchangeInBackground(request: GraphTokenRequest, ssoToken: string): void {
     const { userTokenClient, teamsUserId, channelId } = request;
     if (!userTokenClient || !teamsUserId || !channelId) return;
-    const task = this.options.tokenService
-      .exchange(userTokenClient, teamsUserId, channelId, ssoToken)
+    // Not bound by the invoke's deadline: it runs after the answer went out.
+    const task = runWithoutDeadline(() =>
+      this.options.tokenService.exchange(userTokenClient, teamsUserId, channelId, ssoToken),
+    )
       .then(
         (stored) => {
           this.options.logger.debug(

@@ -1,4 +1,4 @@
-import { resolveEnv, type CardEnv } from './common';
+import { resolveEnv, withDirection, type CardEnv } from './common';
 import { INPUT_IDS, SUBMIT_ACTIONS } from './contract';
 import { expandTemplate, type Expansion } from './template';
 import template from './templates/sign-in.json';
@@ -17,7 +17,7 @@ export interface SignInDialogInput extends CardEnv {
  */
 export function signInDialog(input: SignInDialogInput): Expansion {
   const env = resolveEnv(input);
-  return expandTemplate(template, {
+  const expansion = expandTemplate(template, {
     s: env.s.signIn,
     hasNotice: Boolean(input.notice),
     notice: input.notice ?? '',
@@ -25,4 +25,5 @@ export function signInDialog(input: SignInDialogInput): Expansion {
     codeInputId: INPUT_IDS.signInCode,
     continueData: { action: SUBMIT_ACTIONS.signedIn },
   });
+  return withDirection(expansion, env);
 }
