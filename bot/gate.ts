@@ -84,6 +84,10 @@ export async function acquire(
   const hadSso = Boolean(input.ssoToken);
   switch (style) {
     case 'search':
+      // Conditional Access (MFA): silentAuth or 412 would only fetch another SSO token that fails the same way;
+      // the sign-in link leads through Entra's interactive sign-in, which can satisfy it.
+      if (result.kind === 'signInRequired' && result.interactionRequired && link)
+        return { ok: false, response: signInRequired(link, deps.texts.signIn) };
       // Teams re-sends the query with an SSO token after silentAuth; a token that cannot be exchanged gets 412.
       if (hadSso && result.kind === 'consentRequired') return { ok: false, response: preconditionFailed() };
       return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };

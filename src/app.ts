@@ -152,7 +152,10 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
         tenantId: user.tenantId,
         aadObjectId: user.userObjectId,
       });
-      if (token.kind !== 'token') throw new ShareError(token.kind, 'Sign in again to revoke links.');
+      if (token.kind !== 'token')
+        throw new ShareError(token.kind, 'Sign in again to revoke links.', {
+          interactionRequired: token.kind === 'signInRequired' && token.interactionRequired === true,
+        });
       await shares.revoke(
         {
           caller: { tenantId: user.tenantId, userObjectId: user.userObjectId },

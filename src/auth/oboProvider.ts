@@ -1,6 +1,6 @@
 import { AuthError, InteractionRequiredAuthError, type ConfidentialClientApplication } from '@azure/msal-node';
 import type { Clock } from '../clock';
-import { ShareError } from '../domain/errors';
+import { ShareError, type ShareErrorDetails } from '../domain/errors';
 import type { Logger } from '../log';
 import { LruCache } from '../util/lruCache';
 
@@ -56,6 +56,16 @@ export function mapOboError(err: unknown): ShareError {
   }
   const code = aadstsCode(err) ?? err.errorCode;
   const text = `${err.errorCode} ${err.subError ?? ''} ${err.errorMessage ?? ''}`;
+  // Conditional Access (MFA, claims challenge): only an interactive sign-in helps; a silent retry fails the same way.
+  if (err instanceof InteractionRequiredAuthError && (err.errorCode === 'interaction_required' || err.claims)) {
+    const details: ShareErrorDetails = { code, interactionRequired: true };
+    if (err.claims) details.claims = err.claims;
+    return new ShareError(
+      'signInRequired',
+      'Your organization asks you to sign in again (for example with multifactor authentication) before Share Link can continue.',
+      details,
+    );
+  }
   if (CONSENT.test(text)) {
     return new ShareError('consentRequired', 'Share Link needs your permission to work with your files.', { code });
   }

@@ -31,7 +31,12 @@ export interface GraphTokenRequest {
 
 export type GraphTokenResult =
   | { kind: 'token'; accessToken: string; expiresOn: number; source: 'obo' | 'tokenService' | 'cache' }
-  | { kind: 'signInRequired'; signInLink?: string }
+  | {
+      kind: 'signInRequired';
+      signInLink?: string;
+      /** Conditional Access wants an interactive sign-in: never answer with a silent SSO retry. */
+      interactionRequired?: boolean;
+    }
   | { kind: 'consentRequired'; signInLink?: string };
 
 /** What the broker needs from the SSO validator and the OBO provider (the real classes fit; tests may fake them). */
@@ -128,6 +133,14 @@ export class TokenBroker {
     try {
       token = await this.options.obo.getGraphTokenOnBehalfOf(ssoToken, identity);
     } catch (err) {
+      if (isShareError(err) && err.kind === 'signInRequired' && err.details.interactionRequired) {
+        // Conditional Access: the SSO session cannot satisfy it, but a token from an interactive sign-in through
+        // the Token Service can (also the magic code Teams sends back after that sign-in).
+        const viaSignIn = await this.viaTokenService(request);
+        if (viaSignIn.kind === 'token') return viaSignIn;
+        const signInLink = viaSignIn.signInLink ?? (await this.signInLinkIfPossible(request));
+        return { kind: 'signInRequired', signInLink, interactionRequired: true };
+      }
       if (isShareError(err) && (err.kind === 'consentRequired' || err.kind === 'signInRequired')) {
         return { kind: err.kind, signInLink: await this.signInLinkIfPossible(request) };
       }

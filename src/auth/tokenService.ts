@@ -1,5 +1,4 @@
 import type { Activity, SignInUrlResponse, TokenExchangeRequest, TokenResponse } from 'botframework-schema';
-import { decodeJwt } from 'jose';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { untilDeadline } from '../http/deadline';
@@ -37,16 +36,13 @@ export function asMagicCode(state: string | undefined): string {
   return state && /^\d{1,16}$/.test(state.trim()) ? state.trim() : '';
 }
 
+/**
+ * The token's expiry as the Token Service states it. Graph access tokens are opaque to clients (Entra access-token
+ * docs): the app never reads them, so without a stated expiry the token is used once and not cached.
+ */
 function expiryOf(res: TokenResponse): number | undefined {
   const fromService = res.expiration ? Date.parse(res.expiration) : NaN;
-  if (Number.isFinite(fromService)) return fromService;
-  try {
-    const exp = decodeJwt(res.token).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    // Opaque tokens (e.g. consumer accounts) carry no readable expiry.
-    return undefined;
-  }
+  return Number.isFinite(fromService) ? fromService : undefined;
 }
 
 const UNAVAILABLE = 'The Bot Framework Token Service is not answering right now. Try again in a few seconds.';

@@ -26,7 +26,9 @@ describe('integration: share core against the sandbox', function () {
   const passwords = ['Tr0ub4dor&3-integration'];
 
   before(async () => {
-    h = await startHarness();
+    // Every drive kind, OneDrive personal included: a registration that admits personal accounts and other
+    // organizations (the shipped aad.manifest.json admits neither; README "Which accounts and drives").
+    h = await startHarness({ sandbox: { signInAudience: 'AzureADandPersonalMicrosoftAccount' } });
   });
   after(async () => {
     await h?.close();

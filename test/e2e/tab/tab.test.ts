@@ -98,7 +98,11 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
           const u = sandbox.user(upn);
           return { upn: u.userPrincipalName, tenantId: u.tenantId, objectId: u.id };
         },
-        ssoToken: (upn) => sandbox.ssoToken(upn),
+        // An interactive request is Teams' own sign-in window: completing it satisfies Conditional Access (MFA).
+        ssoToken: (upn, interactive) => {
+          if (interactive) sandbox.requireInteraction(upn, undefined);
+          return sandbox.ssoToken(upn);
+        },
       }),
     );
     app.use(createHttpApp(services));
@@ -318,6 +322,23 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     } finally {
       sandbox.faults.clear();
       await page.close();
+    }
+  });
+
+  it('Conditional Access (MFA) on revoke: the tab asks Teams for a non-silent sign-in, then revokes', async () => {
+    sandbox.requireInteraction(MEGAN, 'mfa');
+    const { page, tab } = await openTab({ user: MEGAN });
+    try {
+      await tab.getByRole('button', { name: 'Revoke the link to Timeline.xlsx' }).click();
+      await tab.locator('#confirm-yes').click();
+      await tab.locator('#status', { hasText: /Revoked the link to \u2068Timeline\.xlsx\u2069\./ }).waitFor();
+      const requests = (await page.evaluate('window.teamsHost.received')) as Array<{ func: string; args: unknown[] }>;
+      const tokenCalls = requests.filter((r) => r.func === 'authentication.getAuthToken');
+      assert.equal(tokenCalls.length, 2, 'one silent token at start, one non-silent after interaction_required');
+      assert.equal(tokenCalls[1].args[2], false, 'the second asks non-silently (Teams may show its sign-in)');
+    } finally {
+      await page.close();
+      sandbox.requireInteraction(MEGAN, undefined);
     }
   });
 
