@@ -261,8 +261,8 @@ describe('integration: message extension journeys over HTTP', function () {
         commandId: 'shareLink',
         commandContext: 'compose',
       });
-      assert.equal(fetchTask.body.composeExtension.type, 'auth');
-      const link = fetchTask.body.composeExtension.suggestedActions.actions[0].value as string;
+      // Action commands ask for the first sign-in with a dialog card (issue 16): its "Sign in" is the link.
+      const link = findAll(dialogCard(fetchTask.body), (o) => o.type === 'Action.OpenUrl')[0]?.url as string;
       const page = await plainFetch()(link);
       const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
       assert.ok(signinId);

@@ -198,27 +198,42 @@ describe('integration: Teams protocol conformance (issue 16)', function () {
       assert.equal(h.sandbox.count('graph.'), 0);
     });
 
-    it("Continue after Teams' own sign-in window stored the token (no code) → the dialog goes on: the finder", async () => {
-      h.sandbox.signIn(USERS.alex);
-      const reply = await submit(USERS.alex, { action: 'signedIn' });
+    /** Opens the sign-in link as the person would, picks their account, and reads the magic code the page shows. */
+    async function magicCodeFrom(link: string, upn: string): Promise<string> {
+      const html = await (await plainFetch()(link)).text();
+      const signin = /name="signin" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const done = await plainFetch()(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signin, user: upn }).toString(),
+      });
+      const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
+      assert.ok(code, 'the sign-in page shows a magic code');
+      h.secrets.add(code);
+      return code;
+    }
+    const signInLinkOf = (card: unknown) => findAll(card, (o) => o.type === 'Action.OpenUrl')[0]!.url as string;
+
+    it("Continue when the Token Service already holds the token (Teams' own sign-in window, no code) → the finder", async () => {
+      const reply = await submit(USERS.megan, { action: 'signedIn' });
       const card = dialogCard(reply.body);
       assert.ok(!isSignInDialog(card));
       assert.ok(findAll(card, (o) => o.id === 'q').length === 1, 'the finder');
     });
 
-    it('from a message: Continue goes on with the file in the message, not the finder', async () => {
-      const first = await as(USERS.lee, 'composeExtension/fetchTask', {
+    it('from a message: the code typed into the dialog signs in and the dialog goes on with the message', async () => {
+      const fromMessage = {
         commandId: 'shareFromMessage',
         commandContext: 'message',
         messagePayload: { id: 'm1', attachments: [] },
-      });
-      assert.ok(isSignInDialog(dialogCard(first.body)));
-      h.sandbox.signIn(USERS.lee);
+      };
+      const first = await as(USERS.lee, 'composeExtension/fetchTask', fromMessage);
+      const signIn = dialogCard(first.body);
+      assert.ok(isSignInDialog(signIn));
+      const code = await magicCodeFrom(signInLinkOf(signIn), USERS.lee);
       const reply = await as(USERS.lee, 'composeExtension/submitAction', {
-        commandId: 'shareFromMessage',
-        commandContext: 'message',
-        messagePayload: { id: 'm1', attachments: [] },
-        data: { action: 'signedIn' },
+        ...fromMessage,
+        data: { action: 'signedIn', signInCode: code },
       });
       const card = dialogCard(reply.body);
       assert.ok(!isSignInDialog(card));
@@ -227,21 +242,12 @@ describe('integration: Teams protocol conformance (issue 16)', function () {
 
     it('the documented `auth` round trip still works: an invoke re-sent with the magic code in `state`', async () => {
       const fetchTask = { commandId: 'shareLink', commandContext: 'compose' };
-      const first = await as(USERS.pat, 'composeExtension/fetchTask', fetchTask);
-      const link = findAll(dialogCard(first.body), (o) => o.type === 'Action.OpenUrl')[0]!.url as string;
-      const wrong = await as(USERS.pat, 'composeExtension/fetchTask', { ...fetchTask, state: '000000' });
+      const first = await as(USERS.alex, 'composeExtension/fetchTask', fetchTask);
+      const link = signInLinkOf(dialogCard(first.body));
+      const wrong = await as(USERS.alex, 'composeExtension/fetchTask', { ...fetchTask, state: '000000' });
       assert.ok(isSignInDialog(dialogCard(wrong.body)), 'a wrong code signs nobody in');
-      const html = await (await plainFetch()(link)).text();
-      const signin = /name="signin" value="([^"]+)"/.exec(html)?.[1] ?? '';
-      const done = await plainFetch()(link, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ signin, user: USERS.pat }).toString(),
-      });
-      const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
-      assert.ok(code, 'the sign-in page shows a magic code');
-      h.secrets.add(code);
-      const again = await as(USERS.pat, 'composeExtension/fetchTask', { ...fetchTask, state: code });
+      const code = await magicCodeFrom(link, USERS.alex);
+      const again = await as(USERS.alex, 'composeExtension/fetchTask', { ...fetchTask, state: code });
       assert.ok(findAll(dialogCard(again.body), (o) => o.id === 'q').length === 1, 'the finder');
     });
   });
