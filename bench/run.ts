@@ -369,21 +369,23 @@ async function main(): Promise<void> {
         iterations: settings.quick ? 1 : 3,
       }),
       // Every virtual user opens the options dialog of each file once, as a person does before "Create link":
-      // the submits that follow carry what the dialog sealed (one Graph call per share). Quick: the first three
-      // files of each person, which is what its few submits use; the journeys' message actions open the next
-      // file's dialog as they go. The baseline reuses these dialogs: it is another process with the same bot
-      // secret, so it trusts the seals as a second instance would.
+      // the submits that follow carry what the dialog sealed (one Graph call per share). Quick: every file of the
+      // 16 journey users, the first three of the others (what their few submits use). The baseline reuses these
+      // dialogs: it is another process with the same bot secret, so it trusts the seals as a second instance would.
       ...(openDialogs
-        ? [
-            await run({
-              name: `${label} warm-up dialogs c32`,
-              mode: 'dialogs',
-              concurrency: 32,
-              from: 0,
-              to: V,
-              filesPerUser: settings.quick ? 3 : undefined,
-            }),
-          ]
+        ? settings.quick
+          ? [
+              await run({ name: `${label} warm-up dialogs c16`, mode: 'dialogs', concurrency: 16, from: 0, to: 16 }),
+              await run({
+                name: `${label} warm-up dialogs c32`,
+                mode: 'dialogs',
+                concurrency: 32,
+                from: 16,
+                to: V,
+                filesPerUser: 3,
+              }),
+            ]
+          : [await run({ name: `${label} warm-up dialogs c32`, mode: 'dialogs', concurrency: 32, from: 0, to: V })]
         : []),
       await run({
         name: `${label} warm-up submits c64`,
