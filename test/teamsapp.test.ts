@@ -38,6 +38,8 @@ const OPERATOR_SUPPLIED: Record<string, string[]> = {
     'POLICY_ALLOWED_TYPES',
     // Empty until `publish` writes the catalog id; provisioning again then passes it to the service.
     'TEAMS_APP_PUBLISHED_APP_ID',
+    // Only needed with REDIS_SKU other than none; the operator puts it into env/.env.dev.user.
+    'SECRET_REDIS_ENCRYPTION_KEY',
   ],
   local: ['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME', 'BOT_DOMAIN', 'BOT_ENDPOINT'],
 };
