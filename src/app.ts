@@ -107,6 +107,7 @@ export async function createAppServices(
     clock,
     publicBaseUrl: config.publicBaseUrl,
     connectionName: config.bot.oauthConnectionName,
+    teamsAppId: config.teamsAppId,
     allowedTenantIds: config.allowedTenantIds,
     organizationName: options.organizationName,
   });

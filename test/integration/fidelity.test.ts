@@ -184,6 +184,12 @@ describe('integration: real-tenant answer variants (sandbox fidelity switches)',
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const authLink = (body: any) => {
+      // Action commands ask with a sign-in dialog card (issue 16): its "Sign in" button is the same link.
+      if (body?.task?.type === 'continue') {
+        const open = findAll(body.task.value.card.content, (o) => o.type === 'Action.OpenUrl')[0];
+        assert.ok(open, JSON.stringify(body).slice(0, 300));
+        return open.url as string;
+      }
       assert.equal(body?.composeExtension?.type, 'auth', JSON.stringify(body).slice(0, 300));
       const action = body.composeExtension.suggestedActions.actions[0];
       assert.equal(action.type, 'openUrl');

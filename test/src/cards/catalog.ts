@@ -2,8 +2,10 @@
 import {
   errorCard,
   fileFinderDialog,
+  linkCardWithoutDetails,
   linkOptionsDialog,
   searchResultCard,
+  signInDialog,
   sharedLinkCard,
   strings,
   type AdaptiveCardJson,
@@ -15,6 +17,7 @@ import {
   fiftyRecipients,
   folder,
   longName,
+  MANAGE_URL,
   manyResults,
   NOW,
   outcomes,
@@ -31,7 +34,7 @@ import {
 export interface CatalogEntry {
   name: string;
   /** The Adaptive Card version the card must keep to. */
-  target: '1.4' | '1.5';
+  target: '1.3' | '1.4' | '1.5';
   card: AdaptiveCardJson;
   warnings: string[];
 }
@@ -40,7 +43,7 @@ export interface CatalogEntry {
 export function catalog(locale = 'en-US'): CatalogEntry[] {
   const env = { publicBaseUrl: PUBLIC_BASE_URL, locale, timeZone: TIME_ZONE };
   const out: CatalogEntry[] = [];
-  const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
+  const add = (name: string, target: CatalogEntry['target'], e: { card: AdaptiveCardJson; warnings: string[] }) =>
     out.push({ name, target, ...e });
 
   add(
@@ -104,12 +107,23 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
     add(
       `shared-${key}`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+      }),
     );
     add(
       `shared-${key}-sharer`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+        forSharer: true,
+      }),
     );
   }
   add(
@@ -117,6 +131,7 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
     '1.4',
     sharedLinkCard(outcomes.organizationEdit!, {
       ...env,
+      manageLinksUrl: MANAGE_URL,
       sharerAadObjectId: SHARER,
       forSharer: true,
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
@@ -125,5 +140,11 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
   for (const err of shareErrors)
     add(`error-${err.kind}`, '1.4', errorCard(err, { locale, inDialog: err.kind !== 'consentRequired' }));
   add('search-result', '1.4', searchResultCard(longName, env));
+  // Link unfurling renders Adaptive Cards 1.3 and earlier only (Learn "Link unfurling", msteams-docs#7286).
+  add('search-result-unfurl', '1.3', searchResultCard(longName, env, 'unfurl'));
+  add('shared-without-details', '1.4', linkCardWithoutDetails({ ...env, manageLinksUrl: MANAGE_URL }));
+  const signInLink = 'https://token.botframework.com/api/oauth/signin?signin=abc';
+  add('sign-in', '1.5', signInDialog({ ...env, signInLink }));
+  add('sign-in-not-yet', '1.5', signInDialog({ ...env, signInLink, notice: 'You are not signed in yet.' }));
   return out;
 }
