@@ -8,7 +8,7 @@ import {
 } from '../../../src/cards';
 import { htmlText, markdownText, plainText } from '../../../src/domain/displayText';
 import type { DriveItemInfo, Recipient } from '../../../src/domain/types';
-import { businessChoices, docx, NOW, outcomes, PUBLIC_BASE_URL, SHARER, TIME_ZONE } from './fixtures';
+import { businessChoices, docx, MANAGE_URL, NOW, outcomes, PUBLIC_BASE_URL, SHARER, TIME_ZONE } from './fixtures';
 
 /** What the hostile-conditions campaign put into file, folder and people's names (issue 9, defect 9). */
 const HOSTILE =
@@ -55,7 +55,13 @@ describe('cards: hostile names are shown as typed, never as markup or reordered 
           grantedTo: [hostilePerson],
           notified: [hostilePerson],
         },
-        { ...env, sharerAadObjectId: SHARER, sharerUserId: '29:1', revoked: { at: NOW.toISOString(), by: HOSTILE } },
+        {
+          ...env,
+          manageLinksUrl: MANAGE_URL,
+          sharerAadObjectId: SHARER,
+          sharerUserId: '29:1',
+          revoked: { at: NOW.toISOString(), by: HOSTILE },
+        },
       ).card,
     ],
   ];
