@@ -381,7 +381,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (value.action.verb !== EXECUTE_VERBS.refreshLinkCard && value.action.verb !== EXECUTE_VERBS.revokeLink) {
       throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
     }
-    const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
+    const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId, facts.aadObjectId ?? '');
     if (!record || record.driveId !== data.driveId || record.itemId !== data.itemId) {
       return adaptiveCardError(400, 'notFound', strings(facts.locale).errors.notFound.title);
     }

@@ -110,8 +110,8 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
 
   router.post('/api/shares/:permissionId/revoke', requireUser, async (req, res) => {
     const user = req.tabUser!;
-    const record = await deps.shareLog.get(user.tenantId, req.params.permissionId);
-    if (!record || record.userObjectId !== user.userObjectId) {
+    const record = await deps.shareLog.get(user.tenantId, req.params.permissionId, user.userObjectId);
+    if (!record) {
       res.status(404).json({ message: 'This link is not one you shared with Share Link.' });
       return;
     }

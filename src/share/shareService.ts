@@ -12,6 +12,7 @@ import { todayIn, resolveTimeZone } from '../domain/expiration';
 import { validateLinkRequest } from '../domain/validation';
 import type { DriveItemInfo, DriveItemRef, LinkChoices, LinkOptions, LinkPolicy, ShareOutcome } from '../domain/types';
 import { LruCache } from '../util/lruCache';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
 export interface Caller {
@@ -38,6 +39,8 @@ export interface ShareServiceDeps {
   log: Logger;
   /** How long an identical request from the same person returns the first result (Teams retries invokes). */
   idempotencyWindowMs?: number;
+  /** Where those results are kept (default: in this process). */
+  idempotency?: IdempotencyStore;
   /** How long an item looked up for a dialog is remembered, so the submit needs no second lookup. */
   itemCacheMs?: number;
 }
@@ -55,14 +58,15 @@ export interface AttachmentResolution {
  * request within a short window, so a retried invoke never creates a second link or sends a second email.
  */
 export class ShareService {
-  private readonly inflight: LruCache<Promise<ShareOutcome>>;
+  private readonly idempotency: IdempotencyStore;
   private readonly items: LruCache<DriveItemInfo>;
   /** Per-process key for idempotency digests: the request (and its password) never appears in clear. */
   private readonly secret = randomBytes(32);
 
   constructor(private readonly deps: ShareServiceDeps) {
     const now = () => deps.clock.now();
-    this.inflight = new LruCache(50_000, { ms: deps.idempotencyWindowMs ?? 120_000, now });
+    this.idempotency =
+      deps.idempotency ?? new MemoryIdempotencyStore({ windowMs: deps.idempotencyWindowMs ?? 120_000, now });
     this.items = new LruCache(50_000, { ms: deps.itemCacheMs ?? 15 * 60_000, now });
   }
 
@@ -124,15 +128,7 @@ export class ShareService {
     const timeZone = options.timeZone ?? ctx.timeZone;
     const validated = validateLinkRequest(item, { ...options, timeZone }, this.deps.policy, { now, timeZone });
     const key = this.idempotencyKey(ctx.caller, item, validated.body, validated.apiVersion);
-    const existing = this.inflight.get(key);
-    if (existing) {
-      this.deps.log.info(
-        { driveId: item.driveId, itemId: item.itemId },
-        'share: identical request within the window; returning the first result',
-      );
-      return existing;
-    }
-    const attempt = (async () => {
+    const { outcome, repeated } = await this.idempotency.once(key, ctx.caller.tenantId, async () => {
       const result = await this.deps.graph.createLink(
         { kind: 'drive', driveId: item.driveId, itemId: item.itemId },
         validated.body,
@@ -142,46 +138,59 @@ export class ShareService {
           apiVersion: validated.apiVersion,
         },
       );
-      const outcome = interpretCreateLink(
+      const interpreted = interpretCreateLink(
         result.status,
         result.permission,
         { item, body: validated.body, apiVersion: result.apiVersion, timeZone },
         this.deps.clock.now(),
       );
       await this.deps.writer.record(
-        toRecord(ctx.caller, outcome, validated.body.sendNotification === true, extra.conversationId),
+        toRecord(ctx.caller, interpreted, validated.body.sendNotification === true, extra.conversationId),
       );
-      return outcome;
-    })();
-    this.inflight.set(key, attempt);
-    try {
-      return await attempt;
-    } catch (err) {
-      // A failed attempt must not pin the failure: the person (or Teams) may retry.
-      this.inflight.delete(key);
-      throw err;
+      return interpreted;
+    });
+    if (repeated) {
+      this.deps.log.info(
+        { driveId: item.driveId, itemId: item.itemId },
+        'share: identical request within the window; returning the first result',
+      );
     }
-  }
-
-  /** The record of a link shared through the app, if any. */
-  recordOf(tenantId: string, permissionId: string): Promise<ShareRecord | undefined> {
-    return this.deps.shareLog.get(tenantId, permissionId);
+    return outcome;
   }
 
   /**
-   * Revokes a link the caller shared through the app: deletes the permission in Graph and marks the record.
-   * Only the person who created it may: Graph would let any owner of the item delete it, the app does not.
+   * The record of a link shared through the app as `viewerObjectId` should see it: their own record when they
+   * shared it (several people can get the same permission back), else the first sharer's.
+   */
+  async recordOf(tenantId: string, permissionId: string, viewerObjectId: string): Promise<ShareRecord | undefined> {
+    const own = await this.deps.shareLog.get(tenantId, permissionId, viewerObjectId);
+    if (own) return own;
+    return (await this.deps.shareLog.listByPermission(tenantId, permissionId))[0];
+  }
+
+  /**
+   * Revokes a link the caller shared through the app: deletes the permission in Graph and marks the record of
+   * every person who shared it (the link is gone for all of them). Each person who shared it may revoke it, as far
+   * as Graph lets them; people who did not share it through the app may not, although Graph might let them.
    */
   async revoke(ctx: CallContext, permissionId: string): Promise<ShareRecord> {
-    const record = await this.deps.shareLog.get(ctx.caller.tenantId, permissionId);
-    if (!record || record.userObjectId !== ctx.caller.userObjectId) {
+    const record = await this.deps.shareLog.get(ctx.caller.tenantId, permissionId, ctx.caller.userObjectId);
+    if (!record) {
       throw new ShareError('accessDenied', 'Only the person who shared this link with Share Link can revoke it here.');
     }
     if (record.revokedAt) return record;
-    await this.deps.graph.deletePermission({ driveId: record.driveId, itemId: record.itemId }, permissionId, {
-      token: ctx.token,
-      deadline: ctx.deadline,
-    });
+    try {
+      await this.deps.graph.deletePermission({ driveId: record.driveId, itemId: record.itemId }, permissionId, {
+        token: ctx.token,
+        deadline: ctx.deadline,
+      });
+    } catch (err) {
+      // Graph no longer knows the permission (or the item): a remembered result naming it must not be served.
+      if (isShareError(err) && err.kind === 'notFound')
+        await this.idempotency.invalidate(ctx.caller.tenantId, permissionId);
+      throw err;
+    }
+    await this.idempotency.invalidate(ctx.caller.tenantId, permissionId);
     const at = new Date(this.deps.clock.now()).toISOString();
     await this.deps.shareLog.markRevoked(ctx.caller.tenantId, permissionId, at, ctx.caller.userObjectId);
     return { ...record, revokedAt: at, revokedBy: ctx.caller.userObjectId };

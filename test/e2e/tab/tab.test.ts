@@ -134,7 +134,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       link({ type: 'view', scope: 'organization', expirationDate: dateFromToday(2) }),
     );
     // Time passes: the kickoff link's expiry date is now behind us (the record is what the tab API reads).
-    const record = await services.shareLog.get(CONTOSO, kickoff.permissionId);
+    const record = await services.shareLog.get(CONTOSO, kickoff.permissionId, adele.caller.userObjectId);
     assert.ok(record, 'the share log holds the kickoff link');
     await services.shareLog.put({ ...record, expirationDateTime: new Date(Date.now() - 86_400_000).toISOString() });
     const megan = await ctx(MEGAN);
