@@ -110,7 +110,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     });
   });
 
-  router.post('/api/shares/:permissionId/revoke', requireUser, async (req, res) => {
+  router.post('/api/shares/:permissionId/revoke', requireUser, async (req: Request<{ permissionId: string }>, res) => {
     const user = req.tabUser!;
     const record = await deps.shareLog.get(user.tenantId, req.params.permissionId, user.userObjectId);
     if (!record) {
