@@ -1,8 +1,9 @@
 import type { ShareOutcome } from '../domain/types';
-import { itemHeader, resolveEnv, type CardEnv, type ResolvedEnv } from './common';
+import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
 import { EXECUTE_VERBS, type LinkCardExecuteData } from './contract';
 import { formatDate, formatDateTime, formatList, isolate, recipientLabel } from './format';
 import { scopeInWords } from './link-options';
+import { say } from './messages';
 import { fill } from './strings';
 import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
 import template from './templates/shared-link.json';
@@ -54,7 +55,9 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
     }
   }
   const userIds = [...new Set([opts.sharerAadObjectId, opts.sharerUserId].filter((x): x is string => Boolean(x)))];
-  const differences = outcome.differences.map((d) => ({ line: `• ${d}` }));
+  const differences = (outcome.differenceMessages?.map((m) => say(m, env)) ?? outcome.differences).map((d) => ({
+    line: `• ${d}`,
+  }));
   const expansion = expandTemplate(template, {
     s: sh,
     refresh: { action: { type: 'Action.Execute', verb: EXECUTE_VERBS.refreshLinkCard, data: executeData }, userIds },
@@ -74,7 +77,7 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
   });
   const card: AdaptiveCardJson = { ...expansion.card };
   if (revoked) delete card.refresh;
-  return { card, warnings: [...warnings, ...expansion.warnings] };
+  return withDirection({ card, warnings: [...warnings, ...expansion.warnings] }, env);
 }
 
 function revokedText(revoked: SharedLinkOptions['revoked'], env: ResolvedEnv): string {
@@ -110,10 +113,16 @@ function facts(outcome: ShareOutcome, env: ResolvedEnv, organizationName: string
   rows.push({ label: sh.factExpires, value: expires });
   if (outcome.passwordProtected) rows.push({ label: sh.factPassword, value: sh.passwordProtected });
   if (outcome.grantedTo.length > 0) {
-    rows.push({ label: sh.factGranted, value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s) });
+    rows.push({
+      label: sh.factGranted,
+      value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s, env.locale),
+    });
   }
   if (outcome.notified.length > 0) {
-    rows.push({ label: sh.factNotified, value: formatList(outcome.notified.map(recipientLabel), MAX_NAMES, env.s) });
+    rows.push({
+      label: sh.factNotified,
+      value: formatList(outcome.notified.map(recipientLabel), MAX_NAMES, env.s, env.locale),
+    });
   }
   return rows;
 }

@@ -235,6 +235,9 @@ export interface ActivityOptions {
   /** Override or drop (null) from.aadObjectId. */
   aadObjectId?: string | null;
   serviceUrl?: string;
+  /** The person's Teams language: activity.locale and the clientInfo entity's (null drops activity.locale). */
+  locale?: string;
+  activityLocale?: string | null;
 }
 
 /** An invoke activity shaped like the recorded Teams payloads (test/contracts/examples/teams-invoke-*.json). */
@@ -263,7 +266,7 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
     recipient: { id: `28:${APP.clientId}`, name: 'Share Link' },
     entities: [
       {
-        locale: 'en-US',
+        locale: opts.locale ?? 'en-US',
         country: 'US',
         platform: 'Web',
         timezone: opts.timezone ?? 'Europe/Berlin',
@@ -278,7 +281,7 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
         : {}),
     },
     value,
-    locale: 'en-US',
+    ...(opts.activityLocale === null ? {} : { locale: opts.activityLocale ?? opts.locale ?? 'en-US' }),
   };
 }
 
