@@ -2,15 +2,26 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { DriveClient } from '../graph/driveClient';
-import type { DurableShareLogWriter } from '../store/durableWriter';
-import type { ShareLog, ShareRecord } from '../store/shareLog';
+import type { JournaledShareLog } from '../store/journaledShareLog';
+import type { ShareIntent } from '../store/shareJournal';
+import type { ShareRecord } from '../store/shareLog';
 import { ShareError, isShareError } from '../domain/errors';
 import { idempotencyCanonical } from '../domain/idempotency';
 import { interpretCreateLink } from '../domain/interpret';
+import { findIntendedLink } from '../domain/reconcile';
 import { linkChoicesFor } from '../domain/rules';
 import { todayIn, resolveTimeZone } from '../domain/expiration';
 import { validateLinkRequest } from '../domain/validation';
-import type { DriveItemInfo, DriveItemRef, LinkChoices, LinkOptions, LinkPolicy, ShareOutcome } from '../domain/types';
+import type {
+  CreateLinkBody,
+  DriveItemInfo,
+  DriveItemRef,
+  GraphPermission,
+  LinkChoices,
+  LinkOptions,
+  LinkPolicy,
+  ShareOutcome,
+} from '../domain/types';
 import { LruCache } from '../util/lruCache';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 
@@ -32,9 +43,11 @@ export interface CallContext {
 
 export interface ShareServiceDeps {
   graph: DriveClient;
-  shareLog: ShareLog;
-  writer: DurableShareLogWriter;
+  /** The share log behind its journal: intents before Graph, records after, written to the store later. */
+  shareLog: JournaledShareLog;
   policy: LinkPolicy;
+  /** This app's client id: Graph names the app that made a link, which tells this app's links apart. */
+  appId?: string;
   clock: Clock;
   log: Logger;
   /** How long an identical request from the same person returns the first result (Teams retries invokes). */
@@ -59,6 +72,10 @@ export interface AttachmentResolution {
  */
 export class ShareService {
   private readonly idempotency: IdempotencyStore;
+  /** Intents whose createLink is still running in this process (not to be reconciled meanwhile). */
+  private readonly running = new Set<string>();
+  /** People whose open intents are being reconciled right now. */
+  private readonly reconciling = new Set<string>();
   private readonly items: LruCache<DriveItemInfo>;
   /** Per-process key for idempotency digests: the request (and its password) never appears in clear. */
   private readonly secret = randomBytes(32);
@@ -80,11 +97,13 @@ export class ShareService {
   async findFiles(ctx: CallContext, query: string, page: { top: number; skip: number }) {
     const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
     for (const item of result.items) this.remember(ctx.caller, item);
+    this.reconcileLater(ctx);
     return result;
   }
 
   /** Looks an item up (remembered per person for a while, so a dialog's submit costs no second call). */
   async lookupItem(ctx: CallContext, ref: DriveItemRef): Promise<DriveItemInfo> {
+    this.reconcileLater(ctx);
     const cached = this.items.get(this.itemKey(ctx.caller, ref));
     if (cached) return cached;
     const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
@@ -128,34 +147,164 @@ export class ShareService {
     const timeZone = options.timeZone ?? ctx.timeZone;
     const validated = validateLinkRequest(item, { ...options, timeZone }, this.deps.policy, { now, timeZone });
     const key = this.idempotencyKey(ctx.caller, item, validated.body, validated.apiVersion);
-    const { outcome, repeated } = await this.idempotency.once(key, ctx.caller.tenantId, async () => {
-      const result = await this.deps.graph.createLink(
-        { kind: 'drive', driveId: item.driveId, itemId: item.itemId },
-        validated.body,
-        {
-          token: ctx.token,
-          deadline: ctx.deadline,
-          apiVersion: validated.apiVersion,
-        },
-      );
-      const interpreted = interpretCreateLink(
-        result.status,
-        result.permission,
-        { item, body: validated.body, apiVersion: result.apiVersion, timeZone },
-        this.deps.clock.now(),
-      );
-      await this.deps.writer.record(
-        toRecord(ctx.caller, interpreted, validated.body.sendNotification === true, extra.conversationId),
-      );
-      return interpreted;
-    });
+    const { outcome, repeated } = await this.idempotency.once(key, ctx.caller.tenantId, () =>
+      this.createAndRecord(ctx, item, validated.body, validated.apiVersion, timeZone, extra.conversationId),
+    );
     if (repeated) {
       this.deps.log.info(
         { driveId: item.driveId, itemId: item.itemId },
         'share: identical request within the window; returning the first result',
       );
     }
+    this.reconcileLater(ctx);
     return outcome;
+  }
+
+  /**
+   * One createLink with the intent journaled before it and the record after it. When Graph's answer is lost
+   * (cut off, not JSON, timeout after sending), the item's permissions are looked up at once with the same token; a
+   * link that matches is the person's link. If that cannot be settled now, the intent stays open and is
+   * reconciled the next time this person's token is at hand.
+   */
+  private async createAndRecord(
+    ctx: CallContext,
+    item: DriveItemInfo,
+    body: CreateLinkBody,
+    apiVersion: 'v1.0' | 'beta',
+    timeZone: string | undefined,
+    conversationId: string | undefined,
+  ): Promise<ShareOutcome> {
+    const intent = intentOf(ctx.caller, item, body, apiVersion, conversationId, this.deps.clock.now());
+    let id: string;
+    try {
+      id = await this.deps.shareLog.begin(intent);
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message }, 'share: the intent could not be written; no link created');
+      throw new ShareError(
+        'transient',
+        'Share Link cannot keep a record of links right now, so it did not create one. Try again in a few minutes.',
+        { code: 'shareLog.unavailable' },
+      );
+    }
+    this.running.add(id);
+    try {
+      let outcome: ShareOutcome;
+      try {
+        const result = await this.deps.graph.createLink(
+          { kind: 'drive', driveId: item.driveId, itemId: item.itemId },
+          body,
+          {
+            token: ctx.token,
+            deadline: ctx.deadline,
+            apiVersion,
+          },
+        );
+        outcome = interpretCreateLink(
+          result.status,
+          result.permission,
+          { item, body, apiVersion: result.apiVersion, timeZone },
+          this.deps.clock.now(),
+        );
+      } catch (err) {
+        if (!mayHaveCreated(err)) {
+          await this.deps.shareLog.abandon(id, 'failed');
+          throw err;
+        }
+        const found = await this.lookUpIntended(ctx, intent).catch(() => undefined);
+        if (!found) {
+          const reason = isShareError(err) ? (err.details.code ?? err.kind) : 'error';
+          await this.deps.shareLog.markUnknown(id, reason);
+          this.deps.log.warn(
+            { reason, driveId: item.driveId, itemId: item.itemId },
+            'share: outcome unknown; will reconcile',
+          );
+          throw new ShareError(
+            'transient',
+            "Microsoft 365's answer did not arrive complete, so it is not certain the link was created. Try again in a moment: if it was, you get the same link, and it is listed under My shared links.",
+            { ...(isShareError(err) ? err.details : {}), code: 'graph.answerLost' },
+          );
+        }
+        this.deps.log.info(
+          { driveId: item.driveId, itemId: item.itemId },
+          'share: lost answer reconciled from the item',
+        );
+        outcome = interpretCreateLink(200, found, { item, body, apiVersion, timeZone }, this.deps.clock.now());
+      }
+      await settleWithin(
+        this.deps.shareLog.complete(id, toRecord(ctx.caller, outcome, body.sendNotification === true, conversationId)),
+        500,
+      );
+      return outcome;
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** The item's permission that is the intended link, read with the person's token (undefined: none there). */
+  private async lookUpIntended(ctx: CallContext, intent: ShareIntent): Promise<GraphPermission | undefined> {
+    const permissions = await this.deps.graph.listPermissions(
+      { driveId: intent.item.driveId, itemId: intent.item.itemId },
+      { token: ctx.token, deadline: ctx.deadline },
+    );
+    return findIntendedLink(intent, permissions, this.deps.appId);
+  }
+
+  /**
+   * Settles this person's open intents (links whose createLink answer was lost, e.g. the process died) now that
+   * their token is at hand: records the link Graph holds, or drops the intent when there is none. In the
+   * background, with its own deadline; returns how many were settled.
+   */
+  async reconcile(ctx: CallContext): Promise<number> {
+    const who = `${ctx.caller.tenantId}|${ctx.caller.userObjectId}`;
+    const open = this.deps.shareLog
+      .openIntentsOf(ctx.caller.tenantId, ctx.caller.userObjectId)
+      .filter((e) => !this.running.has(e.id));
+    if (!open.length || this.reconciling.has(who)) return 0;
+    this.reconciling.add(who);
+    let settled = 0;
+    try {
+      for (const entry of open) {
+        const call = { ...ctx, deadline: this.deps.clock.now() + 5000 };
+        let found: GraphPermission | undefined;
+        try {
+          found = await this.lookUpIntended(call, entry.intent);
+        } catch (err) {
+          if (isShareError(err) && err.kind === 'notFound') {
+            await this.deps.shareLog.abandon(entry.id, 'dropped');
+            settled++;
+          }
+          continue;
+        }
+        if (!found) {
+          this.deps.log.info({ driveId: entry.intent.item.driveId }, 'share: reconciled; no link was created');
+          await this.deps.shareLog.abandon(entry.id, 'dropped');
+        } else {
+          const outcome = interpretCreateLink(
+            200,
+            found,
+            { item: entry.intent.item, body: bodyOf(entry.intent), apiVersion: entry.intent.apiVersion },
+            Date.parse(entry.intent.at),
+          );
+          const record = toRecord(ctx.caller, outcome, entry.intent.sendNotification, entry.intent.conversationId);
+          this.deps.log.info({ permissionId: record.permissionId }, 'share: reconciled; the link is recorded');
+          await this.deps.shareLog.complete(entry.id, { ...record, createdAt: entry.intent.at });
+        }
+        settled++;
+      }
+    } finally {
+      this.reconciling.delete(who);
+    }
+    return settled;
+  }
+
+  /** Starts reconcile() without waiting for it: it never holds an answer. */
+  private reconcileLater(ctx: CallContext): void {
+    if (!this.deps.shareLog.openIntentsOf(ctx.caller.tenantId, ctx.caller.userObjectId).length) return;
+    setImmediate(() => {
+      this.reconcile(ctx).catch((err: unknown) =>
+        this.deps.log.warn({ err: (err as Error).message }, 'share: reconciliation failed; retried later'),
+      );
+    });
   }
 
   /**
@@ -179,6 +328,7 @@ export class ShareService {
       throw new ShareError('accessDenied', 'Only the person who shared this link with Share Link can revoke it here.');
     }
     if (record.revokedAt) return record;
+    this.reconcileLater(ctx);
     try {
       await this.deps.graph.deletePermission({ driveId: record.driveId, itemId: record.itemId }, permissionId, {
         token: ctx.token,
@@ -223,6 +373,63 @@ export class ShareService {
     });
     return createHmac('sha256', this.secret).update(canonical).digest('hex');
   }
+}
+
+/** Errors after which Graph may still have created the link (the request may have been processed). */
+function mayHaveCreated(err: unknown): boolean {
+  if (!isShareError(err)) return true;
+  // 503 and 429 (throttled) prove the request was not processed; 4xx kinds are refusals.
+  return err.kind === 'transient' && err.details.status !== 503;
+}
+
+/** Waits for p at most ms; p goes on regardless (it never rejects). */
+async function settleWithin(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** The intent of a share: what is about to be created, for whom. Never the password or the message. */
+function intentOf(
+  caller: Caller,
+  item: DriveItemInfo,
+  body: CreateLinkBody,
+  apiVersion: 'v1.0' | 'beta',
+  conversationId: string | undefined,
+  now: number,
+): ShareIntent {
+  return {
+    tenantId: caller.tenantId,
+    userObjectId: caller.userObjectId,
+    item: {
+      driveId: item.driveId,
+      itemId: item.itemId,
+      name: item.name,
+      webUrl: item.webUrl,
+      kind: item.kind,
+      driveType: item.driveType,
+      size: item.size,
+      mimeType: item.mimeType,
+    },
+    type: body.type,
+    scope: body.scope,
+    passwordProtected: body.password !== undefined,
+    recipients: (body.recipients ?? []).map((r) => r.email ?? r.objectId ?? r.alias ?? '').filter(Boolean),
+    sendNotification: body.sendNotification === true,
+    apiVersion,
+    conversationId,
+    at: new Date(now).toISOString(),
+  };
+}
+
+/** The request an intent stands for, as far as interpreting Graph's answer needs it. */
+function bodyOf(intent: ShareIntent): CreateLinkBody {
+  return {
+    type: intent.type as CreateLinkBody['type'],
+    scope: intent.scope as CreateLinkBody['scope'],
+    recipients: intent.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })),
+    sendNotification: intent.sendNotification,
+  };
 }
 
 /** What the share log keeps of an outcome: no password, no token. */

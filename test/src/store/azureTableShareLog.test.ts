@@ -8,8 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { AzureTableShareLog } from '../../../src/store/azureTableShareLog';
-import { DurableShareLogWriter } from '../../../src/store/durableWriter';
-import { createShareLog, shareLogSpoolPath } from '../../../src/store';
+import { JournaledShareLog } from '../../../src/store/journaledShareLog';
+import { ShareJournal } from '../../../src/store/shareJournal';
+import { createShareLog, shareJournalPath } from '../../../src/store';
 import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
 import type { ShareRecord } from '../../../src/store/shareLog';
 import { loadConfig } from '../../../src/config';
@@ -361,25 +362,31 @@ describe('Azure Table share log when the service goes away', function () {
     await assert.rejects(log.ping());
     assert.ok(Date.now() - started < 5000, `ping took ${Date.now() - started} ms`);
 
-    const writer = new DurableShareLogWriter(log, path.join(dir, 'spool.jsonl'), createLogger('silent'), 60_000);
-    await writer.record(record({ permissionId: 'during-outage-1' }));
-    await writer.record(record({ permissionId: 'during-outage-2' }));
-    assert.deepEqual(ids(writer.pending()), ['during-outage-1', 'during-outage-2']);
+    const silent = createLogger('silent');
+    const journal = await ShareJournal.open(path.join(dir, 'journal'), { log: silent });
+    const writer = new JournaledShareLog(log, journal, silent, { retryMs: 60_000 });
+    await writer.put(record({ permissionId: 'during-outage-1' }));
+    await writer.put(record({ permissionId: 'during-outage-2' }));
+    await writer.flush();
+    assert.deepEqual(
+      writer.pending().map((e) => e.record?.permissionId),
+      ['during-outage-1', 'during-outage-2'],
+    );
 
     // Back on the same port; an in-memory emulator comes back empty, so the store must recreate its table.
     await azurite.start();
     await log.ping();
-    assert.equal(await writer.drain(), 2);
+    await writer.flush();
     assert.deepEqual(writer.pending(), []);
     assert.deepEqual(ids(await log.listByUser('t1', 'u1', 10)).sort(), ['during-outage-1', 'during-outage-2']);
-    writer.stop();
+    await writer.close();
   });
 });
 
 describe('share log selection', () => {
   const cs = connectionString(10002);
 
-  it('picks Azure Table Storage when AZURE_TABLE_CONNECTION_STRING is set, with the spool in DATA_DIR', () => {
+  it('picks Azure Table Storage when AZURE_TABLE_CONNECTION_STRING is set, with the journal in DATA_DIR', () => {
     const prod = {
       ...PRODUCTION_SETTINGS,
       AZURE_TABLE_CONNECTION_STRING: cs,
@@ -397,12 +404,12 @@ describe('share log selection', () => {
     const log = createShareLog(config.store);
     assert.ok(log instanceof AzureTableShareLog);
     assert.equal(
-      shareLogSpoolPath(config.store, config.dataDir),
-      path.join(path.resolve('/srv/share-link'), 'share-log.spool.jsonl'),
+      shareJournalPath(config.store, config.dataDir),
+      path.join(path.resolve('/srv/share-link'), 'share-journal'),
     );
   });
 
-  it('keeps SQLite, with the spool beside its file, when no connection string is set', async () => {
+  it('keeps SQLite, with the journal beside its file, when no connection string is set', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlsel-'));
     try {
       const config = loadConfig({ SANDBOX_DATA_DIR: dir });
@@ -411,7 +418,7 @@ describe('share log selection', () => {
       const log = createShareLog(config.store);
       assert.ok(log instanceof SqliteShareLog);
       await log.close();
-      assert.equal(shareLogSpoolPath(config.store, config.dataDir), path.join(dir, 'share-log.sqlite.spool.jsonl'));
+      assert.equal(shareJournalPath(config.store, config.dataDir), path.join(dir, 'share-log.sqlite.journal'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
-import { DurableShareLogWriter } from '../../../src/store/durableWriter';
+import { JournaledShareLog } from '../../../src/store/journaledShareLog';
+import { ShareJournal } from '../../../src/store/shareJournal';
 import type { ShareLog } from '../../../src/store/shareLog';
 import { createLogger } from '../../../src/log';
 import { shareRecord } from './fixtures';
@@ -86,11 +87,10 @@ describe('share log', () => {
     await b.close();
   });
 
-  it('never fails a share when the store is down: spools, then writes later and after a restart', async () => {
+  it('never fails a share when the store is down: journals, shows, then writes later and after a restart', async () => {
     const real = new SqliteShareLog(':memory:');
     let down = true;
     const flaky: ShareLog = {
-      ...real,
       put: async (r) => {
         if (down) throw new Error('store unavailable');
         return real.put(r);
@@ -100,21 +100,26 @@ describe('share log', () => {
       listByPermission: real.listByPermission.bind(real),
       markRevoked: real.markRevoked.bind(real),
       ping: real.ping.bind(real),
-      close: real.close.bind(real),
+      close: async () => undefined,
     };
-    const spool = path.join(dir, 'spool.jsonl');
-    const writer = new DurableShareLogWriter(flaky, spool, createLogger('silent'), 60_000);
-    await writer.record(record(1));
-    await writer.record(record(2));
-    assert.equal(writer.pending().length, 2);
-    writer.stop();
+    const root = path.join(dir, 'journal');
+    const silent = createLogger('silent');
+    const first = new JournaledShareLog(flaky, await ShareJournal.open(root, { log: silent }), silent, {
+      retryMs: 60_000,
+    });
+    await first.put(record(1));
+    await first.put(record(2));
+    await first.flush();
+    assert.equal(first.pending().length, 2);
+    assert.equal((await first.listByUser('t1', 'u1', 10)).length, 2, 'the tab shows them meanwhile');
+    await first.close();
 
-    // A new process finds the spool and writes it once the store is back.
+    // A new process finds the journal and writes it once the store is back.
     down = false;
-    const next = new DurableShareLogWriter(flaky, spool, createLogger('silent'), 60_000);
-    await next.start();
+    const next = new JournaledShareLog(flaky, await ShareJournal.open(root, { log: silent }), silent);
+    await next.flush();
     assert.equal(next.pending().length, 0);
     assert.equal((await real.listByUser('t1', 'u1', 10)).length, 2);
-    next.stop();
+    await next.close();
   });
 });
