@@ -9,6 +9,7 @@ import { ShareError, isShareError } from '../domain/errors';
 import { idempotencyCanonical } from '../domain/idempotency';
 import { interpretCreateLink } from '../domain/interpret';
 import { findIntendedLink } from '../domain/reconcile';
+import { message, messageError } from '../domain/messages';
 import { linkChoicesFor } from '../domain/rules';
 import { todayIn, resolveTimeZone } from '../domain/expiration';
 import { validateLinkRequest } from '../domain/validation';
@@ -180,11 +181,7 @@ export class ShareService {
       id = await this.deps.shareLog.begin(intent);
     } catch (err) {
       this.deps.log.error({ err: (err as Error).message }, 'share: the intent could not be written; no link created');
-      throw new ShareError(
-        'transient',
-        'Share Link cannot keep a record of links right now, so it did not create one. Try again in a few minutes.',
-        { code: 'shareLog.unavailable' },
-      );
+      throw messageError('transient', message('shareLogUnavailable'), { code: 'shareLog.unavailable' });
     }
     this.running.add(id);
     try {
@@ -218,11 +215,10 @@ export class ShareService {
             { reason, driveId: item.driveId, itemId: item.itemId },
             'share: outcome unknown; will reconcile',
           );
-          throw new ShareError(
-            'transient',
-            "Microsoft 365's answer did not arrive complete, so it is not certain the link was created. Try again in a moment: if it was, you get the same link, and it is listed under My shared links.",
-            { ...(isShareError(err) ? err.details : {}), code: 'graph.answerLost' },
-          );
+          throw messageError('transient', message('answerLost'), {
+            ...(isShareError(err) ? err.details : {}),
+            code: 'graph.answerLost',
+          });
         }
         this.deps.log.info(
           { driveId: item.driveId, itemId: item.itemId },
