@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import type { CloudAdapter } from 'botbuilder';
-import { createCloudAdapter } from '../bot/adapter';
+import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
 import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
 import { iconDirectory } from './cards';
@@ -30,7 +29,7 @@ export interface AppServices {
   /** The share log (store behind the share journal). */
   shareLog: JournaledShareLog;
   shares: ShareService;
-  adapter: CloudAdapter;
+  adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
   close(): Promise<void>;
 }

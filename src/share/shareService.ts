@@ -207,7 +207,9 @@ export class ShareService {
           await this.deps.shareLog.abandon(id, 'failed');
           throw err;
         }
-        const found = await this.lookUpIntended(ctx, intent).catch(() => undefined);
+        // Looked up at once only when the invoke's deadline leaves room; otherwise later, in the background.
+        const room = ctx.deadline - this.deps.clock.now() >= LOOKUP_ROOM_MS;
+        const found = room ? await this.lookUpIntended(ctx, intent).catch(() => undefined) : undefined;
         if (!found) {
           const reason = isShareError(err) ? (err.details.code ?? err.kind) : 'error';
           await this.deps.shareLog.markUnknown(id, reason);
@@ -370,6 +372,9 @@ export class ShareService {
     return createHmac('sha256', this.secret).update(canonical).digest('hex');
   }
 }
+
+/** Time an immediate permissions lookup needs before the invoke's deadline. */
+const LOOKUP_ROOM_MS = 600;
 
 /** Errors after which Graph may still have created the link (the request may have been processed). */
 function mayHaveCreated(err: unknown): boolean {
