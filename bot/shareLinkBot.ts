@@ -24,7 +24,8 @@ import {
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
-import { acquire, reauthenticate, type GateDeps, type SignInStyle } from './gate';
+import { runWithDeadline } from '../src/http/deadline';
+import { acquire, invokeDeadline, reauthenticate, type GateDeps, type SignInStyle } from './gate';
 import {
   MalformedInvokeError,
   actionValueSchema,
@@ -103,9 +104,14 @@ export class ShareLinkBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const facts = turnFacts(context.activity, this.deps.clock.now());
+    // Every outbound call of the invoke (Entra, Token Service, Graph) runs under its deadline (issue 9, defect 6).
+    return runWithDeadline(invokeDeadline(facts, this.gate.budgetMs), () => this.answerInvoke(context, facts));
+  }
+
+  private async answerInvoke(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const activity = context.activity;
     const name = activity.name ?? '';
-    const facts = turnFacts(activity, this.deps.clock.now());
     const log = this.deps.log.child({ invoke: name, activityId: activity.id });
     try {
       if (!facts.tenantId || !facts.aadObjectId) {
@@ -298,6 +304,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       values,
       errors,
       now: new Date(this.deps.clock.now()),
+      sealedItem: this.deps.shares.sealItem({ tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' }, item),
     }).card;
     return taskContinue(card, this.title(facts, 'options'));
   }
@@ -336,12 +343,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
     let options: LinkOptions | undefined;
     try {
       options = linkOptionsFromInputs(data, facts.timeZone);
-      const outcome = await this.deps.shares.share(call, ref, options, { conversationId: facts.conversationId });
+      const outcome = await this.deps.shares.share(call, ref, options, {
+        conversationId: facts.conversationId,
+        sealedItem: data.item,
+      });
       return composeResult([{ content: this.linkCard(outcome, facts) }]);
     } catch (err) {
       const field = isShareError(err) ? err.details.field : undefined;
       if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
-        const item = await this.deps.shares.lookupItem(call, ref);
+        const item = await this.deps.shares.lookupItem(call, ref, data.item);
         return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, {
           [field]: err.details.message ?? err.message,
         });

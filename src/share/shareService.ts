@@ -25,6 +25,7 @@ import type {
 } from '../domain/types';
 import { LruCache } from '../util/lruCache';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import type { ItemSeal } from './itemSeal';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
 export interface Caller {
@@ -57,6 +58,8 @@ export interface ShareServiceDeps {
   idempotency?: IdempotencyStore;
   /** How long an item looked up for a dialog is remembered, so the submit needs no second lookup. */
   itemCacheMs?: number;
+  /** Seals what a dialog knew about its item into its submit data (see ItemSeal); without it, submits look up. */
+  itemSeal?: ItemSeal;
 }
 
 /** Result of resolving the files attached to a message. */
@@ -97,16 +100,30 @@ export class ShareService {
   /** Searches the person's files (an empty query lists recent documents). */
   async findFiles(ctx: CallContext, query: string, page: { top: number; skip: number }) {
     const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
-    for (const item of result.items) this.remember(ctx.caller, item);
+    // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
+    // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
+    for (const item of result.items) if (item.size !== undefined) this.remember(ctx.caller, item);
     this.reconcileLater(ctx);
     return result;
   }
 
-  /** Looks an item up (remembered per person for a while, so a dialog's submit costs no second call). */
-  async lookupItem(ctx: CallContext, ref: DriveItemRef): Promise<DriveItemInfo> {
+  /** The dialog's sealed copy of an item, for its submit data (undefined when sealing is not configured). */
+  sealItem(caller: Caller, item: DriveItemInfo): string | undefined {
+    return this.deps.itemSeal?.seal(caller, item);
+  }
+
+  /**
+   * Looks an item up: remembered per person for a while, or taken from the seal the dialog's submit carries
+   * (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call; otherwise from Graph.
+   */
+  async lookupItem(ctx: CallContext, ref: DriveItemRef, sealed?: unknown): Promise<DriveItemInfo> {
     this.reconcileLater(ctx);
     const cached = this.items.get(this.itemKey(ctx.caller, ref));
     if (cached) return cached;
+    const unsealed = sealed === undefined ? undefined : this.deps.itemSeal?.open(ctx.caller, ref, sealed);
+    if (unsealed) return unsealed;
+    if (sealed !== undefined)
+      this.deps.log.info({ driveId: ref.driveId }, 'share: dialog seal not accepted; looking the item up');
     const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
     this.remember(ctx.caller, item);
     return item;
@@ -141,9 +158,9 @@ export class ShareService {
     ctx: CallContext,
     ref: DriveItemRef,
     options: LinkOptions,
-    extra: { conversationId?: string } = {},
+    extra: { conversationId?: string; sealedItem?: unknown } = {},
   ): Promise<ShareOutcome> {
-    const item = await this.lookupItem(ctx, ref);
+    const item = await this.lookupItem(ctx, ref, extra.sealedItem);
     const now = this.deps.clock.now();
     const timeZone = options.timeZone ?? ctx.timeZone;
     const validated = validateLinkRequest(item, { ...options, timeZone }, this.deps.policy, { now, timeZone });

@@ -43,7 +43,7 @@ describe('integration: kill -9 at each step of a share', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async () => (app = await startChildApp(sandbox, { SHARE_LOG_PATH: file, DATA_DIR: dir }));
+  const start = async () => (app = await startChildApp(sandbox, { SHARE_LOG_PATH: file, DATA_DIR: dir }, dir));
   const adele = () => sandbox.user(USERS.adele);
   const submit = (a: ChildApp, data: Record<string, unknown>) =>
     a.send(
