@@ -18,6 +18,7 @@ import { ShareError } from './domain/errors';
 import type { JournaledShareLog } from './store/journaledShareLog';
 import { openShareLog } from './store';
 import { createTabRouter } from './tabApi';
+import { createSharedState, type SharedState } from './state';
 
 /** Everything the running app is made of, built once per process from the configuration. */
 export interface AppServices {
@@ -29,6 +30,8 @@ export interface AppServices {
   auth: AuthServices;
   /** The share log (store behind the share journal). */
   shareLog: JournaledShareLog;
+  /** Hot state: per process, or shared by every instance through Redis. */
+  state: SharedState;
   shares: ShareService;
   adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
@@ -60,7 +63,9 @@ export async function createAppServices(
     `${config.sso.authorityHost}/${config.sso.tenantId}`,
     entraFetch,
   );
-  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata });
+  const state = createSharedState(config.state.redis, { clock, log });
+  await state.start();
+  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata, state });
   const graph = createDriveClient({
     baseUrl: config.graph.baseUrl,
     http,
@@ -75,6 +80,8 @@ export async function createAppServices(
     policy: config.policy,
     clock,
     log: log.child({ component: 'share' }),
+    state,
+    rateLimit: config.state.shareRateLimit,
     // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
     itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
@@ -104,12 +111,14 @@ export async function createAppServices(
     graph,
     auth,
     shareLog,
+    state,
     shares,
     adapter,
     bot,
     close: async () => {
       await auth.broker.drain();
       await shareLog.close();
+      await state.close();
     },
   };
 }
@@ -119,6 +128,10 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
   const { config, log, shares, auth } = services;
   const readiness: ReadinessCheck[] = [
     { name: 'share-log', check: () => services.shareLog.ping() },
+    // Without Redis the app still serves (per-process state): "degraded", not "not ready".
+    ...(services.state.engine === 'redis'
+      ? [{ name: 'redis', degradesOnly: true, check: () => services.state.check() }]
+      : []),
     {
       name: 'entra',
       check: async () => {

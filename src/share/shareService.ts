@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { DriveClient } from '../graph/driveClient';
@@ -24,7 +24,7 @@ import type {
   ShareOutcome,
 } from '../domain/types';
 import { LruCache } from '../util/lruCache';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { SingleFlight, type SharedState } from '../state';
 import type { ItemSeal } from './itemSeal';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
@@ -52,10 +52,12 @@ export interface ShareServiceDeps {
   appId?: string;
   clock: Clock;
   log: Logger;
+  /** Idempotency, item cache, rate limit and leases: per process, or shared by every instance through Redis. */
+  state: SharedState;
+  /** Shares one person may create per window (0: no limit). */
+  rateLimit?: { max: number; windowMs: number };
   /** How long an identical request from the same person returns the first result (Teams retries invokes). */
   idempotencyWindowMs?: number;
-  /** Where those results are kept (default: in this process). */
-  idempotency?: IdempotencyStore;
   /** How long an item looked up for a dialog is remembered, so the submit needs no second lookup. */
   itemCacheMs?: number;
   /** Seals what a dialog knew about its item into its submit data (see ItemSeal); without it, submits look up. */
@@ -75,20 +77,22 @@ export interface AttachmentResolution {
  * request within a short window, so a retried invoke never creates a second link or sends a second email.
  */
 export class ShareService {
-  private readonly idempotency: IdempotencyStore;
+  /** This process's attempts in flight: a duplicate on the same instance joins the running attempt. */
+  private readonly inflight = new LruCache<Promise<ShareOutcome>>(50_000);
+  private readonly items;
+  private readonly itemFetches: SingleFlight;
+  private readonly windowMs: number;
+  private readonly itemTtlMs: number;
   /** Intents whose createLink is still running in this process (not to be reconciled meanwhile). */
   private readonly running = new Set<string>();
   /** People whose open intents are being reconciled right now. */
   private readonly reconciling = new Set<string>();
-  private readonly items: LruCache<DriveItemInfo>;
-  /** Per-process key for idempotency digests: the request (and its password) never appears in clear. */
-  private readonly secret = randomBytes(32);
 
   constructor(private readonly deps: ShareServiceDeps) {
-    const now = () => deps.clock.now();
-    this.idempotency =
-      deps.idempotency ?? new MemoryIdempotencyStore({ windowMs: deps.idempotencyWindowMs ?? 120_000, now });
-    this.items = new LruCache(50_000, { ms: deps.itemCacheMs ?? 15 * 60_000, now });
+    this.items = deps.state.cache('item');
+    this.itemFetches = new SingleFlight(deps.state.leases, deps.clock);
+    this.windowMs = deps.idempotencyWindowMs ?? 120_000;
+    this.itemTtlMs = deps.itemCacheMs ?? 15 * 60_000;
   }
 
   /** The link options the dialog may offer for this item, under the admin policy. */
@@ -102,7 +106,9 @@ export class ShareService {
     const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
     // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
     // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
-    for (const item of result.items) if (item.size !== undefined) this.remember(ctx.caller, item);
+    await Promise.all(
+      result.items.filter((item) => item.size !== undefined).map((item) => this.remember(ctx.caller, item)),
+    );
     this.reconcileLater(ctx);
     return result;
   }
@@ -113,20 +119,33 @@ export class ShareService {
   }
 
   /**
-   * Looks an item up: remembered per person for a while, or taken from the seal the dialog's submit carries
-   * (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call; otherwise from Graph.
+   * Looks an item up: remembered per person for a while (on every instance with Redis), or taken from the seal the
+   * dialog's submit carries (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call;
+   * otherwise from Graph, once across instances (the others wait for it in the cache).
    */
   async lookupItem(ctx: CallContext, ref: DriveItemRef, sealed?: unknown): Promise<DriveItemInfo> {
     this.reconcileLater(ctx);
-    const cached = this.items.get(this.itemKey(ctx.caller, ref));
+    const key = this.itemKey(ctx.caller, ref);
+    const read = async () => {
+      const cached = await this.items.get(key);
+      return cached === undefined ? undefined : (JSON.parse(cached) as DriveItemInfo);
+    };
+    const cached = await read();
     if (cached) return cached;
     const unsealed = sealed === undefined ? undefined : this.deps.itemSeal?.open(ctx.caller, ref, sealed);
     if (unsealed) return unsealed;
     if (sealed !== undefined)
       this.deps.log.info({ driveId: ref.driveId }, 'share: dialog seal not accepted; looking the item up');
-    const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
-    this.remember(ctx.caller, item);
-    return item;
+    return this.itemFetches.run(
+      key,
+      read,
+      async () => {
+        const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
+        await this.remember(ctx.caller, item);
+        return item;
+      },
+      ctx.deadline,
+    );
   }
 
   /** Resolves file links (e.g. a message's reference attachments) to drive items, in parallel. */
@@ -135,9 +154,9 @@ export class ShareService {
       links.map((l) => this.deps.graph.resolveShareUrl(l.url, { token: ctx.token, deadline: ctx.deadline })),
     );
     const out: AttachmentResolution = { items: [], failures: [] };
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? this.remember(ctx.caller, s.value) : undefined)));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') {
-        this.remember(ctx.caller, s.value);
         if (!out.items.some((x) => x.driveId === s.value.driveId && x.itemId === s.value.itemId))
           out.items.push(s.value);
       } else {
@@ -165,17 +184,73 @@ export class ShareService {
     const timeZone = options.timeZone ?? ctx.timeZone;
     const validated = validateLinkRequest(item, { ...options, timeZone }, this.deps.policy, { now, timeZone });
     const key = this.idempotencyKey(ctx.caller, item, validated.body, validated.apiVersion);
-    const { outcome, repeated } = await this.idempotency.once(key, ctx.caller.tenantId, () =>
-      this.createAndRecord(ctx, item, validated.body, validated.apiVersion, timeZone, extra.conversationId),
-    );
-    if (repeated) {
+    const existing = this.inflight.get(key);
+    if (existing) {
       this.deps.log.info(
         { driveId: item.driveId, itemId: item.itemId },
-        'share: identical request within the window; returning the first result',
+        'share: identical request in flight on this instance; returning its result',
       );
+      return existing;
     }
-    this.reconcileLater(ctx);
-    return outcome;
+    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId);
+    this.inflight.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inflight.delete(key);
+      this.reconcileLater(ctx);
+    }
+  }
+
+  /** Claims the request (across instances), waits for another claimant's result, or creates the link. */
+  private async shareOnce(
+    ctx: CallContext,
+    item: DriveItemInfo,
+    validated: ReturnType<typeof validateLinkRequest>,
+    key: string,
+    timeZone: string | undefined,
+    conversationId: string | undefined,
+  ): Promise<ShareOutcome> {
+    const { idempotency } = this.deps.state;
+    const pendingMs = Math.max(5000, ctx.deadline - this.deps.clock.now() + 5000);
+    for (;;) {
+      const claim = await idempotency.claim(key, pendingMs);
+      if (claim.kind === 'done') {
+        this.deps.log.info(
+          { driveId: item.driveId, itemId: item.itemId },
+          'share: identical request within the window; returning the first result',
+        );
+        return JSON.parse(claim.result) as ShareOutcome;
+      }
+      if (claim.kind === 'claimed') break;
+      // Another instance is creating this very link: wait for its answer rather than send the e-mails twice.
+      if (this.deps.clock.now() + 300 >= ctx.deadline) {
+        throw new ShareError('transient', 'This link is still being created. Try again in a moment.');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      await this.checkRateLimit(ctx.caller);
+      const outcome = await this.createAndRecord(
+        ctx,
+        item,
+        validated.body,
+        validated.apiVersion,
+        timeZone,
+        conversationId,
+      );
+      await idempotency.complete(
+        key,
+        JSON.stringify(outcome),
+        this.windowMs,
+        permissionTag(ctx.caller.tenantId, outcome.permissionId),
+      );
+      return outcome;
+    } catch (err) {
+      // A failed attempt must not pin the failure: the person (or Teams) may retry.
+      await idempotency.release(key);
+      throw err;
+    }
   }
 
   /**
@@ -322,6 +397,21 @@ export class ShareService {
     });
   }
 
+  /** The per-person share limit (the same on every instance with Redis); a clear "try again in N s" when hit. */
+  private async checkRateLimit(caller: Caller): Promise<void> {
+    const limit = this.deps.rateLimit;
+    if (!limit || limit.max <= 0) return;
+    const key = `${caller.tenantId.toLowerCase()}|${caller.userObjectId.toLowerCase()}`;
+    const { allowed, retryAfterMs } = await this.deps.state.rateLimiter.hit(key, limit.max, limit.windowMs);
+    if (allowed) return;
+    this.deps.log.info({ limit: limit.max, windowMs: limit.windowMs }, 'share: per-person rate limit reached');
+    throw new ShareError(
+      'throttled',
+      `You have created ${limit.max} links in a short time, the most Share Link allows. Wait a little before the next one.`,
+      { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), code: 'shareRateLimit' },
+    );
+  }
+
   /**
    * The record of a link shared through the app as `viewerObjectId` should see it: their own record when they
    * shared it (several people can get the same permission back), else the first sharer's.
@@ -352,17 +442,17 @@ export class ShareService {
     } catch (err) {
       // Graph no longer knows the permission (or the item): a remembered result naming it must not be served.
       if (isShareError(err) && err.kind === 'notFound')
-        await this.idempotency.invalidate(ctx.caller.tenantId, permissionId);
+        await this.deps.state.idempotency.invalidate(permissionTag(ctx.caller.tenantId, permissionId));
       throw err;
     }
-    await this.idempotency.invalidate(ctx.caller.tenantId, permissionId);
+    await this.deps.state.idempotency.invalidate(permissionTag(ctx.caller.tenantId, permissionId));
     const at = new Date(this.deps.clock.now()).toISOString();
     await this.deps.shareLog.markRevoked(ctx.caller.tenantId, permissionId, at, ctx.caller.userObjectId);
     return { ...record, revokedAt: at, revokedBy: ctx.caller.userObjectId };
   }
 
-  private remember(caller: Caller, item: DriveItemInfo): void {
-    this.items.set(this.itemKey(caller, item), item);
+  private remember(caller: Caller, item: DriveItemInfo): Promise<void> {
+    return this.items.set(this.itemKey(caller, item), JSON.stringify(item), this.itemTtlMs);
   }
 
   private itemKey(caller: Caller, ref: DriveItemRef): string {
@@ -376,7 +466,7 @@ export class ShareService {
     apiVersion: 'v1.0' | 'beta',
   ): string {
     const passwordDigest = body.password
-      ? createHmac('sha256', this.secret).update(body.password).digest('hex')
+      ? createHmac('sha256', this.deps.state.digestKey).update(body.password).digest('hex')
       : undefined;
     const canonical = idempotencyCanonical({
       tenantId: caller.tenantId,
@@ -386,8 +476,13 @@ export class ShareService {
       apiVersion,
       passwordDigest,
     });
-    return createHmac('sha256', this.secret).update(canonical).digest('hex');
+    return createHmac('sha256', this.deps.state.digestKey).update(canonical).digest('hex');
   }
+}
+
+/** Idempotency results are tagged with the permission they created, so revoking it forgets them. */
+function permissionTag(tenantId: string, permissionId: string): string {
+  return `${tenantId.toLowerCase()}|${permissionId}`;
 }
 
 /** Time an immediate permissions lookup needs before the invoke's deadline. */
