@@ -296,7 +296,8 @@ export class ShareService {
         );
       } catch (err) {
         if (!mayHaveCreated(err)) {
-          await this.deps.shareLog.abandon(id, 'failed');
+          // Settling is bookkeeping: the answer does not wait for the disk.
+          void this.deps.shareLog.abandon(id, 'failed');
           throw err;
         }
         // Looked up at once only when the invoke's deadline leaves room; otherwise later, in the background.
@@ -304,7 +305,7 @@ export class ShareService {
         const found = room ? await this.lookUpIntended(ctx, intent).catch(() => undefined) : undefined;
         if (!found) {
           const reason = isShareError(err) ? (err.details.code ?? err.kind) : 'error';
-          await this.deps.shareLog.markUnknown(id, reason);
+          void this.deps.shareLog.markUnknown(id, reason);
           this.deps.log.warn(
             { reason, driveId: item.driveId, itemId: item.itemId },
             'share: outcome unknown; will reconcile',
