@@ -87,6 +87,8 @@ export class ShareService {
   private readonly running = new Set<string>();
   /** People whose open intents are being reconciled right now. */
   private readonly reconciling = new Set<string>();
+  /** When this process's createLink calls ended whose outcome stayed unknown (the request may still run at Graph). */
+  private readonly recent = new Map<string, number>();
 
   constructor(private readonly deps: ShareServiceDeps) {
     this.items = deps.state.cache('item');
@@ -306,6 +308,7 @@ export class ShareService {
         if (!found) {
           const reason = isShareError(err) ? (err.details.code ?? err.kind) : 'error';
           void this.deps.shareLog.markUnknown(id, reason);
+          this.recent.set(id, this.deps.clock.now());
           this.deps.log.warn(
             { reason, driveId: item.driveId, itemId: item.itemId },
             'share: outcome unknown; will reconcile',
@@ -349,7 +352,7 @@ export class ShareService {
     const who = `${ctx.caller.tenantId}|${ctx.caller.userObjectId}`;
     const open = this.deps.shareLog
       .openIntentsOf(ctx.caller.tenantId, ctx.caller.userObjectId)
-      .filter((e) => !this.running.has(e.id));
+      .filter((e) => !this.running.has(e.id) && !this.mayStillBeInFlight(e.id, e.unknown));
     if (!open.length || this.reconciling.has(who)) return 0;
     this.reconciling.add(who);
     let settled = 0;
@@ -386,6 +389,20 @@ export class ShareService {
       this.reconciling.delete(who);
     }
     return settled;
+  }
+
+  /**
+   * True while a request this process gave up on (timeout, dropped connection) may still be running at Graph:
+   * looking now could miss a link that appears a moment later. An answer that arrived unreadable is finished.
+   */
+  private mayStillBeInFlight(id: string, reason: string | undefined): boolean {
+    const ended = this.recent.get(id);
+    if (ended === undefined) return false;
+    if (reason === 'graph.unreadable' || this.deps.clock.now() - ended > IN_FLIGHT_GRACE_MS) {
+      this.recent.delete(id);
+      return false;
+    }
+    return true;
   }
 
   /** Starts reconcile() without waiting for it: it never holds an answer. */
@@ -485,6 +502,9 @@ export class ShareService {
 function permissionTag(tenantId: string, permissionId: string): string {
   return `${tenantId.toLowerCase()}|${permissionId}`;
 }
+
+/** How long after giving up on a createLink its request may still be running at Graph. */
+const IN_FLIGHT_GRACE_MS = 60_000;
 
 /** Time an immediate permissions lookup needs before the invoke's deadline. */
 const LOOKUP_ROOM_MS = 600;
