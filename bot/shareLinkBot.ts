@@ -471,7 +471,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (value.action.verb !== EXECUTE_VERBS.refreshLinkCard && value.action.verb !== EXECUTE_VERBS.revokeLink) {
       throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
     }
-    const found = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
+    const found = await this.deps.shares.recordOf(facts.tenantId, data.permissionId, facts.aadObjectId ?? '');
     const record = found && found.driveId === data.driveId && found.itemId === data.itemId ? found : undefined;
     const sh = strings(facts.locale).shared;
     if (value.action.verb === EXECUTE_VERBS.refreshLinkCard) {

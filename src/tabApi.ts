@@ -161,8 +161,8 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     asyncRoute(async (req: Request, res) => {
       const user = req.tabUser!;
       const permissionId = String(req.params.permissionId);
-      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId));
-      if (!record || record.userObjectId !== user.userObjectId) {
+      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId, user.userObjectId));
+      if (!record) {
         res.status(404).json({ message: texts(req).notYours });
         return;
       }

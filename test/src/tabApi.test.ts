@@ -100,7 +100,7 @@ describe('tab API', () => {
     const ok = await call('/api/shares/mine/revoke', 'good-adele', 'POST');
     assert.equal(ok.status, 200);
     assert.deepEqual(revoked, ['mine']);
-    assert.ok((await log.get('t1', 'mine'))?.revokedAt);
+    assert.ok((await log.get('t1', 'mine', 'adele'))?.revokedAt);
   });
 
   it('serves the tab pages with a frame-ancestors policy limited to Microsoft 365 hosts', async () => {
