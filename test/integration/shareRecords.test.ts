@@ -94,7 +94,9 @@ describe('integration: share records and remembered results', function () {
     }
     h.sandbox.signIn(USERS.alex);
     const alex = await execute(h, USERS.alex, 'revokeLink', adele.data);
-    assert.equal(alex.body.statusCode, 403);
+    // Universal Action envelope: HTTP 200 with a message, never 403 (issue 16, finding 5).
+    assert.equal(alex.body.statusCode, 200);
+    assert.equal(alex.body.type, 'application/vnd.microsoft.activity.message', JSON.stringify(alex.body));
 
     // Adele revokes (she owns the group): gone in Graph and in both records.
     const revoked = await execute(h, USERS.adele, 'revokeLink', adele.data);
@@ -123,7 +125,8 @@ describe('integration: share records and remembered results', function () {
     const deletes = h.calls.filter((c) => c.method === 'DELETE');
     assert.equal(deletes.length, 1, 'the app let Megan try: Graph decides');
     assert.equal(deletes[0].status, 403);
-    assert.equal(refused.body.value?.code, 'accessDenied', JSON.stringify(refused.body));
+    assert.equal(refused.body.type, 'application/vnd.microsoft.activity.message', JSON.stringify(refused.body));
+    assert.match(String(refused.body.value), /permission/i, 'Graph refused her: the message says so');
     const perms = await h.permissionsOf(USERS.adele, D.projectFalcon, I.falconSpecDocx);
     assert.ok(
       perms.some((p) => p.id === adele.data.permissionId),
