@@ -72,6 +72,11 @@ export interface HarnessOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Extra environment for loadConfig (e.g. POLICY_*). */
   env?: Record<string, string>;
+  /**
+   * Wait until the app's start-up warm-up has been tried once (default true), so its fetches do not mix into what a
+   * test counts; false returns as soon as the app listens (a cold start).
+   */
+  waitForWarmUp?: boolean;
 }
 
 type Listener = (call: CapturedCall) => void;
