@@ -169,6 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const services = await createAppServices(config, log);
   const server = await listen(createHttpApp(services), '127.0.0.1', 0);
+  if (options.waitForWarmUp !== false) await services.warmUp.tried();
 
   const send: Harness['send'] = async (activity, opts = {}) => {
     const authorization =
