@@ -3,6 +3,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { CloudAdapter } from 'botbuilder';
 import { createCloudAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
+import { ConversationPeopleService } from './share/conversationPeople';
 import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
 import { iconDirectory } from './cards';
 import type { Clock } from './clock';
@@ -31,6 +32,7 @@ export interface AppServices {
   shareLog: ShareLog;
   writer: DurableShareLogWriter;
   shares: ShareService;
+  people: ConversationPeopleService;
   adapter: CloudAdapter;
   bot: ShareLinkBot;
   close(): Promise<void>;
@@ -83,6 +85,7 @@ export async function createAppServices(
     clock,
     log: log.child({ component: 'share' }),
   });
+  const people = new ConversationPeopleService({ graph, policy: config.policy, log: log.child({ component: 'people' }) });
   const adapter = createCloudAdapter(
     config,
     createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log),
@@ -92,6 +95,7 @@ export async function createAppServices(
   };
   const bot = new ShareLinkBot({
     shares,
+    people,
     broker: auth.broker,
     tokenService: auth.tokenService,
     log: log.child({ component: 'bot' }),
@@ -111,6 +115,7 @@ export async function createAppServices(
     shareLog,
     writer,
     shares,
+    people,
     adapter,
     bot,
     close: async () => {

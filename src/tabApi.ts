@@ -101,6 +101,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
         expirationDateTime: r.expirationDateTime,
         passwordProtected: r.passwordProtected,
         recipients: r.recipients,
+        audience: r.audience,
         createdAt: r.createdAt,
         status: status(r, now),
         revokedAt: r.revokedAt,

@@ -12,7 +12,15 @@ export const SUBMIT_ACTIONS = {
   create: 'create',
   /** Options dialog / error dialog: go back to the finder (inputs are not submitted). */
   back: 'back',
+  /**
+   * Options dialog: "People in this chat" needs a permission the person has not given: sign in again (consent),
+   * then reopen the options for `{driveId, itemId}`.
+   */
+  grantPeople: 'grantPeople',
 } as const;
+
+/** The scope choice value of "People in this chat / channel / meeting" (a users link; not a Graph scope). */
+export const CONVERSATION_SCOPE = 'conversation';
 
 /** `verb` of the Universal Actions (Action.Execute → `adaptiveCard/action`) on the shared-link card. */
 export const EXECUTE_VERBS = {
@@ -40,6 +48,8 @@ export const INPUT_IDS = {
   recipients: 'recipients',
   /** Free text email addresses of outside people, separated by commas or semicolons. */
   externalRecipients: 'externalRecipients',
+  /** "People in this chat": keys of the people kept (comma-separated); unticked ones are left out. */
+  conversationPeople: 'conversationPeople',
   /** Message for the notification email. */
   message: 'message',
   /** "true" | "false". */

@@ -8,6 +8,7 @@ export {
   type LinkOptionsInput,
 } from './link-options';
 export { sharedLinkCard, type SharedLinkOptions } from './shared-link';
+export { peopleNames, peopleLabel, peopleUnavailableText, excludedText } from './people';
 export { errorCard, type ErrorCardOptions } from './error-card';
 export {
   searchResultAttachment,
@@ -17,7 +18,7 @@ export {
   type ThumbnailPreview,
 } from './search-result';
 export { adaptiveAttachment, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttachment } from './envelopes';
-export { EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
+export { CONVERSATION_SCOPE, EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
 export type { CreateSubmitData, FinderSubmitData, LinkCardExecuteData, SearchSelectValue } from './contract';
 export { fileKindOf, iconDirectory, iconUrl, FILE_KINDS, type FileKind } from './file-kinds';
 export { strings, pickLanguage, fill, type CardStrings } from './strings';

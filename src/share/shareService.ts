@@ -10,7 +10,15 @@ import { interpretCreateLink } from '../domain/interpret';
 import { linkChoicesFor } from '../domain/rules';
 import { todayIn, resolveTimeZone } from '../domain/expiration';
 import { validateLinkRequest } from '../domain/validation';
-import type { DriveItemInfo, DriveItemRef, LinkChoices, LinkOptions, LinkPolicy, ShareOutcome } from '../domain/types';
+import type {
+  DriveItemInfo,
+  DriveItemRef,
+  LinkChoices,
+  LinkOptions,
+  LinkPolicy,
+  ShareAudience,
+  ShareOutcome,
+} from '../domain/types';
 import { LruCache } from '../util/lruCache';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
@@ -66,15 +74,23 @@ export class ShareService {
     this.items = new LruCache(50_000, { ms: deps.itemCacheMs ?? 15 * 60_000, now });
   }
 
+  /** The admin policy links are made under. */
+  get policy(): LinkPolicy {
+    return this.deps.policy;
+  }
+
   /** The link options the dialog may offer for this item, under the admin policy. */
   linkChoices(item: DriveItemInfo, timeZone?: string): LinkChoices {
     const zone = resolveTimeZone(timeZone).timeZone;
     return linkChoicesFor(item, this.deps.policy, { today: todayIn(zone, this.deps.clock.now()) });
   }
 
-  /** Searches the person's files (an empty query lists recent documents). */
+  /** Searches the person's files; an empty query lists their recent files (newest change first). */
   async findFiles(ctx: CallContext, query: string, page: { top: number; skip: number }) {
-    const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
+    const opts = { token: ctx.token, deadline: ctx.deadline };
+    const result = query.trim()
+      ? await this.deps.graph.search(query, page, opts)
+      : await this.deps.graph.recentFiles(page, opts);
     for (const item of result.items) this.remember(ctx.caller, item);
     return result;
   }
@@ -117,7 +133,7 @@ export class ShareService {
     ctx: CallContext,
     ref: DriveItemRef,
     options: LinkOptions,
-    extra: { conversationId?: string } = {},
+    extra: { conversationId?: string; audience?: ShareAudience } = {},
   ): Promise<ShareOutcome> {
     const item = await this.lookupItem(ctx, ref);
     const now = this.deps.clock.now();
@@ -148,6 +164,7 @@ export class ShareService {
         { item, body: validated.body, apiVersion: result.apiVersion, timeZone },
         this.deps.clock.now(),
       );
+      if (extra.audience) outcome.audience = extra.audience;
       await this.deps.writer.record(
         toRecord(ctx.caller, outcome, validated.body.sendNotification === true, extra.conversationId),
       );
@@ -241,5 +258,6 @@ function toRecord(caller: Caller, o: ShareOutcome, notified: boolean, conversati
     reused: o.reused,
     createdAt: o.createdAt,
     conversationId,
+    ...(o.audience ? { audience: o.audience } : {}),
   };
 }

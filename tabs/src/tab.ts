@@ -10,6 +10,8 @@ interface ShareView {
   expirationDateTime?: string;
   passwordProtected: boolean;
   recipients: string[];
+  /** "People in this chat": the conversation and the people as they were when the link was made. */
+  audience?: { kind: string; name?: string; people: string[]; excluded: Array<{ displayName: string }> };
   createdAt: string;
   status: 'active' | 'revoked' | 'expired';
   revokedAt?: string;
@@ -53,7 +55,22 @@ function linkCell(s: ShareView): Node {
   });
 }
 
+const CONVERSATION_WORDS: Record<string, string> = {
+  groupChat: 'chat',
+  oneOnOne: 'chat',
+  meeting: 'meeting',
+  channel: 'channel',
+};
+
 function audience(s: ShareView): string {
+  if (s.audience) {
+    const where = CONVERSATION_WORDS[s.audience.kind] ?? 'chat';
+    const head = s.audience.name ? `People in ${s.audience.name}` : `People in this ${where}`;
+    const cannot = s.audience.excluded.length
+      ? ` (cannot open: ${s.audience.excluded.map((p) => p.displayName).join(', ')})`
+      : '';
+    return `${head}: ${s.audience.people.join(', ')}${cannot}`;
+  }
   if (!s.scope) return 'Organization default';
   const words = SCOPE_WORDS[s.scope] ?? s.scope;
   return s.scope === 'users' && s.recipients.length ? `${words}: ${s.recipients.join(', ')}` : words;
