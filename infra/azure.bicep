@@ -34,7 +34,7 @@ param allowedTenantIds string = ''
 
 param oauthConnectionName string = 'GraphConnection'
 
-param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read openid profile offline_access'
+param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read Chat.ReadBasic openid profile offline_access'
 
 @description('Admin policy, see docs/deploy.md: allowed link scopes, e.g. "organization,users" (empty = all).')
 param policyAllowedScopes string = ''

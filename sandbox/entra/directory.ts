@@ -10,6 +10,8 @@ export const ALIAS_TENANTS = ['common', 'organizations', 'consumers'] as const;
  */
 export class Directory {
   private consent = new Map<string, boolean>();
+  /** Scopes each person has not consented to (the seed's `declinedScopes`), until they sign in again. */
+  private declined = new Map<string, string[]>();
 
   constructor(readonly data: TenantData) {
     this.reset();
@@ -17,6 +19,7 @@ export class Directory {
 
   reset(): void {
     this.consent = new Map(this.data.users.map((u) => [u.id, u.consented]));
+    this.declined = new Map(this.data.users.map((u) => [u.id, [...(u.declinedScopes ?? [])]]));
   }
 
   get users(): SandboxUser[] {
@@ -59,11 +62,23 @@ export class Directory {
     return this.authorityNames().some((a) => a.toLowerCase() === name.toLowerCase());
   }
 
-  hasConsented(userId: string): boolean {
-    return this.consent.get(userId) ?? false;
+  /** Whether the person consented to the app, and to each of `scopes` when given. */
+  hasConsented(userId: string, scopes: readonly string[] = []): boolean {
+    if (!(this.consent.get(userId) ?? false)) return false;
+    const declined = (this.declined.get(userId) ?? []).map((d) => d.toLowerCase());
+    return !scopes.some((s) => declined.includes(s.toLowerCase()));
   }
 
+  /** The scopes of `scopes` the person has consented to. */
+  consentedScopes(userId: string, scopes: readonly string[]): string[] {
+    if (!(this.consent.get(userId) ?? false)) return [];
+    const declined = (this.declined.get(userId) ?? []).map((d) => d.toLowerCase());
+    return scopes.filter((s) => !declined.includes(s.toLowerCase()));
+  }
+
+  /** Grants (all the app's permissions) or withdraws the person's consent. */
   setConsent(userId: string, consented: boolean): void {
     this.consent.set(userId, consented);
+    if (consented) this.declined.set(userId, []);
   }
 }
