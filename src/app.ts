@@ -85,7 +85,11 @@ export async function createAppServices(
     clock,
     log: log.child({ component: 'share' }),
   });
-  const people = new ConversationPeopleService({ graph, policy: config.policy, log: log.child({ component: 'people' }) });
+  const people = new ConversationPeopleService({
+    graph,
+    policy: config.policy,
+    log: log.child({ component: 'people' }),
+  });
   const adapter = createCloudAdapter(
     config,
     createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log),

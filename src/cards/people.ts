@@ -39,7 +39,9 @@ export function peopleUnavailableText(
 /** "Jordan — no email address is known for them; …" for the people who cannot be given the link. */
 export function excludedText(excluded: ReadonlyArray<Pick<ExcludedPerson, 'displayName' | 'reason'>>, s: CardStrings) {
   return excluded
-    .map((e) => fill(s.people.excludedItem, { name: isolate(e.displayName), reason: s.people.excludedReason[e.reason] }))
+    .map((e) =>
+      fill(s.people.excludedItem, { name: isolate(e.displayName), reason: s.people.excludedReason[e.reason] }),
+    )
     .join('; ');
 }
 

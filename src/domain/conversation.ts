@@ -154,7 +154,8 @@ export function peopleLinkAllowed(
   item: DriveItemInfo,
   policy: LinkPolicy,
 ): { ok: true } | { ok: false; reason: 'policy' | 'recipientsUnsupported' } {
-  if (policy.allowedScopes.length > 0 && !policy.allowedScopes.includes('users')) return { ok: false, reason: 'policy' };
+  if (policy.allowedScopes.length > 0 && !policy.allowedScopes.includes('users'))
+    return { ok: false, reason: 'policy' };
   // OneDrive personal ignores recipients (seed remarks): a "specific people" link would reach nobody.
   if (item.driveType === 'personal') return { ok: false, reason: 'recipientsUnsupported' };
   return { ok: true };
@@ -182,7 +183,8 @@ export function keepChosen(people: ConversationPeople, shownKeys: readonly strin
   return {
     ...people,
     included: people.included.filter((p) => !removed.has(p.key)),
-    excluded: people.excluded.filter((p) => !removed.has(p.key)),
+    // The ones who cannot be given the link were never choosable: they stay listed on the card.
+    excluded: people.excluded,
   };
 }
 

@@ -235,6 +235,11 @@ export interface ActivityOptions {
   /** Override or drop (null) from.aadObjectId. */
   aadObjectId?: string | null;
   serviceUrl?: string;
+  /** The conversation id (default: one per conversation type); channels also take the team's thread id. */
+  conversationId?: string;
+  teamId?: string;
+  /** `channelData.meeting.id`, as Teams sends it in meeting chats. */
+  meetingId?: string;
 }
 
 /** An invoke activity shaped like the recorded Teams payloads (test/contracts/examples/teams-invoke-*.json). */
@@ -242,11 +247,12 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
   const tenantId = opts.tenantId ?? user.tenantId;
   const conversationType = opts.conversationType ?? 'groupChat';
   const conversationId =
-    conversationType === 'channel'
+    opts.conversationId ??
+    (conversationType === 'channel'
       ? '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype'
       : conversationType === 'personal'
         ? `a:1${user.id.replace(/-/g, '')}`
-        : '19:meeting_share-link-it@thread.v2';
+        : '19:meeting_share-link-it@thread.v2');
   const now = new Date().toISOString();
   const from: Record<string, string> = { id: user.teamsId, name: user.displayName };
   if (opts.aadObjectId !== null) from.aadObjectId = opts.aadObjectId ?? user.id;
@@ -274,8 +280,9 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
       tenant: { id: tenantId },
       source: { name: 'compose' },
       ...(conversationType === 'channel'
-        ? { channel: { id: '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype' }, team: { id: '19:team@thread.skype' } }
+        ? { channel: { id: conversationId.split(';')[0] }, team: { id: opts.teamId ?? '19:team@thread.skype' } }
         : {}),
+      ...(opts.meetingId ? { meeting: { id: opts.meetingId } } : {}),
     },
     value,
     locale: 'en-US',
