@@ -5,6 +5,7 @@ import type { Logger } from '../src/log';
 import type { TokenBroker, TokenServiceClient } from '../src/auth';
 import { InvalidSsoTokenError, TenantNotAllowedError } from '../src/auth';
 import { ShareError, isShareError } from '../src/domain/errors';
+import { graphExpiration } from '../src/domain/graphDates';
 import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
 import type { CallContext, ShareService } from '../src/share/shareService';
 import type { ConversationPeopleService, RosterReader } from '../src/share/conversationPeople';
@@ -613,7 +614,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       roles: record.roles,
       preventsDownload: record.type === 'blocksDownload',
       reused: record.reused,
-      expiration: { granted: record.expirationDateTime, clamped: false },
+      expiration: { granted: graphExpiration(record.expirationDateTime), clamped: false },
       passwordProtected: record.passwordProtected,
       notified: record.notified ? record.recipients.map((r) => (r.includes('@') ? { email: r } : { objectId: r })) : [],
       grantedTo:

@@ -2,6 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { FaultRuleError, type FaultController, type FaultRule } from './faults';
 import type { LatencyProfile, SandboxStats } from './state';
 import type { SandboxUser } from './tenant-data';
+import { FidelitySwitchError, type FidelitySwitches } from './fidelity';
 
 /** What the admin API can do to a running sandbox. */
 export interface AdminControls {
@@ -14,6 +15,8 @@ export interface AdminControls {
   ssoToken(user: string, opts?: { audience?: string; lifetimeSeconds?: number }): Promise<string>;
   signIn(user: string, opts?: { connectionName?: string; channelId?: string }): void;
   setConsent(user: string, consented: boolean): void;
+  fidelity(): FidelitySwitches;
+  setFidelity(switches: Partial<FidelitySwitches>): FidelitySwitches;
 }
 
 function wrap(fn: (req: Request, res: Response) => Promise<void> | void) {
@@ -34,6 +37,21 @@ export function createAdminRouter(controls: AdminControls): Router {
   const router = Router();
   router.use('/admin', express.json({ limit: '64kb' }));
 
+  // Switches for behaviours where real tenants differ (sandbox/fidelity.ts); PUT changes the ones given.
+  router.get('/admin/fidelity', (_req, res) => {
+    res.json(controls.fidelity());
+  });
+  router.put(
+    '/admin/fidelity',
+    wrap((req, res) => {
+      try {
+        res.json(controls.setFidelity(req.body as Partial<FidelitySwitches>));
+      } catch (err) {
+        if (err instanceof FidelitySwitchError) return bad(res, err.message);
+        throw err;
+      }
+    }),
+  );
   router.get('/admin/faults', (_req, res) => {
     res.json({ rules: controls.faults.list(), latencyProfile: controls.faults.latencyProfile });
   });

@@ -19,6 +19,7 @@ import { createBotFrameworkRouter } from './botframework';
 import { signChannelToken, type ChannelTokenOptions } from './botframework/channel-token';
 import { createTokenServiceRouter, defaultConnections, TokenService } from './tokenservice';
 import { TokenStore, type OAuthConnection } from './tokenservice/store';
+import { DEFAULT_FIDELITY, fidelityFromEnv, parseFidelity, type FidelitySwitches } from './fidelity';
 
 export interface SandboxOptions {
   /** Folder for the CA, server certificate and signing keys (kept across restarts). */
@@ -41,6 +42,11 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   /** OAuth connections of the sandbox bot (default: one Graph connection named as in sandbox/identities.ts). */
   connections?: OAuthConnection[];
+  /**
+   * Switches for behaviours where real tenants differ (sandbox/fidelity.ts). Start values: all off, then the names
+   * in `SANDBOX_FIDELITY` (comma-separated), then these.
+   */
+  fidelity?: Partial<FidelitySwitches>;
 }
 
 export interface SsoTokenOptions {
@@ -102,6 +108,10 @@ export interface Sandbox {
   signIn(user: string, opts?: SignInOptions): void;
   /** Grants or withdraws the user's consent to the app (AADSTS65001 when withdrawn). */
   setConsent(user: string, consented: boolean): void;
+  /** The fidelity switches in force. */
+  fidelity(): FidelitySwitches;
+  /** Changes fidelity switches until the next reset (unknown names or non-booleans throw). */
+  setFidelity(switches: Partial<FidelitySwitches>): FidelitySwitches;
   /** msal-node settings that keep it offline: authority, knownAuthorities and authorityMetadata. */
   msalAuthority(tenant?: string): { authority: string; knownAuthorities: string[]; authorityMetadata: string };
 }
@@ -113,6 +123,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const data = loadTenantData(options.tenantFile);
   const directory = new Directory(data);
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  const startFidelity: FidelitySwitches = {
+    ...DEFAULT_FIDELITY,
+    ...fidelityFromEnv(process.env.SANDBOX_FIDELITY),
+    ...parseFidelity(options.fidelity ?? {}),
+  };
+  let fidelity: FidelitySwitches = { ...startFidelity };
+  const setFidelity = (switches: Partial<FidelitySwitches>): FidelitySwitches => {
+    fidelity = { ...fidelity, ...parseFidelity(switches) };
+    return { ...fidelity };
+  };
   let baseUrl = '';
   const sandboxUrl = () => baseUrl;
   const faults = new FaultController({ ...options.latencyProfile });
@@ -128,7 +148,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokenLifetimeSeconds,
   };
   const tokenService = new TokenService(tsDeps);
-  const graph = createGraphSandbox({ data, entraKey: keys.entra, baseUrl: sandboxUrl });
+  const graph = createGraphSandbox({ data, entraKey: keys.entra, baseUrl: sandboxUrl, fidelity: () => fidelity });
 
   const signIn = (user: string, opts: SignInOptions = {}) => {
     const u = directory.requireUser(user);
@@ -146,6 +166,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults.set(options.faults ?? []);
     faults.latencyProfile = { ...options.latencyProfile };
     stats.reset();
+    fidelity = { ...startFidelity };
     for (const u of options.signedInUsers ?? []) signIn(u);
   };
   for (const u of options.signedInUsers ?? []) signIn(u);
@@ -215,6 +236,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ssoToken: (user, opts) => ssoToken(user, opts),
       signIn,
       setConsent,
+      fidelity: () => ({ ...fidelity }),
+      setFidelity,
     }),
   );
   app.use(createBotFrameworkRouter({ channelKey: keys.botframework, sandboxUrl }));
@@ -287,6 +310,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     signIn,
     setConsent,
+    fidelity: () => ({ ...fidelity }),
+    setFidelity,
     msalAuthority: (tenant = SANDBOX_IDENTITIES.homeTenantId) => ({
       authority: `${url}/${tenant}`,
       knownAuthorities: [`127.0.0.1:${port}`],

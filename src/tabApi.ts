@@ -3,6 +3,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Clock } from './clock';
 import type { ShareLog, ShareRecord } from './store/shareLog';
 import { isShareError } from './domain/errors';
+import { graphExpiration, hasExpired } from './domain/graphDates';
 
 /** The person behind a tab request, from a validated Teams SSO token. */
 export interface TabUser {
@@ -41,7 +42,8 @@ declare module 'express-serve-static-core' {
 
 function status(r: ShareRecord, now: number): 'active' | 'revoked' | 'expired' {
   if (r.revokedAt) return 'revoked';
-  if (r.expirationDateTime && Date.parse(r.expirationDateTime) <= now) return 'expired';
+  // Records written before MinValue was understood may hold 0001-01-01T00:00:00Z: that link never expires.
+  if (hasExpired(r.expirationDateTime, now)) return 'expired';
   return 'active';
 }
 
@@ -98,7 +100,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
         linkUrl: r.linkUrl,
         type: r.type,
         scope: r.scope,
-        expirationDateTime: r.expirationDateTime,
+        expirationDateTime: graphExpiration(r.expirationDateTime),
         passwordProtected: r.passwordProtected,
         recipients: r.recipients,
         audience: r.audience,
@@ -109,7 +111,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     });
   });
 
-  router.post('/api/shares/:permissionId/revoke', requireUser, async (req, res) => {
+  router.post('/api/shares/:permissionId/revoke', requireUser, async (req: Request<{ permissionId: string }>, res) => {
     const user = req.tabUser!;
     const record = await deps.shareLog.get(user.tenantId, req.params.permissionId);
     if (!record || record.userObjectId !== user.userObjectId) {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import type { SigningKey } from '../keys';
 import type { Directory } from './directory';
 import { EntraError, sendEntraError } from './errors';
@@ -35,7 +35,7 @@ export function createEntraRouter(deps: EntraDeps): Router {
     if (!knownTenant(req.params.tenant, res)) return;
     res.set('Cache-Control', 'max-age=86400, private').json(openIdConfiguration(deps.sandboxUrl(), req.params.tenant));
   });
-  router.get(['/:tenant/discovery/v2.0/keys', '/:tenant/discovery/keys'], (req, res) => {
+  router.get(['/:tenant/discovery/v2.0/keys', '/:tenant/discovery/keys'], (req: Request<{ tenant: string }>, res) => {
     if (!knownTenant(req.params.tenant, res)) return;
     res.set('Cache-Control', 'max-age=86400, private').json(jwks([deps.entraKey]));
   });

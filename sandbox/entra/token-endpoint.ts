@@ -257,7 +257,7 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
 
 /** POST /{tenant}/oauth2/v2.0/token: the client-credentials and on-behalf-of grants. */
 export function tokenEndpoint(deps: TokenEndpointDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: Request<{ tenant: string }>, res: Response): Promise<void> => {
     const authority = req.params.tenant;
     const correlationId = req.header('client-request-id');
     try {

@@ -11,6 +11,7 @@ import { descendants, hitSummary, nameMatches, parseNameQuery, wholeNumber } fro
 import { driveItemJson, permissionJson } from './serialize';
 import { resolveShare } from './shares';
 import { DriveStore, roleAllows, type DriveState, type ItemState } from './store';
+import { DEFAULT_FIDELITY, type FidelitySwitches } from '../fidelity';
 
 export type { OutboxRecord } from './createLink';
 
@@ -24,6 +25,8 @@ export interface GraphRouterDeps {
   baseUrl(): string;
   /** Clock for expirations and notification times; defaults to the system clock. */
   now?(): Date;
+  /** The switches for behaviours where real tenants differ (sandbox/fidelity.ts); defaults: all off. */
+  fidelity?(): FidelitySwitches;
 }
 
 /** The Graph surface (`/v1.0/…`, `/beta/…`) for drives, items, sharing links, shares and search. */
@@ -51,6 +54,9 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
   let store = new DriveStore(JSON.parse(seed) as TenantData);
   let outbox: OutboxRecord[] = [];
   const now = (): Date => deps.now?.() ?? new Date();
+  const fidelity = (): FidelitySwitches => deps.fidelity?.() ?? DEFAULT_FIDELITY;
+  // Lists and gets always spell "no expiration" as DateTime.MinValue; createLink only under its switch.
+  const listed = { minValueExpiration: true };
   const router = Router();
   const json = express.json({ type: () => true, limit: '1mb' });
 
@@ -140,14 +146,16 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         outbox.push(...result.notifications);
         res.status(result.status).json({
           '@odata.context': `${ctx}#microsoft.graph.permission`,
-          ...permissionJson(store, drive, result.permission),
+          ...permissionJson(store, drive, result.permission, {
+            minValueExpiration: fidelity().createLinkMinValueExpiration,
+          }),
         });
         return;
       }
       case 'permissions': {
         if (method !== 'GET') throw methodNotAllowed;
         requireRole(drive, item, caller, 'read');
-        const value = store.effectivePermissions(drive, item).map((p) => permissionJson(store, drive, p));
+        const value = store.effectivePermissions(drive, item).map((p) => permissionJson(store, drive, p, listed));
         res.status(200).json({ '@odata.context': `${ctx}#drives('${d}')/items('${item.id}')/permissions`, value });
         return;
       }
@@ -158,7 +166,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
           if (!perm) throw itemNotFound('The permission could not be found.');
           res.status(200).json({
             '@odata.context': `${ctx}#drives('${d}')/items('${item.id}')/permissions/$entity`,
-            ...permissionJson(store, drive, perm),
+            ...permissionJson(store, drive, perm, listed),
           });
           return;
         }

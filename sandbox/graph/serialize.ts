@@ -110,8 +110,21 @@ function recipientIdentities(recipients: ResolvedRecipient[]): { v2: Json[]; v1:
   };
 }
 
-/** A permission resource as Graph returns it from createLink and the permissions list. */
-export function permissionJson(store: DriveStore, drive: DriveState, p: EffectivePermission): Json {
+/** DateTime.MinValue as Graph's drive resources spell "not set" (permission resource: "no expiration"). */
+export const GRAPH_MIN_VALUE = '0001-01-01T00:00:00Z';
+
+/**
+ * A permission resource as Graph returns it from createLink and the permissions list. `minValueExpiration`: a
+ * permission without expiration says so with DateTime.MinValue, as the permission resource documents and its
+ * examples show (OneDrive/onedrive-api-docs docs/rest-api/resources/permission.md); otherwise the field is left out,
+ * as on the createLink page's examples.
+ */
+export function permissionJson(
+  store: DriveStore,
+  drive: DriveState,
+  p: EffectivePermission,
+  opts: { minValueExpiration: boolean },
+): Json {
   const out: Json = { id: p.id, roles: [...p.roles] };
   if (p.link) {
     const link: Json = { scope: p.link.scope, type: p.link.type, webUrl: p.link.webUrl };
@@ -151,6 +164,7 @@ export function permissionJson(store: DriveStore, drive: DriveState, p: Effectiv
     }
   }
   if (p.inheritedFromId) out.inheritedFrom = inheritedFrom(store, drive, p.inheritedFromId);
+  if (out.expirationDateTime === undefined && opts.minValueExpiration) out.expirationDateTime = GRAPH_MIN_VALUE;
   return out;
 }
 

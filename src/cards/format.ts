@@ -1,6 +1,7 @@
 import type { DriveItemInfo, Recipient } from '../domain/types';
 import { fill, type CardStrings } from './strings';
 import { dateTimeFormat, isKnownTimeZone, numberFormat } from '../domain/intl';
+import { graphInstant } from '../domain/graphDates';
 
 /**
  * Wraps text a person or Graph supplied (names, paths) in Unicode first-strong isolates, so an RTL name
@@ -80,8 +81,9 @@ export function formatLocation(item: Pick<DriveItemInfo, 'driveType' | 'parentPa
 /** Size and last change of an item: "12 KB · Modified 3 Mar 2026 by Megan". */
 export function formatDetails(item: DriveItemInfo, locale: string, timeZone: string, s: CardStrings): string {
   const parts = [item.kind === 'folder' ? s.common.folder : formatSize(item.size, locale, s)];
-  if (item.lastModifiedDateTime) {
-    const date = formatDate(item.lastModifiedDateTime, locale, timeZone);
+  const modified = graphInstant(item.lastModifiedDateTime);
+  if (modified) {
+    const date = formatDate(modified, locale, timeZone);
     parts.push(
       item.lastModifiedBy
         ? fill(s.common.modifiedOnBy, { date, name: isolate(item.lastModifiedBy) })

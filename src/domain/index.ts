@@ -8,3 +8,4 @@ export * from './validation';
 export * from './interpret';
 export * from './graphErrors';
 export * from './idempotency';
+export * from './graphDates';

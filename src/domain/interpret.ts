@@ -4,6 +4,7 @@
  */
 import { ShareError } from './errors';
 import { formatExpirationDay } from './expiration';
+import { graphExpiration } from './graphDates';
 import { linkScopeLabel, linkTypeLabel, withArticle } from './labels';
 import type {
   CreateLinkBody,
@@ -35,6 +36,7 @@ function seconds(iso: string | undefined): number | undefined {
 export function grantedRecipients(identities: readonly IdentitySet[] | undefined): Recipient[] {
   const out: Recipient[] = [];
   for (const identity of identities ?? []) {
+    if (!identity || typeof identity !== 'object') continue;
     const who = identity.user ?? identity.siteUser;
     if (!who) continue;
     const r: Recipient = {};
@@ -84,7 +86,8 @@ export function interpretCreateLink(
   }
 
   const requested = body.expirationDateTime;
-  const granted = permission.expirationDateTime ?? undefined;
+  // MinValue / null / absent: the link never expires (permission resource), whatever was asked.
+  const granted = graphExpiration(permission.expirationDateTime);
   const reqS = seconds(requested);
   const grantedS = seconds(granted);
   const clamped = grantedS !== undefined && (reqS === undefined || grantedS < reqS);

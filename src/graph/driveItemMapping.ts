@@ -1,5 +1,6 @@
 import type { DriveItemInfo, DriveType, GraphPermission } from '../domain/types';
 import { DRIVE_TYPES } from '../domain/types';
+import { graphExpiration, graphInstant } from '../domain/graphDates';
 
 /** The parts of a Graph driveItem JSON the app reads. */
 export interface GraphDriveItem {
@@ -91,7 +92,8 @@ export function toDriveItemInfo(item: GraphDriveItem): DriveItemInfo | undefined
   const parentPath = readableParentPath(item.parentReference?.path);
   if (parentPath) info.parentPath = parentPath;
   if (item.parentReference?.siteId) info.siteId = item.parentReference.siteId;
-  if (item.lastModifiedDateTime) info.lastModifiedDateTime = item.lastModifiedDateTime;
+  const modified = graphInstant(item.lastModifiedDateTime);
+  if (modified) info.lastModifiedDateTime = modified;
   if (item.lastModifiedBy?.user?.displayName) info.lastModifiedBy = item.lastModifiedBy.user.displayName;
   return info;
 }
@@ -100,13 +102,34 @@ export function toDriveItemInfo(item: GraphDriveItem): DriveItemInfo | undefined
 export function toGraphPermission(json: Record<string, unknown>): GraphPermission {
   const p = json as unknown as GraphPermission;
   const out: GraphPermission = { id: String(p.id ?? '') };
-  if (Array.isArray(p.roles)) out.roles = p.roles.map(String);
-  if (p.link && typeof p.link === 'object') out.link = { ...p.link };
+  if (Array.isArray(p.roles)) out.roles = p.roles.filter((r): r is string => typeof r === 'string');
+  if (p.link && typeof p.link === 'object') out.link = toSharingLink(p.link as Record<string, unknown>);
   if (typeof p.hasPassword === 'boolean') out.hasPassword = p.hasPassword;
-  if (p.expirationDateTime !== undefined) out.expirationDateTime = p.expirationDateTime;
-  if (Array.isArray(p.grantedToIdentitiesV2)) out.grantedToIdentitiesV2 = p.grantedToIdentitiesV2;
+  // DateTime.MinValue (0001-01-01T00:00:00Z) and null both mean "no expiration": the field is left out.
+  const expires = graphExpiration(p.expirationDateTime);
+  if (expires) out.expirationDateTime = expires;
+  if (Array.isArray(p.grantedToIdentitiesV2))
+    out.grantedToIdentitiesV2 = p.grantedToIdentitiesV2.filter((i) => i !== null && typeof i === 'object');
   if (p.grantedToV2) out.grantedToV2 = p.grantedToV2;
   if (p.inheritedFrom !== undefined) out.inheritedFrom = p.inheritedFrom;
   if (typeof p.shareId === 'string') out.shareId = p.shareId;
+  return out;
+}
+
+/** Graph sharingLink JSON → the fields the app reads; null or mistyped fields count as absent. */
+function toSharingLink(link: Record<string, unknown>): NonNullable<GraphPermission['link']> {
+  const out: NonNullable<GraphPermission['link']> = {};
+  for (const key of ['type', 'scope', 'webUrl', 'webHtml'] as const) {
+    const v = link[key];
+    if (typeof v === 'string' && v !== '') out[key] = v;
+  }
+  if (typeof link.preventsDownload === 'boolean') out.preventsDownload = link.preventsDownload;
+  const app = link.application;
+  if (app && typeof app === 'object') {
+    const a = app as Record<string, unknown>;
+    out.application = {};
+    if (typeof a.id === 'string') out.application.id = a.id;
+    if (typeof a.displayName === 'string') out.application.displayName = a.displayName;
+  }
   return out;
 }

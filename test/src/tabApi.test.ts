@@ -35,6 +35,8 @@ describe('tab API', () => {
     await log.put(rec('mine', 'adele'));
     await log.put(rec('old', 'adele', { expirationDateTime: '2026-01-01T00:00:00Z' }));
     await log.put(rec('theirs', 'megan'));
+    // DateTime.MinValue is Graph's "no expiration" (permission resource); a record may hold it.
+    await log.put(rec('forever', 'adele', { expirationDateTime: '0001-01-01T00:00:00Z' }));
     const app = express();
     const base = createLogger('silent');
     app.use((req, _res, next) => {
@@ -74,11 +76,16 @@ describe('tab API', () => {
   it("lists only the caller's links, with live status", async () => {
     const res = await call('/api/shares', 'good-adele');
     assert.equal(res.status, 200);
-    const { shares } = (await res.json()) as { shares: Array<{ permissionId: string; status: string }> };
+    const { shares } = (await res.json()) as {
+      shares: Array<{ permissionId: string; status: string; expirationDateTime?: string }>;
+    };
     assert.deepEqual(shares.map((s) => [s.permissionId, s.status]).sort(), [
+      ['forever', 'active'],
       ['mine', 'active'],
       ['old', 'expired'],
     ]);
+    const forever = shares.find((s) => s.permissionId === 'forever')!;
+    assert.equal(forever.expirationDateTime, undefined, 'MinValue reaches the tab as "no expiration" (Never)');
   });
 
   it('revokes only links the caller shared', async () => {

@@ -118,6 +118,11 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     );
     planPermissionId = plan.permissionId;
     planLinkUrl = plan.webUrl;
+    // A record as a real answer could have left it before MinValue was understood: "no expiration" spelled
+    // 0001-01-01T00:00:00Z (permission resource). The tab must still say Never and Active.
+    const planRecord = await services.shareLog.get(CONTOSO, plan.permissionId);
+    assert.ok(planRecord, 'the share log holds the plan link');
+    await services.shareLog.put({ ...planRecord, expirationDateTime: '0001-01-01T00:00:00Z' });
     await services.shares.share(
       adele,
       { driveId: DRIVE, itemId: GRAPH_SEED.items.adeleContractPdf },

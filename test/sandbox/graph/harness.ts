@@ -9,6 +9,7 @@ import { GRAPH_SEED } from '../../../sandbox/graph/seedIds';
 import { loadSigningKeys, type SigningKey } from '../../../sandbox/keys';
 import { loadTenantData, type TenantData } from '../../../sandbox/tenant-data';
 import { mintGraphToken } from '../../../sandbox/tokens';
+import { DEFAULT_FIDELITY, type FidelitySwitches } from '../../../sandbox/fidelity';
 
 export type UserKey = keyof typeof GRAPH_SEED.users;
 
@@ -34,6 +35,8 @@ export interface GraphHarness {
   key: SigningKey;
   otherKey: SigningKey;
   data: TenantData;
+  /** The fidelity switches the Graph router reads (change them in a test; the next harness starts fresh). */
+  fidelity: FidelitySwitches;
   token(user: UserKey, scopes?: string[], appId?: string, lifetimeSeconds?: number): Promise<string>;
   call(method: string, path: string, options?: CallOptions): Promise<GraphResponse>;
   close(): Promise<void>;
@@ -43,14 +46,21 @@ export const DEFAULT_SCOPES = ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'Us
 
 /** Starts a harness; `tweak` may change a copy of the seeded directory (e.g. a tenant policy) first. */
 export async function startGraphHarness(
-  options: { tweak?: (data: TenantData) => void; now?: () => Date } = {},
+  options: { tweak?: (data: TenantData) => void; now?: () => Date; fidelity?: Partial<FidelitySwitches> } = {},
 ): Promise<GraphHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-graph-'));
   const keys = loadSigningKeys(dir);
   const data = loadTenantData();
   options.tweak?.(data);
   let base = '';
-  const graph = createGraphSandbox({ data, entraKey: keys.entra, baseUrl: () => base, now: options.now });
+  const fidelity: FidelitySwitches = { ...DEFAULT_FIDELITY, ...options.fidelity };
+  const graph = createGraphSandbox({
+    data,
+    entraKey: keys.entra,
+    baseUrl: () => base,
+    now: options.now,
+    fidelity: () => fidelity,
+  });
   const app = express();
   app.use(graph.router);
   const server = http.createServer(app);
@@ -82,6 +92,7 @@ export async function startGraphHarness(
     key: keys.entra,
     otherKey: keys.botframework,
     data,
+    fidelity,
     token,
     async call(method, p, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };

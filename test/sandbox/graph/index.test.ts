@@ -385,6 +385,35 @@ describe('sandbox Graph drives surface', () => {
       });
       assert.equal(again.status, 201, 'a deleted link is not reused');
     });
+    it('"no expiration" is DateTime.MinValue on lists and gets; createLink leaves it out unless switched on', async () => {
+      const item = `/v1.0/me/drive/items/${S.items.adelePlanDocx}`;
+      const created = await h.call('POST', `${item}/createLink`, { body: { type: 'view', scope: 'organization' } });
+      assert.equal(created.status, 201);
+      assert.equal('expirationDateTime' in created.body, false, 'createLink page examples omit it');
+      const soon = new Date(Math.floor(Date.now() / 1000) * 1000 + 5 * 86_400_000).toISOString().replace('.000Z', 'Z');
+      const dated = await h.call('POST', `${item}/createLink`, {
+        body: { type: 'edit', scope: 'organization', expirationDateTime: soon },
+      });
+      const list = (await h.call('GET', `${item}/permissions`)).body.value as Array<Record<string, unknown>>;
+      for (const p of list) assert.equal(typeof p.expirationDateTime, 'string', `permission ${String(p.id)}`);
+      assert.equal(list.find((p) => p.id === created.body.id)!.expirationDateTime, '0001-01-01T00:00:00Z');
+      assert.equal(list.find((p) => p.id === dated.body.id)!.expirationDateTime, soon);
+      const one = await h.call('GET', `${item}/permissions/${created.body.id}`);
+      assert.equal(one.body.expirationDateTime, '0001-01-01T00:00:00Z');
+      assertGraphResponse('v1.0', 'permission', one.body);
+
+      h.fidelity.createLinkMinValueExpiration = true;
+      try {
+        const again = await h.call('POST', `/beta/me/drive/items/${S.items.adeleBudgetXlsx}/createLink`, {
+          body: { type: 'edit', scope: 'organization' },
+        });
+        assert.equal(again.status, 201);
+        assert.equal(again.body.expirationDateTime, '0001-01-01T00:00:00Z');
+        assertGraphResponse('beta', 'permission', again.body);
+      } finally {
+        h.fidelity.createLinkMinValueExpiration = false;
+      }
+    });
     it('refuses to delete inherited permissions', async () => {
       const list = (await h.call('GET', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions`)).body;
       const inherited = list.value.find(

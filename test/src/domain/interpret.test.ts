@@ -146,6 +146,44 @@ describe('domain/interpret interpretCreateLink', () => {
       assert.equal(none.expiration.granted, undefined);
       assert.match(none.differences[0], /existing link Graph returned has no expiration/);
     });
+    describe('DateTime.MinValue (0001-01-01T00:00:00Z) means no expiration (permission resource)', () => {
+      for (const minValue of ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00', '0001-01-01T00:00:00.0000000Z']) {
+        it(`${minValue}, none asked: never expires, no policy difference`, () => {
+          const o = interpretCreateLink(
+            201,
+            { id: 'p', link, expirationDateTime: minValue },
+            request({ type: 'view', scope: 'anonymous' }),
+            NOW,
+          );
+          assert.deepEqual(o.expiration, { clamped: false });
+          assert.deepEqual(o.differences, []);
+          assert.ok(!JSON.stringify(o).includes('0001'), 'year 1 reaches nothing the card or the log reads');
+        });
+      }
+      it('a date asked, MinValue granted: the link has no expiration; never "shortened by policy"', () => {
+        const o = interpretCreateLink(
+          201,
+          { id: 'p', link, expirationDateTime: '0001-01-01T00:00:00Z' },
+          request({ type: 'view', scope: 'anonymous', expirationDateTime: '2027-01-01T00:00:00Z' }),
+          NOW,
+        );
+        assert.equal(o.expiration.clamped, false);
+        assert.equal(o.expiration.granted, undefined);
+        assert.equal(o.differences.length, 1);
+        assert.doesNotMatch(o.differences[0], /shortened|policy|\b1 Jan 1\b/);
+        assert.match(o.differences[0], /Graph set no expiration/);
+      });
+      it('MaxValue (9999-12-31T23:59:59Z) is no expiration either', () => {
+        const o = interpretCreateLink(
+          201,
+          { id: 'p', link, expirationDateTime: '9999-12-31T23:59:59.9999999Z' },
+          request({ type: 'view', scope: 'anonymous' }),
+          NOW,
+        );
+        assert.deepEqual(o.expiration, { clamped: false });
+        assert.deepEqual(o.differences, []);
+      });
+    });
   });
 
   it('password asked but not applied, or present from before', () => {
