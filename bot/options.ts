@@ -1,5 +1,5 @@
 import { isLinkScope, isLinkType } from '../src/domain/rules';
-import { ShareError } from '../src/domain/errors';
+import { message, messageError } from '../src/domain/messages';
 import type { LinkOptions, Recipient } from '../src/domain/types';
 import { inputBoolean, inputString, normalizeTimeZone } from './invokes';
 
@@ -16,18 +16,17 @@ export function linkOptionsFromInputs(
   const type = inputString(data.type, 64);
   const scope = inputString(data.scope, 64);
   if (type !== undefined && !isLinkType(type)) {
-    throw new ShareError('invalidRequest', 'Choose one of the link types offered.', { field: 'type' });
+    throw messageError('invalidRequest', message('typeNotOffered'), { field: 'type' });
   }
   if (scope !== undefined && !isLinkScope(scope)) {
-    throw new ShareError('invalidRequest', 'Choose who the link works for from the list.', { field: 'scope' });
+    throw messageError('invalidRequest', message('scopeNotOffered'), { field: 'scope' });
   }
   const recipients: Recipient[] = [];
   for (const id of String(data.recipients ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    if (!OBJECT_ID.test(id))
-      throw new ShareError('invalidRequest', 'Pick people from the people picker.', { field: 'recipients' });
+    if (!OBJECT_ID.test(id)) throw messageError('invalidRequest', message('pickPeople'), { field: 'recipients' });
     recipients.push({ objectId: id });
   }
   for (const email of String(data.externalRecipients ?? '')

@@ -5,6 +5,7 @@ import type { Logger } from '../src/log';
 import type { TokenBroker, TokenServiceClient } from '../src/auth';
 import { InvalidSsoTokenError, TenantNotAllowedError } from '../src/auth';
 import { ShareError, isShareError } from '../src/domain/errors';
+import type { DomainMessage } from '../src/domain/messages';
 import { graphExpiration } from '../src/domain/graphDates';
 import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
 import type { CallContext, ShareService } from '../src/share/shareService';
@@ -23,6 +24,7 @@ import {
   MAX_FINDER_RESULTS,
   SUBMIT_ACTIONS,
   errorCard,
+  errorSummary,
   fileFinderDialog,
   linkOptionsDialog,
   searchResultAttachment,
@@ -171,29 +173,28 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private failure(err: unknown, name: string, facts: TurnFacts, log: Logger): InvokeResponse {
     if (err instanceof MalformedInvokeError) {
       log.warn({ issues: err.issues }, 'malformed invoke');
-      return badRequest(
-        'The request from Teams could not be read. Try again; if it keeps happening, reinstall the app.',
-      );
+      return badRequest(strings(facts.locale).bot.errors.malformed);
     }
     if (err instanceof TenantNotAllowedError) {
       log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
       return {
         status: 403,
-        body: { error: { code: 'TenantNotAllowed', message: 'Share Link is not enabled for your organization.' } },
+        body: { error: { code: 'TenantNotAllowed', message: strings(facts.locale).bot.errors.tenantNotAllowed } },
       };
     }
     if (err instanceof InvalidSsoTokenError) {
       log.warn({ reason: err.reason }, 'rejected SSO token');
-      return { status: 401, body: { error: { code: 'InvalidToken', message: 'Your sign-in could not be verified.' } } };
+      const message = strings(facts.locale).bot.errors.invalidToken;
+      return { status: 401, body: { error: { code: 'InvalidToken', message } } };
     }
     const shareError = isShareError(err) ? err : undefined;
     if (!shareError) log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'invoke failed');
     const error = shareError ?? new ShareError('transient', 'Something went wrong on our side. Try again in a moment.');
-    if (name === 'adaptiveCard/action') return adaptiveCardError(500, error.kind, error.message);
+    if (name === 'adaptiveCard/action') return adaptiveCardError(500, error.kind, errorSummary(error, facts.locale));
     if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') {
       return taskContinue(errorCard(error, { locale: facts.locale, inDialog: true }).card, this.title(facts, 'error'));
     }
-    return composeMessage(error.message);
+    return composeMessage(errorSummary(error, facts.locale));
   }
 
   private env(facts: TurnFacts) {
@@ -427,7 +428,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     facts: TurnFacts,
     item: DriveItemInfo,
     values?: Partial<LinkOptions>,
-    errors?: Partial<Record<LinkOptionField, string>>,
+    errors?: Partial<Record<LinkOptionField, string | DomainMessage>>,
     peopleChosen?: { kept?: string[] },
   ): Promise<InvokeResponse> {
     const timeZone = values?.timeZone ?? facts.timeZone ?? 'UTC';
@@ -531,7 +532,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
           facts,
           item,
           keep,
-          { [field]: err.message },
+          { [field]: err.details.message ?? err.message },
           forPeople ? { kept } : undefined,
         );
       }

@@ -3,6 +3,8 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Clock } from './clock';
 import type { ShareLog, ShareRecord } from './store/shareLog';
 import { isShareError } from './domain/errors';
+import { errorSummary } from './cards/error-card';
+import { formattingLocale, pickLanguage, strings, textDirection } from './cards/strings';
 import { graphExpiration, hasExpired } from './domain/graphDates';
 
 /** The person behind a tab request, from a validated Teams SSO token. */
@@ -40,6 +42,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The tab API's texts in the language the tab asked for (Accept-Language carries the Teams locale). */
+function texts(req: Request) {
+  return strings(req.header('accept-language')).tabApi;
+}
+
 function status(r: ShareRecord, now: number): 'active' | 'revoked' | 'expired' {
   if (r.revokedAt) return 'revoked';
   // Records written before MinValue was understood may hold 0001-01-01T00:00:00Z: that link never expires.
@@ -68,6 +75,19 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   tabPages.get('/vendor/teams-js.js', (_req, res) => {
     res.sendFile(require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'));
   });
+  // The tab's texts in the language of a locale (the tab asks with the Teams locale from its context).
+  tabPages.get('/strings', (req, res) => {
+    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 64) : undefined;
+    const s = strings(locale);
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.json({
+      lang: pickLanguage(locale),
+      dir: textDirection(locale),
+      formatLocale: formattingLocale(locale),
+      separator: s.common.listSeparator,
+      texts: s.tab,
+    });
+  });
   tabPages.use(express.static(path.join(root, 'public'), { index: 'index.html' }));
   tabPages.use(express.static(path.join(root, 'dist')));
   router.use('/tab', tabPages);
@@ -75,7 +95,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   const requireUser = async (req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
     if (!m) {
-      res.status(401).json({ message: 'Sign in to Teams to see your links.' });
+      res.status(401).json({ message: texts(req).signInMissing });
       return;
     }
     try {
@@ -84,7 +104,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
       next();
     } catch (err) {
       req.log.info({ reason: (err as Error).name }, 'tab API: rejected bearer token');
-      res.status(401).json({ message: 'Your sign-in is not valid for Share Link. Reopen the tab.' });
+      res.status(401).json({ message: texts(req).signInInvalid });
     }
   };
 
@@ -115,7 +135,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     const user = req.tabUser!;
     const record = await deps.shareLog.get(user.tenantId, req.params.permissionId);
     if (!record || record.userObjectId !== user.userObjectId) {
-      res.status(404).json({ message: 'This link is not one you shared with Share Link.' });
+      res.status(404).json({ message: texts(req).notYours });
       return;
     }
     if (record.revokedAt) {
@@ -132,11 +152,11 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
         const code =
           err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
         if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
-        res.status(code).json({ message: err.message, kind: err.kind });
+        res.status(code).json({ message: errorSummary(err, req.header('accept-language')), kind: err.kind });
         return;
       }
       req.log.error({ err: (err as Error).message }, 'tab API: revoke failed');
-      res.status(500).json({ message: 'Could not revoke the link. Try again.' });
+      res.status(500).json({ message: texts(req).revokeFailed });
     }
   });
   return router;

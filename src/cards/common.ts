@@ -1,8 +1,8 @@
 import type { DriveItemInfo } from '../domain/types';
 import { fileKindOf, iconUrl } from './file-kinds';
 import { formatDetails, formatLocation } from './format';
-import { strings, type CardStrings } from './strings';
-import { expandTemplate } from './template';
+import { formattingLocale, strings, textDirection, type CardStrings } from './strings';
+import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
 import itemHeaderTemplate from './templates/item-header.json';
 
 /** Settings every builder needs: who reads the card and where the app serves its icons. */
@@ -18,15 +18,23 @@ export interface CardEnv {
 /** Resolved env with defaults applied. */
 export interface ResolvedEnv {
   publicBaseUrl: string;
+  /** The locale dates and numbers are formatted in (see `formattingLocale`). */
   locale: string;
   timeZone: string;
   s: CardStrings;
+  /** Direction of the card's language. */
+  dir: 'ltr' | 'rtl';
 }
 
 /** Applies the defaults of a CardEnv and loads the strings for its locale. */
 export function resolveEnv(env: CardEnv): ResolvedEnv {
-  const locale = env.locale || 'en';
-  return { publicBaseUrl: env.publicBaseUrl, locale, timeZone: env.timeZone || 'UTC', s: strings(locale) };
+  return {
+    publicBaseUrl: env.publicBaseUrl,
+    locale: formattingLocale(env.locale),
+    timeZone: env.timeZone || 'UTC',
+    s: strings(env.locale),
+    dir: textDirection(env.locale),
+  };
 }
 
 /** View data describing one item (icon, name, location, details), shared by headers and list rows. */
@@ -46,4 +54,14 @@ export function itemHeader(item: DriveItemInfo, env: ResolvedEnv, warnings: stri
   const { card, warnings: w } = expandTemplate<object>(itemHeaderTemplate, itemView(item, env));
   warnings.push(...w);
   return card;
+}
+
+/**
+ * Sets the card's reading direction to its language's (`rtl`, Adaptive Cards 1.5+). Cards that must stay 1.4
+ * (Outlook-safe) cannot carry it: they follow the host's direction, and their texts keep names and addresses in
+ * Unicode isolates so they stay readable either way.
+ */
+export function withDirection<T extends AdaptiveCardJson>(e: Expansion<T>, env: ResolvedEnv): Expansion<T> {
+  if (Number(e.card.version) < 1.5) return e;
+  return { card: { ...e.card, rtl: env.dir === 'rtl' }, warnings: e.warnings };
 }

@@ -1,5 +1,5 @@
 import type { DriveItemInfo } from '../domain/types';
-import { itemView, resolveEnv, type CardEnv } from './common';
+import { itemView, resolveEnv, withDirection, type CardEnv } from './common';
 import { SUBMIT_ACTIONS } from './contract';
 import { isolate, truncate } from './format';
 import { fill } from './strings';
@@ -53,7 +53,7 @@ export function fileFinderDialog(input: FileFinderInput): Expansion {
       ? [{ type: 'Action.Submit', title: f.nextPage, data: { action: SUBMIT_ACTIONS.search, page: page.index + 1 } }]
       : []),
   ];
-  return expandTemplate(template, {
+  const expansion = expandTemplate(template, {
     s: f,
     title: input.variant === 'attachments' ? f.attachmentsTitle : f.title,
     hasNotice: Boolean(input.notice),
@@ -67,4 +67,5 @@ export function fileFinderDialog(input: FileFinderInput): Expansion {
     hasPaging: pagingActions.length > 0,
     pagingActions,
   });
+  return withDirection(expansion, env);
 }

@@ -1,5 +1,5 @@
 import type { DriveItemInfo, Recipient } from '../domain/types';
-import { fill, type CardStrings } from './strings';
+import { fill, plural, type CardStrings } from './strings';
 import { dateTimeFormat, isKnownTimeZone, numberFormat } from '../domain/intl';
 import { graphInstant } from '../domain/graphDates';
 
@@ -99,11 +99,11 @@ export function recipientLabel(r: Recipient): string {
 }
 
 /** "A, B, C and 7 more": a bounded list so 50 recipients keep the card small. */
-export function formatList(items: string[], max: number, s: CardStrings): string {
+export function formatList(items: string[], max: number, s: CardStrings, locale: string): string {
   const shown = items.slice(0, max).map(isolate);
   const rest = items.length - shown.length;
   const text = shown.join(s.common.listSeparator);
-  return rest > 0 ? `${text} ${fill(s.common.andMore, { count: rest })}` : text;
+  return rest > 0 ? `${text} ${plural(s.common.andMore, rest, locale)}` : text;
 }
 
 /** The locale if Intl knows it, else English. */

@@ -9,7 +9,7 @@ export {
 } from './link-options';
 export { sharedLinkCard, type SharedLinkOptions } from './shared-link';
 export { peopleNames, peopleLabel, peopleUnavailableText, excludedText } from './people';
-export { errorCard, type ErrorCardOptions } from './error-card';
+export { errorCard, errorSummary, type ErrorCardOptions } from './error-card';
 export {
   searchResultAttachment,
   searchResultCard,
@@ -21,6 +21,7 @@ export { adaptiveAttachment, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttach
 export { CONVERSATION_SCOPE, EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
 export type { CreateSubmitData, FinderSubmitData, LinkCardExecuteData, SearchSelectValue } from './contract';
 export { fileKindOf, iconDirectory, iconUrl, FILE_KINDS, type FileKind } from './file-kinds';
-export { strings, pickLanguage, fill, type CardStrings } from './strings';
+export { strings, pickLanguage, fill, plural, textDirection, type CardStrings } from './strings';
+export { say, errorText } from './messages';
 export type { CardEnv } from './common';
 export type { AdaptiveCardJson, Expansion } from './template';

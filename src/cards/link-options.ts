@@ -1,10 +1,12 @@
 import type { PeopleChoice } from '../domain/conversation';
-import type { DriveItemInfo, LinkChoices, LinkOptions, OptionAvailability } from '../domain/types';
-import { itemHeader, resolveEnv, type CardEnv, type ResolvedEnv } from './common';
+import type { DomainMessage } from '../domain/messages';
+import type { Availability, DriveItemInfo, LinkChoices, LinkOptions, OptionAvailability } from '../domain/types';
+import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
 import { CONVERSATION_SCOPE, SUBMIT_ACTIONS } from './contract';
-import { excludedText, peopleLabel, peopleNames, peopleUnavailableText } from './people';
 import { calendarDate, formatDate, recipientLabel } from './format';
-import { fill } from './strings';
+import { say, sayEither } from './messages';
+import { excludedText, peopleLabel, peopleNames, peopleUnavailableText } from './people';
+import { fill, plural } from './strings';
 import { expandTemplate, type Expansion } from './template';
 import template from './templates/link-options.json';
 
@@ -27,8 +29,8 @@ export interface LinkOptionsInput extends CardEnv {
   choices: LinkChoices;
   /** What the person entered before (re-render after a validation error). The password is never shown again. */
   values?: Partial<LinkOptions>;
-  /** Problems per field, shown next to the field and summed up at the top (already localized sentences). */
-  errors?: Partial<Record<LinkOptionField, string>>;
+  /** Problems per field, shown next to the field and summed up at the top (sentences, or domain messages). */
+  errors?: Partial<Record<LinkOptionField, string | DomainMessage>>;
   /** The person's IANA time zone (required here: "tomorrow" and the expiration day depend on it). */
   timeZone: string;
   /** Today is computed from this instant (tests pin it). */
@@ -48,10 +50,9 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
   const warnings: string[] = [];
   const header = itemHeader(item, env, warnings);
 
-  const errors = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, (input.errors?.[f] ?? '').trim()])) as Record<
-    LinkOptionField,
-    string
-  >;
+  const errors = Object.fromEntries(
+    LINK_OPTION_FIELDS.map((f) => [f, sayEither(input.errors?.[f] ?? '', env).trim()]),
+  ) as Record<LinkOptionField, string>;
   const has = Object.fromEntries(LINK_OPTION_FIELDS.map((f) => [f, errors[f] !== ''])) as Record<
     LinkOptionField,
     boolean
@@ -84,61 +85,64 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
   const picked = (values.recipients ?? []).filter((r) => r.objectId);
   const external = (values.recipients ?? []).filter((r) => !r.objectId && r.email).map((r) => r.email as string);
 
-  return withWarnings(
-    expandTemplate(template, {
-      s: o,
-      back: env.s.common.back,
-      header,
-      hasErrors: errorLines.length > 0,
-      errorSummary: errorLines.length === 1 ? o.fixSummaryOne : fill(o.fixSummaryMany, { count: errorLines.length }),
-      errorLines,
-      err: errors,
-      has,
-      orgDefault: {
-        available: choices.organizationDefault.available,
-        value: String(choices.organizationDefault.available && values.useOrganizationDefault === true),
-        unavailableText: fill(o.useDefaultUnavailable, { reason: choices.organizationDefault.reason ?? o.noReason }),
-      },
-      typeField,
-      scopeField,
-      expiration: {
-        label: choices.expirationRequiredForAnonymous ? o.expirationLabelRequired : o.expirationLabel,
-        // Input.Date min/max are ignored by Teams desktop (AdaptiveCards#9166): the server validates again.
-        min: calendarDate(now, env.timeZone, 1),
-        max,
-        value: values.expirationDate ?? '',
-        hint: expirationHint,
-      },
-      password: {
-        available: choices.password.available,
-        unavailableText: fill(o.passwordUnavailable, { reason: choices.password.reason ?? o.noReason }),
-      },
-      recipients: {
-        available: choices.recipients.available,
-        choices: picked.map((r) => ({ title: recipientLabel(r), value: r.objectId as string })),
-        value: picked.map((r) => r.objectId).join(','),
-        external: external.join('; '),
-        unavailableText: fill(o.recipientsUnavailable, { reason: choices.recipients.reason ?? o.noReason }),
-      },
-      messageValue: values.message ?? '',
-      toggles: {
-        sendNotificationAvailable: choices.sendNotification.available,
-        sendNotification: String(values.sendNotification === true),
-        retainAvailable: choices.retainInheritedPermissions.available,
-        // Graph keeps inherited permissions unless told otherwise; breaking inheritance must be a choice.
-        retainInheritedPermissions: String(values.retainInheritedPermissions !== false),
-      },
-      people,
-      createData: {
-        action: SUBMIT_ACTIONS.create,
-        driveId: item.driveId,
-        itemId: item.itemId,
-        timeZone: env.timeZone,
-        ...(people.available ? { shownPeople: people.shownKeys } : {}),
-      },
-      backData: { action: SUBMIT_ACTIONS.back },
-    }),
-    warnings,
+  return withDirection(
+    withWarnings(
+      expandTemplate(template, {
+        s: o,
+        back: env.s.common.back,
+        header,
+        hasErrors: errorLines.length > 0,
+        errorSummary: plural(o.fixSummary, errorLines.length, env.locale),
+        errorLines,
+        err: errors,
+        has,
+        orgDefault: {
+          available: choices.organizationDefault.available,
+          value: String(choices.organizationDefault.available && values.useOrganizationDefault === true),
+          unavailableText: fill(o.useDefaultUnavailable, { reason: reasonText(choices.organizationDefault, env) }),
+        },
+        typeField,
+        scopeField,
+        expiration: {
+          label: choices.expirationRequiredForAnonymous ? o.expirationLabelRequired : o.expirationLabel,
+          // Input.Date min/max are ignored by Teams desktop (AdaptiveCards#9166): the server validates again.
+          min: calendarDate(now, env.timeZone, 1),
+          max,
+          value: values.expirationDate ?? '',
+          hint: expirationHint,
+        },
+        password: {
+          available: choices.password.available,
+          unavailableText: fill(o.passwordUnavailable, { reason: reasonText(choices.password, env) }),
+        },
+        recipients: {
+          available: choices.recipients.available,
+          choices: picked.map((r) => ({ title: recipientLabel(r), value: r.objectId as string })),
+          value: picked.map((r) => r.objectId).join(','),
+          external: external.join('; '),
+          unavailableText: fill(o.recipientsUnavailable, { reason: reasonText(choices.recipients, env) }),
+        },
+        messageValue: values.message ?? '',
+        toggles: {
+          sendNotificationAvailable: choices.sendNotification.available,
+          sendNotification: String(values.sendNotification === true),
+          retainAvailable: choices.retainInheritedPermissions.available,
+          // Graph keeps inherited permissions unless told otherwise; breaking inheritance must be a choice.
+          retainInheritedPermissions: String(values.retainInheritedPermissions !== false),
+        },
+        people,
+        createData: {
+          action: SUBMIT_ACTIONS.create,
+          driveId: item.driveId,
+          itemId: item.itemId,
+          timeZone: env.timeZone,
+          ...(people.available ? { shownPeople: people.shownKeys } : {}),
+        },
+        backData: { action: SUBMIT_ACTIONS.back },
+      }),
+      warnings,
+    ),
+    env,
   );
 }
 
@@ -178,7 +182,7 @@ function peopleField(input: LinkOptionsInput, env: ResolvedEnv) {
   return {
     ...none,
     available: true,
-    choiceTitle: fill(s.people.choice, { label, names: peopleNames(everyone, s) }),
+    choiceTitle: fill(s.people.choice, { label, names: peopleNames(everyone, s, env.locale) }),
     choices: people.included.map((p) => ({
       title: p.external ? fill(s.people.outside, { name: p.displayName }) : p.displayName,
       value: p.key,
@@ -225,11 +229,17 @@ function choiceField<T extends string>(
       list: unavailable
         // Reasons are sentences: drop their full stop so the list reads "A — why; B — why".
         .map((x) =>
-          fill(o.unavailableItem, { option: title(x.value), reason: (x.reason ?? o.noReason).replace(/\.$/, '') }),
+          fill(o.unavailableItem, { option: title(x.value), reason: reasonText(x, env).replace(/[.。]$/, '') }),
         )
         .join('; '),
     }),
   };
+}
+
+/** Why an option is unavailable, in the dialog's language. */
+function reasonText(a: Availability | OptionAvailability, env: ResolvedEnv): string {
+  if (a.reasonMessage) return say(a.reasonMessage, env);
+  return a.reason ?? env.s.options.noReason;
 }
 
 function withWarnings(e: Expansion, extra: string[]): Expansion {

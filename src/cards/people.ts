@@ -7,7 +7,7 @@ import {
 } from '../domain/conversation';
 import type { ShareAudience } from '../domain/types';
 import { isolate } from './format';
-import { fill, type CardStrings } from './strings';
+import { fill, plural, type CardStrings } from './strings';
 
 /** "People in this chat" / "People in this meeting" / "People in this channel". */
 export function peopleLabel(kind: ConversationKind, s: CardStrings): string {
@@ -15,14 +15,13 @@ export function peopleLabel(kind: ConversationKind, s: CardStrings): string {
 }
 
 /** "Megan", "Megan and Alex", "Megan, Alex and 4 others": first names of the first two, then a count. */
-export function peopleNames(displayNames: readonly string[], s: CardStrings): string {
+export function peopleNames(displayNames: readonly string[], s: CardStrings, locale?: string): string {
   const p = s.people;
   const first = isolate(firstName(displayNames[0] ?? ''));
   const second = isolate(firstName(displayNames[1] ?? ''));
   if (displayNames.length <= 1) return fill(p.namesOne, { first });
   if (displayNames.length === 2) return fill(p.namesTwo, { first, second });
-  const count = displayNames.length - 2;
-  return fill(count === 1 ? p.namesManyOne : p.namesMany, { first, second, count });
+  return plural(p.names, displayNames.length - 2, locale, { first, second });
 }
 
 /** Why the choice is missing, as one sentence for the dialog. */

@@ -1,5 +1,5 @@
 import type { DriveItemInfo } from '../domain/types';
-import { itemHeader, itemView, resolveEnv, type CardEnv } from './common';
+import { itemHeader, itemView, resolveEnv, withDirection, type CardEnv } from './common';
 import type { SearchSelectValue } from './contract';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from './envelopes';
 import { truncate } from './format';
@@ -45,7 +45,7 @@ export function searchResultCard(item: DriveItemInfo, env: CardEnv): Expansion {
   const warnings: string[] = [];
   const header = itemHeader(item, resolved, warnings);
   const e = expandTemplate(template, { header, openTitle: resolved.s.search.open, webUrl: item.webUrl });
-  return { card: e.card, warnings: [...warnings, ...e.warnings] };
+  return withDirection({ card: e.card, warnings: [...warnings, ...e.warnings] }, resolved);
 }
 
 /** One `composeExtension` result attachment: the content card plus its list preview. */

@@ -1,8 +1,9 @@
 import type { ShareOutcome } from '../domain/types';
-import { itemHeader, resolveEnv, type CardEnv, type ResolvedEnv } from './common';
+import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
 import { EXECUTE_VERBS, type LinkCardExecuteData } from './contract';
 import { formatDate, formatDateTime, formatList, isolate, recipientLabel } from './format';
 import { scopeInWords } from './link-options';
+import { say } from './messages';
 import { audienceHeading, excludedText } from './people';
 import { fill } from './strings';
 import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
@@ -55,7 +56,9 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
     }
   }
   const userIds = [...new Set([opts.sharerAadObjectId, opts.sharerUserId].filter((x): x is string => Boolean(x)))];
-  const differences = outcome.differences.map((d) => ({ line: `• ${d}` }));
+  const differences = (outcome.differenceMessages?.map((m) => say(m, env)) ?? outcome.differences).map((d) => ({
+    line: `• ${d}`,
+  }));
   const expansion = expandTemplate(template, {
     s: sh,
     refresh: { action: { type: 'Action.Execute', verb: EXECUTE_VERBS.refreshLinkCard, data: executeData }, userIds },
@@ -75,7 +78,7 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
   });
   const card: AdaptiveCardJson = { ...expansion.card };
   if (revoked) delete card.refresh;
-  return { card, warnings: [...warnings, ...expansion.warnings] };
+  return withDirection({ card, warnings: [...warnings, ...expansion.warnings] }, env);
 }
 
 function revokedText(revoked: SharedLinkOptions['revoked'], env: ResolvedEnv): string {
@@ -113,16 +116,22 @@ function facts(outcome: ShareOutcome, env: ResolvedEnv, organizationName: string
   const audience = outcome.audience;
   if (audience) {
     // "People in this chat": who can open the link and who of the conversation cannot, and why.
-    const names = audience.people.length ? formatList(audience.people, MAX_NAMES, env.s) : '—';
+    const names = audience.people.length ? formatList(audience.people, MAX_NAMES, env.s, env.locale) : '—';
     rows.push({ label: env.s.people.factWho, value: `${audienceHeading(audience, env.s)}: ${names}` });
     if (audience.excluded.length > 0) {
       rows.push({ label: env.s.people.factCannot, value: excludedText(audience.excluded, env.s) });
     }
   } else if (outcome.grantedTo.length > 0) {
-    rows.push({ label: sh.factGranted, value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s) });
+    rows.push({
+      label: sh.factGranted,
+      value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s, env.locale),
+    });
   }
   if (outcome.notified.length > 0) {
-    rows.push({ label: sh.factNotified, value: formatList(outcome.notified.map(recipientLabel), MAX_NAMES, env.s) });
+    rows.push({
+      label: sh.factNotified,
+      value: formatList(outcome.notified.map(recipientLabel), MAX_NAMES, env.s, env.locale),
+    });
   }
   return rows;
 }

@@ -2,6 +2,8 @@
  * The closed error taxonomy of the app. Every failure (Graph, Entra, Token Service, validation) is mapped once
  * into one of these kinds; cards and invoke responses are built from the kind, never from raw errors.
  */
+import type { DomainMessage } from './messages';
+
 export const SHARE_ERROR_KINDS = [
   /** The person must consent to the app's Graph permissions (AADSTS65001). */
   'consentRequired',
@@ -36,6 +38,8 @@ export interface ShareErrorDetails {
   field?: string;
   /** HTTP status Graph answered with, when there was one. */
   status?: number;
+  /** The error's text as a domain message, for cards in the person's language (the Error message is English). */
+  message?: DomainMessage;
 }
 
 /** A failure of the share core with a kind from the closed taxonomy and a message a person can read. */

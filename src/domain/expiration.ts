@@ -2,7 +2,7 @@
  * Expiration dates: a person picks a calendar day in their own time zone (Input.Date gives YYYY-MM-DD); Graph wants
  * one instant, `yyyy-MM-ddTHH:mm:ssZ`. The link works until the end of the chosen day where the person is.
  */
-import { ShareError } from './errors';
+import { message, messageError } from './messages';
 import { dateTimeFormat } from './intl';
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -159,23 +159,19 @@ export function expirationFor(date: string, ctx: ExpirationContext): ExpirationR
   const field = { field: 'expirationDate' };
   const trimmed = typeof date === 'string' ? date.trim() : '';
   if (!parseCalendarDate(trimmed)) {
-    throw new ShareError(
-      'invalidRequest',
-      'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).',
-      field,
-    );
+    throw messageError('invalidRequest', message('expirationNotADate'), field);
   }
   const zone = resolveTimeZone(ctx.timeZone);
   const today = todayIn(zone.timeZone, ctx.now);
   const endMs = endOfDayMs(trimmed, zone.timeZone);
   if (trimmed < today || endMs <= ctx.now) {
-    throw new ShareError('invalidRequest', 'The expiration date is in the past. Pick today or a later day.', field);
+    throw messageError('invalidRequest', message('expirationInPast'), field);
   }
   const max = maxExpirationDate(today, ctx.maxExpirationDays ?? 0);
   if (max !== undefined && trimmed > max) {
-    throw new ShareError(
+    throw messageError(
       'policyBlocked',
-      `Your administrator allows links to last at most ${ctx.maxExpirationDays} days. Pick ${formatDateLabel(max)} or earlier.`,
+      message('expirationTooLate', { days: ctx.maxExpirationDays ?? 0, date: { date: max } }),
       field,
     );
   }

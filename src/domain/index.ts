@@ -8,4 +8,5 @@ export * from './validation';
 export * from './interpret';
 export * from './graphErrors';
 export * from './idempotency';
+export * from './messages';
 export * from './graphDates';

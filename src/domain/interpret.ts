@@ -3,9 +3,8 @@
  * (which may be an existing one, of another type, with a shorter expiration) and how it differs from the request.
  */
 import { ShareError } from './errors';
-import { formatExpirationDay } from './expiration';
+import { english, message, type DomainMessage } from './messages';
 import { graphExpiration } from './graphDates';
-import { linkScopeLabel, linkTypeLabel, withArticle } from './labels';
 import type {
   CreateLinkBody,
   DriveItemInfo,
@@ -71,17 +70,23 @@ export function interpretCreateLink(
   }
   const { body, timeZone } = request;
   const reused = status === 200;
-  const differences: string[] = [];
-  const got = (what: string) => (reused ? `Graph returned an existing ${what}` : `Graph created ${withArticle(what)}`);
+  const differenceMessages: DomainMessage[] = [];
+  const differ = (m: DomainMessage) => differenceMessages.push(m);
 
   if (body.type !== undefined && link.type !== undefined && link.type !== body.type) {
-    differences.push(
-      `You asked for ${withArticle(linkTypeLabel(body.type))} link; ${got(`${linkTypeLabel(link.type)} link`)}.`,
+    differ(
+      message(reused ? 'typeDiffersReused' : 'typeDiffersCreated', {
+        requested: { linkType: body.type, form: 'article' },
+        got: { linkType: link.type, form: reused ? 'plain' : 'article' },
+      }),
     );
   }
   if (body.scope !== undefined && link.scope !== undefined && link.scope !== body.scope) {
-    differences.push(
-      `You asked for a link for ${linkScopeLabel(body.scope)}; ${got('link')} for ${linkScopeLabel(link.scope)}.`,
+    differ(
+      message(reused ? 'scopeDiffersReused' : 'scopeDiffersCreated', {
+        requested: { scope: body.scope },
+        got: { scope: link.scope },
+      }),
     );
   }
 
@@ -91,37 +96,29 @@ export function interpretCreateLink(
   const reqS = seconds(requested);
   const grantedS = seconds(granted);
   const clamped = grantedS !== undefined && (reqS === undefined || grantedS < reqS);
-  const day = (iso: string) => formatExpirationDay(iso, timeZone);
+  const day = (iso: string) => (timeZone ? { day: iso, timeZone } : { day: iso });
   if (granted && requested && reqS !== undefined && grantedS !== undefined) {
-    if (grantedS < reqS)
-      differences.push(
-        `Expiration shortened to ${day(granted)} by your organization's policy (you asked for ${day(requested)}).`,
-      );
-    else if (grantedS > reqS)
-      differences.push(`The link expires on ${day(granted)}, later than the ${day(requested)} you asked for.`);
+    if (grantedS < reqS) differ(message('expirationShortened', { granted: day(granted), requested: day(requested) }));
+    else if (grantedS > reqS) differ(message('expirationLater', { granted: day(granted), requested: day(requested) }));
   } else if (granted && !requested) {
-    differences.push(`The link expires on ${day(granted)}: your organization's policy sets an expiration.`);
+    differ(message('expirationByPolicy', { granted: day(granted) }));
   } else if (requested && !granted) {
-    differences.push(
-      `You asked for the link to expire on ${day(requested)}, but ${reused ? 'the existing link Graph returned has' : 'Graph set'} no expiration.`,
-    );
+    differ(message(reused ? 'expirationMissingReused' : 'expirationMissingCreated', { requested: day(requested) }));
   }
 
   const passwordProtected = permission.hasPassword === true;
   if (body.password !== undefined && !passwordProtected) {
-    differences.push(
-      `You set a password, but ${reused ? 'the existing link Graph returned' : 'the link Graph created'} is not password-protected.`,
-    );
+    differ(message(reused ? 'passwordMissingReused' : 'passwordMissingCreated'));
   } else if (body.password === undefined && passwordProtected) {
-    differences.push('This link is protected by a password that was set earlier, not in this request.');
+    differ(message('passwordSetEarlier'));
   }
 
   const grantedTo = grantedRecipients(permission.grantedToIdentitiesV2);
   if (body.scope === 'users' && permission.grantedToIdentitiesV2 !== undefined) {
     const missing = (body.recipients ?? []).filter((r) => !isGranted(r, grantedTo));
     if (missing.length > 0) {
-      const names = missing.map((r) => r.email ?? r.objectId).join(', ');
-      differences.push(`Graph does not list ${names} as having access to this link.`);
+      const names = missing.map((r) => r.email ?? r.objectId ?? '');
+      differ(message('notGranted', { names: { list: names } }));
     }
   }
 
@@ -138,7 +135,8 @@ export function interpretCreateLink(
     passwordProtected,
     notified,
     grantedTo,
-    differences,
+    differences: differenceMessages.map(english),
+    differenceMessages,
     apiVersion: request.apiVersion,
     createdAt: new Date(now).toISOString(),
   };

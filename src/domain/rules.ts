@@ -3,7 +3,7 @@
  * then the app's admin policy. Every "no" carries a reason a person can read in the dialog.
  */
 import { maxExpirationDate } from './expiration';
-import { DRIVE_TYPE_LABELS, LINK_SCOPE_LABELS, LINK_TYPE_LABELS } from './labels';
+import { english, message, type DomainMessage } from './messages';
 import {
   LINK_SCOPES,
   LINK_TYPES,
@@ -14,21 +14,16 @@ import {
   type LinkPolicy,
   type LinkScope,
   type LinkType,
+  type Availability,
   type OptionAvailability,
   type UnavailableCombination,
 } from './types';
-
-/** Available, or not with a reason. */
-export interface Availability {
-  available: boolean;
-  reason?: string;
-}
 
 /** What the rules need to know about an item. */
 export type ItemShape = Pick<DriveItemInfo, 'kind' | 'driveType'>;
 
 const OK: Availability = { available: true };
-const no = (reason: string): Availability => ({ available: false, reason });
+const no = (m: DomainMessage): Availability => ({ available: false, reason: english(m), reasonMessage: m });
 
 function isWorkDrive(driveType: DriveType): boolean {
   return driveType === 'business' || driveType === 'documentLibrary';
@@ -52,23 +47,20 @@ export function typeSupport(type: LinkType, kind: ItemKind, driveType: DriveType
     case 'edit':
       return OK;
     case 'embed':
-      return driveType === 'personal' ? OK : no('Embed links work only in OneDrive personal.');
+      return driveType === 'personal' ? OK : no(message('embedPersonalOnly'));
     case 'review':
-      if (!work) return no('Review links are available only for files in OneDrive for Business and SharePoint.');
-      return kind === 'file' ? OK : no('Review links work on files only, not on folders.');
+      if (!work) return no(message('reviewWorkOnly'));
+      return kind === 'file' ? OK : no(message('reviewFilesOnly'));
     case 'blocksDownload':
-      if (!work)
-        return no('Links that block downloads are available only for files in OneDrive for Business and SharePoint.');
-      return kind === 'file' ? OK : no('Links that block downloads work on files only, not on folders.');
+      if (!work) return no(message('blocksDownloadWorkOnly'));
+      return kind === 'file' ? OK : no(message('blocksDownloadFilesOnly'));
     case 'createOnly':
-      if (!work) return no('Upload-only links are available only for folders in OneDrive for Business and SharePoint.');
-      return kind === 'folder' ? OK : no('Upload-only links work on folders only.');
+      if (!work) return no(message('createOnlyWorkOnly'));
+      return kind === 'folder' ? OK : no(message('createOnlyFoldersOnly'));
     case 'addressBar':
-      return work ? OK : no('Address bar links are available only in OneDrive for Business and SharePoint.');
+      return work ? OK : no(message('addressBarWorkOnly'));
     case 'adminDefault':
-      return work
-        ? OK
-        : no("Your administrator's default link is available only in OneDrive for Business and SharePoint.");
+      return work ? OK : no(message('adminDefaultWorkOnly'));
   }
 }
 
@@ -76,27 +68,19 @@ export function typeSupport(type: LinkType, kind: ItemKind, driveType: DriveType
 export function scopeSupport(scope: LinkScope, driveType: DriveType): Availability {
   if (scope === 'anonymous') return OK;
   if (isWorkDrive(driveType)) return OK;
-  return scope === 'organization'
-    ? no(
-        'OneDrive personal has no organization: links for people in your organization need OneDrive for Business or SharePoint.',
-      )
-    : no('Links for specific people are available only in OneDrive for Business and SharePoint.');
+  return scope === 'organization' ? no(message('organizationScopePersonal')) : no(message('usersScopeWorkOnly'));
 }
 
 /** Whether the admin policy lets people create this link type. */
 export function typeAllowedByPolicy(type: LinkType, policy: LinkPolicy): Availability {
   if (policy.allowedTypes.length === 0 || policy.allowedTypes.includes(type)) return OK;
-  return no(`Your administrator does not allow ${LINK_TYPE_LABELS[type]} links.`);
+  return no(message('typeNotAllowed', { type: { linkType: type } }));
 }
 
 /** Whether the admin policy lets people create links of this scope. */
 export function scopeAllowedByPolicy(scope: LinkScope, policy: LinkPolicy): Availability {
   if (policy.allowedScopes.length === 0 || policy.allowedScopes.includes(scope)) return OK;
-  return no(
-    scope === 'anonymous'
-      ? 'Your administrator does not allow anonymous links (links that work for anyone).'
-      : `Your administrator does not allow links for ${LINK_SCOPE_LABELS[scope]}.`,
-  );
+  return no(scope === 'anonymous' ? message('anonymousNotAllowed') : message('scopeNotAllowed', { scope: { scope } }));
 }
 
 /**
@@ -110,12 +94,10 @@ export function impliedScope(type: LinkType, driveType: DriveType): LinkScope | 
 
 /** Whether a type and a scope, each possible on their own, can go together on this drive. */
 export function combinationSupport(type: LinkType, scope: LinkScope): Availability {
-  if (type === 'embed' && scope !== 'anonymous') return no('Embed links always work for anyone with the link.');
+  if (type === 'embed' && scope !== 'anonymous') return no(message('embedAlwaysAnonymous'));
   // microsoft-graph-docs#18585: Graph answers 200 but the listed people get no access. Refuse rather than mislead.
   if (type === 'blocksDownload' && scope === 'users') {
-    return no(
-      'Links that block downloads do not give specific people access (a known Graph problem). Choose a view link for specific people.',
-    );
+    return no(message('blocksDownloadForUsers'));
   }
   return OK;
 }
@@ -139,8 +121,11 @@ export function typeAvailability(type: LinkType, item: ItemShape, policy: LinkPo
   const blocked = scopeAllowedByPolicy(candidates[0] ?? 'anonymous', policy);
   return no(
     candidates.length === 1 && candidates[0] === 'anonymous'
-      ? `${capitalize(LINK_TYPE_LABELS[type])} links here work only for anyone with the link. ${blocked.reason}`
-      : `No audience your administrator allows works with ${LINK_TYPE_LABELS[type]} links.`,
+      ? message('typeOnlyAnonymousHere', {
+          type: { linkType: type, form: 'capital' },
+          reason: { message: blocked.reasonMessage ?? message('optionUnavailable') },
+        })
+      : message('typeNoAllowedAudience', { type: { linkType: type } }),
   );
 }
 
@@ -155,7 +140,9 @@ export function organizationDefaultAvailability(item: ItemShape, policy: LinkPol
     const view = typeAvailability('view', item, policy);
     if (!view.available)
       return no(
-        `The default link in OneDrive personal is a view link for anyone, which is not possible: ${view.reason}`,
+        message('personalDefaultImpossible', {
+          reason: { message: view.reasonMessage ?? message('optionUnavailable') },
+        }),
       );
     return OK;
   }
@@ -166,9 +153,7 @@ export function organizationDefaultAvailability(item: ItemShape, policy: LinkPol
     (s) => scopeSupport(s, item.driveType).available && !scopeAllowedByPolicy(s, policy).available,
   );
   if (restrictsType || restrictsScope) {
-    return no(
-      "Your administrator limits which links can be made, and your organization's default link might not respect that. Choose the link type and who it works for.",
-    );
+    return no(message('organizationDefaultRestricted'));
   }
   return OK;
 }
@@ -180,25 +165,17 @@ export function organizationDefaultBody(driveType: DriveType): { type?: LinkType
 
 /** Passwords: OneDrive personal only (v1.0 docs; business and SharePoint answer 400, anchors B6). */
 export function passwordSupport(driveType: DriveType): Availability {
-  return driveType === 'personal'
-    ? OK
-    : no(
-        `Passwords can be set only on OneDrive personal links; ${DRIVE_TYPE_LABELS[driveType]} does not accept them here.`,
-      );
+  return driveType === 'personal' ? OK : no(message('passwordPersonalOnly', { drive: { drive: driveType } }));
 }
 
 /** Recipients and email notification: OneDrive for Business and SharePoint only (seed, sendNotification). */
 export function recipientsSupport(driveType: DriveType): Availability {
-  return isWorkDrive(driveType)
-    ? OK
-    : no('Adding people and emailing them the link work only in OneDrive for Business and SharePoint.');
+  return isWorkDrive(driveType) ? OK : no(message('recipientsWorkOnly'));
 }
 
 /** Keeping or dropping inherited permissions: only where items inherit permissions (business, SharePoint). */
 export function retainInheritedPermissionsSupport(driveType: DriveType): Availability {
-  return isWorkDrive(driveType)
-    ? OK
-    : no('Items in OneDrive personal have no inherited permissions to keep or remove.');
+  return isWorkDrive(driveType) ? OK : no(message('inheritedPersonal'));
 }
 
 /** Everything the options dialog may offer for this item under the admin policy, with reasons for each "no". */
@@ -215,7 +192,11 @@ export function linkChoicesFor(item: ItemShape, policy: LinkPolicy, opts: { toda
   for (const t of types.filter((x) => x.available)) {
     for (const s of scopes.filter((x) => x.available)) {
       const c = combinationSupport(t.value, s.value);
-      if (!c.available) unavailableCombinations.push({ type: t.value, scope: s.value, reason: c.reason ?? '' });
+      if (!c.available) {
+        const combination: UnavailableCombination = { type: t.value, scope: s.value, reason: c.reason ?? '' };
+        if (c.reasonMessage) combination.reasonMessage = c.reasonMessage;
+        unavailableCombinations.push(combination);
+      }
     }
   }
   const recipients = recipientsSupport(item.driveType);
@@ -233,8 +214,4 @@ export function linkChoicesFor(item: ItemShape, policy: LinkPolicy, opts: { toda
   const max = maxExpirationDate(opts.today, policy.maxExpirationDays);
   if (max !== undefined) choices.maxExpirationDate = max;
   return choices;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -2,6 +2,7 @@
  * The share core's vocabulary, shared by domain rules, the Graph client, cards and the bot.
  * Names follow Microsoft Graph (driveItem, permission, sharingLink, driveRecipient) where Graph has a word for it.
  */
+import type { DomainMessage } from './messages';
 
 export const LINK_TYPES = [
   'view',
@@ -139,6 +140,8 @@ export interface ShareOutcome {
   grantedTo: Recipient[];
   /** Plain-language differences between request and result, e.g. "You asked for edit; Graph created view". */
   differences: string[];
+  /** The same differences as messages, for cards in the person's language. */
+  differenceMessages?: DomainMessage[];
   apiVersion: 'v1.0' | 'beta';
   createdAt: string;
   /** "People in this chat": the conversation the recipients came from, and who could not be given the link. */
@@ -157,27 +160,36 @@ export interface ShareAudience {
 }
 
 /** Whether one option value can be offered for an item, and if not, why (shown in the dialog). */
+/** Available, or not with a reason: English text, and the message cards word in the person's language. */
+export interface Availability {
+  available: boolean;
+  reason?: string;
+  reasonMessage?: DomainMessage;
+}
+
 export interface OptionAvailability<T extends string = string> {
   value: T;
   available: boolean;
   /** Plain-language reason when unavailable, e.g. "Only for folders in OneDrive for Business and SharePoint". */
   reason?: string;
+  /** The same reason as a message cards word in the person's language. */
+  reasonMessage?: DomainMessage;
 }
 
 /** Everything the options dialog may offer for one item on one drive under the admin policy. */
 export interface LinkChoices {
   types: OptionAvailability<LinkType>[];
   scopes: OptionAvailability<LinkScope>[];
-  password: { available: boolean; reason?: string };
-  recipients: { available: boolean; reason?: string };
-  sendNotification: { available: boolean; reason?: string };
-  retainInheritedPermissions: { available: boolean; reason?: string };
+  password: Availability;
+  recipients: Availability;
+  sendNotification: Availability;
+  retainInheritedPermissions: Availability;
   /** Latest date the person may pick (admin policy), as YYYY-MM-DD in their time zone; undefined = no limit. */
   maxExpirationDate?: string;
   /** Anonymous links must carry an expiration date (admin policy). */
   expirationRequiredForAnonymous: boolean;
   /** "Use my organization's default link" (omit type and scope). */
-  organizationDefault: { available: boolean; reason?: string };
+  organizationDefault: Availability;
   /** Pairs of an available type and an available scope that still cannot go together. */
   unavailableCombinations?: UnavailableCombination[];
 }
@@ -202,6 +214,7 @@ export interface UnavailableCombination {
   type: LinkType;
   scope: LinkScope;
   reason: string;
+  reasonMessage?: DomainMessage;
 }
 
 /** Graph API version a createLink call goes to. */

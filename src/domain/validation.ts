@@ -12,9 +12,9 @@
  * - "Organization default" on OneDrive for Business / SharePoint may turn out anonymous, so it counts as anonymous
  *   for requireExpirationForAnonymous.
  */
-import { ShareError, type ShareErrorKind } from './errors';
+import type { ShareErrorKind } from './errors';
 import { expirationFor, maxExpirationDate, resolveTimeZone, todayIn, type ExpirationResult } from './expiration';
-import { LINK_SCOPE_LABELS } from './labels';
+import { message, messageError, type DomainMessage } from './messages';
 import {
   combinationSupport,
   impliedScope,
@@ -29,10 +29,18 @@ import {
   scopeSupport,
   typeAllowedByPolicy,
   typeSupport,
-  type Availability,
   type ItemShape,
 } from './rules';
-import type { CreateLinkBody, GraphApiVersion, LinkOptions, LinkPolicy, LinkScope, LinkType, Recipient } from './types';
+import type {
+  Availability,
+  CreateLinkBody,
+  GraphApiVersion,
+  LinkOptions,
+  LinkPolicy,
+  LinkScope,
+  LinkType,
+  Recipient,
+} from './types';
 
 /** Most people one link may be shared with or emailed to in one go. */
 export const MAX_RECIPIENTS = 50;
@@ -63,12 +71,12 @@ export interface ValidationContext {
   timeZone?: string;
 }
 
-function fail(kind: ShareErrorKind, field: string, message: string): never {
-  throw new ShareError(kind, message, { field });
+function fail(kind: ShareErrorKind, field: string, m: DomainMessage): never {
+  throw messageError(kind, m, { field });
 }
 
 function demand(a: Availability, kind: ShareErrorKind, field: string): void {
-  if (!a.available) fail(kind, field, a.reason ?? 'This option is not available.');
+  if (!a.available) fail(kind, field, a.reasonMessage ?? message('optionUnavailable'));
 }
 
 /** True when the string is an email address the app accepts for a recipient. */
@@ -83,31 +91,21 @@ export function normalizeRecipients(
   const out: Array<{ email?: string; objectId?: string }> = [];
   const seen = new Set<string>();
   if (recipients !== undefined && recipients !== null && !Array.isArray(recipients))
-    fail('invalidRequest', 'recipients', 'The list of people is not valid. Add the people again.');
+    fail('invalidRequest', 'recipients', message('recipientsNotAList'));
   for (const r of recipients ?? []) {
-    if (r === null || typeof r !== 'object')
-      fail('invalidRequest', 'recipients', 'One of the people is not valid. Remove it and add the person again.');
+    if (r === null || typeof r !== 'object') fail('invalidRequest', 'recipients', message('recipientInvalid'));
     const objectId = typeof r.objectId === 'string' ? r.objectId.trim() : '';
     const email = typeof r.email === 'string' ? r.email.trim() : '';
     let entry: { email?: string; objectId?: string };
     if (objectId) {
-      if (!OBJECT_ID_PATTERN.test(objectId))
-        fail(
-          'invalidRequest',
-          'recipients',
-          'One of the people picked is not a valid directory entry. Pick them again.',
-        );
+      if (!OBJECT_ID_PATTERN.test(objectId)) fail('invalidRequest', 'recipients', message('recipientNotInDirectory'));
       entry = { objectId: objectId.toLowerCase() };
     } else if (email) {
       if (!isEmailAddress(email))
-        fail('invalidRequest', 'recipients', `"${email.slice(0, 100)}" is not a valid email address.`);
+        fail('invalidRequest', 'recipients', message('recipientBadEmail', { email: email.slice(0, 100) }));
       entry = { email };
     } else {
-      fail(
-        'invalidRequest',
-        'recipients',
-        'Each person needs an email address or must be picked from your organization.',
-      );
+      fail('invalidRequest', 'recipients', message('recipientEmpty'));
     }
     const key = entry.objectId ? `id:${entry.objectId}` : `email:${entry.email!.toLowerCase()}`;
     if (seen.has(key)) continue;
@@ -115,11 +113,7 @@ export function normalizeRecipients(
     out.push(entry);
   }
   if (out.length > MAX_RECIPIENTS) {
-    fail(
-      'invalidRequest',
-      'recipients',
-      `You can add at most ${MAX_RECIPIENTS} people to one link; you added ${out.length}. Share with a group instead.`,
-    );
+    fail('invalidRequest', 'recipients', message('tooManyRecipients', { max: MAX_RECIPIENTS, count: out.length }));
   }
   return out;
 }
@@ -166,29 +160,23 @@ export function validateLinkRequest(
   let effectiveScope: LinkScope | undefined;
   if (orgDefault) {
     if (hasType || hasScope) {
-      fail(
-        'invalidRequest',
-        hasType ? 'type' : 'scope',
-        "Choose either your organization's default link, or a link type and who it works for, not both.",
-      );
+      fail('invalidRequest', hasType ? 'type' : 'scope', message('defaultAndChoice'));
     }
     demand(organizationDefaultAvailability(item, policy), 'policyBlocked', 'useOrganizationDefault');
     ({ type, scope } = organizationDefaultBody(driveType));
     effectiveScope = scope;
   } else {
-    if (!hasType) fail('invalidRequest', 'type', "Choose a link type, or use your organization's default link.");
-    if (!isLinkType(rawType))
-      fail('invalidRequest', 'type', 'That link type does not exist. Choose one from the list.');
+    if (!hasType) fail('invalidRequest', 'type', message('typeMissing'));
+    if (!isLinkType(rawType)) fail('invalidRequest', 'type', message('typeUnknown'));
     type = rawType;
-    if (hasScope && !isLinkScope(rawScope))
-      fail('invalidRequest', 'scope', 'That audience does not exist. Choose who the link works for from the list.');
+    if (hasScope && !isLinkScope(rawScope)) fail('invalidRequest', 'scope', message('scopeUnknown'));
     const chosen = hasScope ? (rawScope as LinkScope) : impliedScope(type, driveType);
     // What Graph cannot do is reported before what the administrator forbids: changing the policy would not help.
     demand(typeSupport(type, item.kind, driveType), 'unsupported', 'type');
     if (chosen) demand(scopeSupport(chosen, driveType), 'unsupported', 'scope');
     if (chosen) demand(combinationSupport(type, chosen), 'unsupported', 'scope');
     demand(typeAllowedByPolicy(type, policy), 'policyBlocked', 'type');
-    if (!chosen) fail('invalidRequest', 'scope', 'Choose who the link works for.');
+    if (!chosen) fail('invalidRequest', 'scope', message('scopeMissing'));
     demand(scopeAllowedByPolicy(chosen, policy), 'policyBlocked', 'scope');
     effectiveScope = chosen;
     // The seed's embed example sends the type alone; every other link names its scope (anchors B12: a lone type fails).
@@ -199,13 +187,12 @@ export function validateLinkRequest(
   // Password.
   let password: string | undefined;
   if (options.password !== undefined && options.password !== null && options.password !== '') {
-    if (typeof options.password !== 'string') fail('invalidRequest', 'password', 'The password must be text.');
+    if (typeof options.password !== 'string') fail('invalidRequest', 'password', message('passwordNotText'));
     demand(passwordSupport(driveType), 'unsupported', 'password');
-    if (options.password.trim() === '') fail('invalidRequest', 'password', 'The password cannot be only spaces.');
+    if (options.password.trim() === '') fail('invalidRequest', 'password', message('passwordBlank'));
     if (options.password.length > MAX_PASSWORD_LENGTH)
-      fail('invalidRequest', 'password', `The password can be at most ${MAX_PASSWORD_LENGTH} characters long.`);
-    if (/\p{Cc}/u.test(options.password))
-      fail('invalidRequest', 'password', 'The password contains characters that cannot be typed (control characters).');
+      fail('invalidRequest', 'password', message('passwordTooLong', { max: MAX_PASSWORD_LENGTH }));
+    if (/\p{Cc}/u.test(options.password)) fail('invalidRequest', 'password', message('passwordControlCharacters'));
     password = options.password;
   }
 
@@ -215,44 +202,32 @@ export function validateLinkRequest(
   if (recipients.length > 0) demand(recipientsSupport(driveType), 'unsupported', 'recipients');
   if (sendNotification) demand(recipientsSupport(driveType), 'unsupported', 'sendNotification');
   if (effectiveScope === 'users' && recipients.length === 0) {
-    fail(
-      'invalidRequest',
-      'recipients',
-      'Add at least one person: a link for specific people works only for the people you add.',
-    );
+    fail('invalidRequest', 'recipients', message('usersNeedRecipients'));
   }
   if (sendNotification && recipients.length === 0)
-    fail('invalidRequest', 'sendNotification', 'Add the people to email the link to, or turn off the email.');
+    fail('invalidRequest', 'sendNotification', message('notificationNeedsRecipients'));
   if (recipients.length > 0 && effectiveScope !== 'users' && !sendNotification) {
-    const who = effectiveScope ? LINK_SCOPE_LABELS[effectiveScope] : "whoever your organization's default link allows";
     fail(
       'invalidRequest',
       'recipients',
-      `This link already works for ${who}; the people you added would only get it by email. Turn on the email or remove them.`,
+      effectiveScope
+        ? message('recipientsNeedEmail', { scope: { scope: effectiveScope } })
+        : message('recipientsNeedEmailDefault'),
     );
   }
-  let message: string | undefined;
+  let text: string | undefined;
   if (typeof options.message === 'string' && options.message.trim() !== '') {
-    message = options.message.trim();
-    if (!sendNotification)
-      fail(
-        'invalidRequest',
-        'message',
-        'A message is sent only with the email. Turn on the email or clear the message.',
-      );
-    if (message.length > MAX_MESSAGE_LENGTH)
-      fail(
-        'invalidRequest',
-        'message',
-        `The message can be at most ${MAX_MESSAGE_LENGTH} characters long; it has ${message.length}.`,
-      );
+    text = options.message.trim();
+    if (!sendNotification) fail('invalidRequest', 'message', message('messageNeedsEmail'));
+    if (text.length > MAX_MESSAGE_LENGTH)
+      fail('invalidRequest', 'message', message('messageTooLong', { max: MAX_MESSAGE_LENGTH, count: text.length }));
   }
 
   // Inherited permissions.
   let retainInheritedPermissions: boolean | undefined;
   if (options.retainInheritedPermissions !== undefined && options.retainInheritedPermissions !== null) {
     if (typeof options.retainInheritedPermissions !== 'boolean')
-      fail('invalidRequest', 'retainInheritedPermissions', 'Choose whether to keep existing permissions.');
+      fail('invalidRequest', 'retainInheritedPermissions', message('inheritedNotChosen'));
     demand(retainInheritedPermissionsSupport(driveType), 'unsupported', 'retainInheritedPermissions');
     retainInheritedPermissions = options.retainInheritedPermissions;
   }
@@ -271,11 +246,7 @@ export function validateLinkRequest(
     options.expirationDate !== null &&
     typeof options.expirationDate !== 'string'
   ) {
-    fail(
-      'invalidRequest',
-      'expirationDate',
-      'The expiration date is not a valid date. Pick a day from the calendar (YYYY-MM-DD).',
-    );
+    fail('invalidRequest', 'expirationDate', message('expirationNotADate'));
   } else if (policy.requireExpirationForAnonymous && mayBeAnonymous) {
     const zone = resolveTimeZone(zoneName);
     const max = maxExpirationDate(todayIn(zone.timeZone, ctx.now), policy.maxExpirationDays);
@@ -283,9 +254,7 @@ export function validateLinkRequest(
       fail(
         'policyBlocked',
         'expirationDate',
-        effectiveScope === 'anonymous'
-          ? 'Your administrator requires links that work for anyone to expire. Pick an expiration date.'
-          : "Your administrator requires links that may work for anyone to expire, and your organization's default link may be one. Pick an expiration date.",
+        effectiveScope === 'anonymous' ? message('expirationRequiredAnonymous') : message('expirationRequiredDefault'),
       );
     }
     expiration = expirationFor(max, {
@@ -305,7 +274,7 @@ export function validateLinkRequest(
   if (expiration) body.expirationDateTime = expiration.expirationDateTime;
   if (password !== undefined) body.password = password;
   if (recipients.length > 0) body.recipients = recipients;
-  if (message !== undefined) body.message = message;
+  if (text !== undefined) body.message = text;
   if (sendNotification) body.sendNotification = true;
   if (retainInheritedPermissions !== undefined) body.retainInheritedPermissions = retainInheritedPermissions;
 

@@ -17,63 +17,147 @@ interface ShareView {
   revokedAt?: string;
 }
 
-const SCOPE_WORDS: Record<string, string> = {
-  anonymous: 'Anyone with the link',
-  organization: 'People in your organization',
-  users: 'Specific people',
-};
+/** A text with one form per plural category of the language (Intl.PluralRules), at least `other`. */
+type PluralText = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
-/** What each link type lets people do, in the words Microsoft 365's share dialog uses. */
-const TYPE_WORDS: Record<string, string> = {
-  view: 'Can view',
-  review: 'Can review',
-  edit: 'Can edit',
-  embed: 'Embed',
-  blocksDownload: "Can view, can't download",
-  createOnly: 'Can upload only',
-  addressBar: 'Address bar link',
-  adminDefault: 'Admin default',
-};
+/** The tab's texts in the person's language (the "tab" section of src/cards/strings/<lang>.json). */
+interface TabTexts {
+  title: string;
+  columns: Record<'file' | 'link' | 'audience' | 'created' | 'expires' | 'status' | 'actions', string>;
+  loading: string;
+  notInTeams: string;
+  signInFailed: string;
+  loadFailed: string;
+  empty: string;
+  summary: PluralText;
+  scopes: Record<string, string>;
+  types: Record<string, string>;
+  organizationDefault: string;
+  /** "People in {name}", "People in this chat|meeting|channel", "can't open it: {names}". */
+  audiencePeople: string;
+  audienceHere: Record<string, string>;
+  audienceCannot: string;
+  openLink: string;
+  never: string;
+  statusActive: string;
+  statusExpired: string;
+  statusRevoked: string;
+  passwordProtected: string;
+  revoke: string;
+  revokeLabel: string;
+  confirmTitle: string;
+  confirmText: string;
+  confirm: string;
+  cancel: string;
+  revoked: string;
+  revokeFailed: string;
+  unreachable: string;
+  unexpected: string;
+}
+
+/** What GET /tab/strings answers: the language chosen for the locale, its direction and the texts. */
+interface Language {
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  /** Locale for dates and numbers (the person's, or English when their language has no texts). */
+  formatLocale: string;
+  separator: string;
+  texts: TabTexts;
+}
 
 const THEMES = ['default', 'dark', 'contrast'];
+
+let language: Language;
 
 /** Applies a Teams theme name (unknown names fall back to the light theme). */
 function applyTheme(theme: string | undefined): void {
   document.body.dataset.theme = theme && THEMES.includes(theme) ? theme : 'default';
 }
 
+/** Loads the texts for a locale and applies language, direction and the page's static texts. */
+async function loadLanguage(locale: string): Promise<void> {
+  const res = await fetch(`strings?locale=${encodeURIComponent(locale)}`);
+  if (!res.ok) throw new Error(`strings: ${res.status}`);
+  language = (await res.json()) as Language;
+  document.documentElement.lang = language.lang;
+  document.documentElement.dir = language.dir;
+  document.title = language.texts.title;
+  for (const node of Array.from(document.querySelectorAll<HTMLElement>('[data-text]'))) {
+    const path = (node.dataset.text ?? '').split('.');
+    let value: unknown = language.texts;
+    for (const part of path) value = (value as Record<string, unknown> | undefined)?.[part];
+    if (typeof value === 'string') node.textContent = value;
+  }
+}
+
+function t(): TabTexts {
+  return language.texts;
+}
+
+/** Fills `{name}` placeholders. */
+function fill(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+function plural(forms: PluralText, count: number, params: Record<string, string | number>): string {
+  const category = new Intl.PluralRules(language.lang).select(count);
+  const count_ = new Intl.NumberFormat(language.formatLocale).format(count);
+  return fill(forms[category] ?? forms.other, { ...params, count: count_ });
+}
+
+/** A name, address or URL inside a sentence: isolated so right-to-left text around it keeps its order. */
+function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 /** The link's kind; a link only while it still works (a revoked or expired URL leads nowhere). */
 function linkCell(s: ShareView): Node {
-  const words = s.type ? (TYPE_WORDS[s.type] ?? s.type) : 'Organization default';
+  const words = s.type ? (t().types[s.type] ?? s.type) : t().organizationDefault;
   if (s.status !== 'active') return document.createTextNode(words);
   return el('a', {
     href: s.linkUrl,
     target: '_blank',
     rel: 'noopener',
-    title: 'Open the sharing link',
+    title: t().openLink,
     textContent: words,
   });
 }
 
-const CONVERSATION_WORDS: Record<string, string> = {
-  groupChat: 'chat',
-  oneOnOne: 'chat',
-  meeting: 'meeting',
-  channel: 'channel',
-};
+/** A list of names, each in its own <bdi> (names and addresses stay readable inside right-to-left text). */
+function names(list: string[]): Node[] {
+  const out: Node[] = [];
+  list.forEach((n, i) => {
+    if (i > 0) out.push(document.createTextNode(language.separator));
+    out.push(el('bdi', { textContent: n }));
+  });
+  return out;
+}
 
-function audience(s: ShareView): string {
+function audience(s: ShareView): Node[] {
   if (s.audience) {
-    const where = CONVERSATION_WORDS[s.audience.kind] ?? 'chat';
-    const head = s.audience.name ? `People in ${s.audience.name}` : `People in this ${where}`;
-    const cannot = s.audience.excluded.length
-      ? ` (cannot open: ${s.audience.excluded.map((p) => p.displayName).join(', ')})`
-      : '';
-    return `${head}: ${s.audience.people.join(', ')}${cannot}`;
+    // "People in this chat": the conversation and the people as they were when the link was made.
+    const a = s.audience;
+    const head = a.name
+      ? fill(t().audiencePeople, { name: isolated(a.name) })
+      : (t().audienceHere[a.kind] ?? t().audienceHere.groupChat);
+    const out: Node[] = [document.createTextNode(`${head}: `), ...names(a.people)];
+    if (a.excluded.length) {
+      const [before, after = ''] = t().audienceCannot.split('{names}');
+      out.push(document.createTextNode(` (${before}`), ...names(a.excluded.map((p) => p.displayName)));
+      out.push(document.createTextNode(`${after})`));
+    }
+    return out;
   }
-  if (!s.scope) return 'Organization default';
-  const words = SCOPE_WORDS[s.scope] ?? s.scope;
-  return s.scope === 'users' && s.recipients.length ? `${words}: ${s.recipients.join(', ')}` : words;
+  if (!s.scope) return [document.createTextNode(t().organizationDefault)];
+  const words = t().scopes[s.scope] ?? s.scope;
+  if (s.scope !== 'users' || !s.recipients.length) return [document.createTextNode(words)];
+  // Each address in its own <bdi>: an e-mail address stays readable inside right-to-left text.
+  const out: Node[] = [document.createTextNode(`${words}: `)];
+  s.recipients.forEach((r, i) => {
+    if (i > 0) out.push(document.createTextNode(language.separator));
+    out.push(el('bdi', { textContent: r }));
+  });
+  return out;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -87,11 +171,11 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function formatDate(iso: string | undefined, locale: string): string {
+function formatDate(iso: string | undefined): string {
   if (!iso) return '—';
   const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
   try {
-    return new Date(iso).toLocaleDateString(locale, options);
+    return new Date(iso).toLocaleDateString(language.formatLocale, options);
   } catch {
     // A locale tag the browser does not accept throws RangeError; dates still need to show.
     return new Date(iso).toLocaleDateString('en-US', options);
@@ -99,7 +183,9 @@ function formatDate(iso: string | undefined, locale: string): string {
 }
 
 async function api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
+  // Accept-Language carries the Teams locale, so the service answers errors in the person's language.
+  const headers = { ...(init.headers ?? {}), authorization: `Bearer ${token}`, 'accept-language': language.lang };
+  return fetch(path, { ...init, headers });
 }
 
 /** Asks the service to revoke the link; marks it revoked or throws an Error with a message for the person. */
@@ -108,82 +194,133 @@ async function revokeLink(s: ShareView, token: string): Promise<void> {
   try {
     res = await api(`/api/shares/${encodeURIComponent(s.permissionId)}/revoke`, token, { method: 'POST' });
   } catch {
-    throw new Error('Could not reach Share Link. Check your connection and try again.');
+    throw new Error(t().unreachable);
   }
   const body = (await res.json().catch(() => ({}))) as { message?: string; revokedAt?: string };
-  if (!res.ok) throw new Error(body.message ?? 'Could not revoke the link. Try again.');
+  if (!res.ok) throw new Error(body.message ?? t().revokeFailed);
   s.status = 'revoked';
   s.revokedAt = body.revokedAt ?? new Date().toISOString();
 }
 
+/**
+ * Says what the tab shows. Information goes to the polite status region; errors to the alert region, so screen
+ * readers announce them at once, and they are marked by text and an icon, not by colour alone.
+ */
 function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
   const status = document.getElementById('status')!;
-  status.textContent = text;
+  const alert = document.getElementById('alert')!;
+  status.textContent = kind === 'info' ? text : '';
+  alert.textContent = kind === 'error' ? text : '';
+  alert.hidden = kind !== 'error';
   status.className = kind;
+  document.body.dataset.state = kind === 'error' ? 'error' : 'ready';
 }
 
-function render(shares: ShareView[], locale: string, token: string): void {
+/** Asks before revoking: a native modal dialog (focus moves in, Escape cancels, focus returns afterwards). */
+function confirmRevoke(s: ShareView): Promise<boolean> {
+  const dialog = document.getElementById('confirm') as HTMLDialogElement;
+  document.getElementById('confirm-text')!.textContent = fill(t().confirmText, { name: isolated(s.itemName) });
+  const yes = document.getElementById('confirm-yes') as HTMLButtonElement;
+  const no = document.getElementById('confirm-no') as HTMLButtonElement;
+  return new Promise((resolve) => {
+    const done = (answer: boolean) => {
+      yes.removeEventListener('click', onYes);
+      no.removeEventListener('click', onNo);
+      dialog.removeEventListener('close', onClose);
+      if (dialog.open) dialog.close();
+      resolve(answer);
+    };
+    const onYes = () => done(true);
+    const onNo = () => done(false);
+    const onClose = () => done(false);
+    yes.addEventListener('click', onYes);
+    no.addEventListener('click', onNo);
+    dialog.addEventListener('close', onClose);
+    dialog.showModal();
+    // The safe choice has the focus: Enter right away keeps the link.
+    no.focus();
+  });
+}
+
+function render(shares: ShareView[], token: string): void {
   const list = document.getElementById('shares')!;
   list.replaceChildren();
   // An empty table (just its header) under a message reads as broken: show it only when it has rows.
   document.getElementById('table')!.hidden = !shares.length;
   if (!shares.length) {
-    setStatus('You have not shared any links with Share Link yet. Use "Create sharing link" in any chat.');
+    setStatus(t().empty);
     return;
   }
   const active = shares.filter((s) => s.status === 'active').length;
-  setStatus(`${shares.length} link${shares.length === 1 ? '' : 's'}, ${active} active`);
+  setStatus(
+    plural(t().summary, shares.length, { active: new Intl.NumberFormat(language.formatLocale).format(active) }),
+  );
   for (const s of shares) {
     const actions = el('td', { className: 'actions' });
     if (s.status === 'active') {
-      const revoke = el('button', { textContent: 'Revoke', className: 'revoke', type: 'button' });
-      revoke.setAttribute('aria-label', `Revoke the link to ${s.itemName}`);
-      revoke.addEventListener('click', () => {
+      const revoke = el('button', { textContent: t().revoke, className: 'revoke', type: 'button' });
+      revoke.setAttribute('aria-label', fill(t().revokeLabel, { name: s.itemName }));
+      revoke.addEventListener('click', async () => {
+        if (!(await confirmRevoke(s))) {
+          revoke.focus();
+          return;
+        }
         revoke.disabled = true;
-        revokeLink(s, token)
-          .then(() => {
-            render(shares, locale, token);
-            setStatus(`Revoked the link to ${s.itemName}.`);
-          })
-          .catch((err: unknown) => {
-            revoke.disabled = false;
-            setStatus(err instanceof Error ? err.message : 'Could not revoke the link. Try again.', 'error');
-          });
+        try {
+          await revokeLink(s, token);
+          render(shares, token);
+          setStatus(fill(t().revoked, { name: isolated(s.itemName) }));
+          // The button is gone with the re-render: keep the keyboard user on the same row.
+          (document.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(s.permissionId)}"] a`) ?? list).focus();
+        } catch (err) {
+          revoke.disabled = false;
+          setStatus(err instanceof Error ? err.message : t().revokeFailed, 'error');
+          revoke.focus();
+        }
       });
       actions.append(revoke);
     }
     const statusText =
       s.status === 'revoked'
-        ? `Revoked ${formatDate(s.revokedAt, locale)}`
+        ? fill(t().statusRevoked, { date: formatDate(s.revokedAt) })
         : s.status === 'expired'
-          ? 'Expired'
-          : 'Active';
-    list.append(
+          ? t().statusExpired
+          : t().statusActive;
+    const row = el(
+      'tr',
+      { className: s.status },
       el(
-        'tr',
-        { className: s.status },
-        el('td', {}, el('a', { href: s.itemWebUrl, target: '_blank', rel: 'noopener', textContent: s.itemName })),
-        el('td', {}, linkCell(s)),
-        el('td', { textContent: audience(s) }),
-        el('td', { textContent: formatDate(s.createdAt, locale) }),
-        el('td', { textContent: s.expirationDateTime ? formatDate(s.expirationDateTime, locale) : 'Never' }),
-        el('td', { textContent: statusText + (s.passwordProtected ? ' · password' : '') }),
-        actions,
+        'td',
+        {},
+        // dir=auto: a Hebrew or Arabic file name reads correctly in an English table and vice versa.
+        el('a', { href: s.itemWebUrl, target: '_blank', rel: 'noopener', textContent: s.itemName, dir: 'auto' }),
       ),
+      el('td', {}, linkCell(s)),
+      el('td', {}, ...audience(s)),
+      el('td', { textContent: formatDate(s.createdAt) }),
+      el('td', { textContent: s.expirationDateTime ? formatDate(s.expirationDateTime) : t().never }),
+      el('td', {
+        textContent: statusText + (s.passwordProtected ? `${language.separator}${t().passwordProtected}` : ''),
+      }),
+      actions,
     );
+    row.dataset.id = s.permissionId;
+    list.append(row);
   }
 }
 
 async function main(): Promise<void> {
-  setStatus('Loading your links…');
   try {
     await microsoftTeams.app.initialize();
   } catch {
-    setStatus('Open this page from the Share Link app in Microsoft Teams, Outlook or Microsoft 365.', 'error');
+    await loadLanguage(navigator.language);
+    setStatus(t().notInTeams, 'error');
     return;
   }
   const context = await microsoftTeams.app.getContext();
-  const locale = context.app.locale || 'en-US';
+  await loadLanguage(context.app.locale || 'en-US');
+  setStatus(t().loading);
+  document.body.dataset.state = 'loading';
   applyTheme(context.app.theme);
   // Teams switches themes without reloading the tab.
   microsoftTeams.app.registerOnThemeChangeHandler(applyTheme);
@@ -192,22 +329,19 @@ async function main(): Promise<void> {
   try {
     token = await microsoftTeams.authentication.getAuthToken();
   } catch {
-    setStatus(
-      'Sign-in failed. Close and reopen the tab; if it keeps failing, ask your admin to grant consent.',
-      'error',
-    );
+    setStatus(t().signInFailed, 'error');
     return;
   }
   const res = await api('/api/shares', token);
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { message?: string };
-    setStatus(body.message ?? `Could not load your links (${res.status}).`, 'error');
+    setStatus(body.message ?? fill(t().loadFailed, { status: res.status }), 'error');
     return;
   }
   const { shares } = (await res.json()) as { shares: ShareView[] };
-  render(shares, locale, token);
+  render(shares, token);
 }
 
-main().catch((err: unknown) =>
-  setStatus(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+main().catch(() =>
+  setStatus(language ? t().unexpected : 'Something went wrong. Reload the tab and try again.', 'error'),
 );

@@ -240,6 +240,9 @@ export interface ActivityOptions {
   teamId?: string;
   /** `channelData.meeting.id`, as Teams sends it in meeting chats. */
   meetingId?: string;
+  /** The person's Teams language: activity.locale and the clientInfo entity's (null drops activity.locale). */
+  locale?: string;
+  activityLocale?: string | null;
 }
 
 /** An invoke activity shaped like the recorded Teams payloads (test/contracts/examples/teams-invoke-*.json). */
@@ -269,7 +272,7 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
     recipient: { id: `28:${APP.clientId}`, name: 'Share Link' },
     entities: [
       {
-        locale: 'en-US',
+        locale: opts.locale ?? 'en-US',
         country: 'US',
         platform: 'Web',
         timezone: opts.timezone ?? 'Europe/Berlin',
@@ -285,7 +288,7 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
       ...(opts.meetingId ? { meeting: { id: opts.meetingId } } : {}),
     },
     value,
-    locale: 'en-US',
+    ...(opts.activityLocale === null ? {} : { locale: opts.activityLocale ?? opts.locale ?? 'en-US' }),
   };
 }
 

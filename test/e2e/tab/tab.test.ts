@@ -28,8 +28,7 @@ const MEGAN = 'megan@contoso.example';
 const CONTOSO = SANDBOX_IDENTITIES.homeTenantId;
 const DRIVE = GRAPH_SEED.drives.adele;
 /** Page-side predicate (a string: the project compiles without DOM types): the tab has said what it shows. */
-const STATUS_SETTLED =
-  "(() => { const t = document.getElementById('status')?.textContent ?? ''; return t !== '' && !t.startsWith('Loading'); })()";
+const STATUS_SETTLED = "['ready', 'error'].includes(document.body.dataset.state)";
 
 /** The production-mode environment with every Microsoft endpoint pointing at the sandbox. */
 function productionEnv(sandboxUrl: string, shareLogPath: string): Record<string, string> {
@@ -267,7 +266,8 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     try {
       const row = tab.locator('#shares tr', { hasText: 'Plan.docx' });
       await tab.getByRole('button', { name: 'Revoke the link to Plan.docx' }).click();
-      await tab.locator('#status', { hasText: 'Revoked the link to Plan.docx.' }).waitFor();
+      await tab.getByRole('dialog', { name: 'Revoke this link?' }).getByRole('button', { name: 'Revoke link' }).click();
+      await tab.locator('#status', { hasText: /Revoked the link to \u2068Plan\.docx\u2069\./ }).waitFor();
       const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
       assert.match(cells[5], /^Revoked /);
       assert.equal(await row.getByRole('button').count(), 0, 'a revoked link offers no Revoke');
@@ -294,8 +294,9 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     try {
       const button = tab.getByRole('button', { name: 'Revoke the link to Contract signed.pdf' });
       await button.click();
-      await tab.locator('#status.error').waitFor();
-      assert.match((await tab.textContent('#status')) ?? '', /Try again/);
+      await tab.locator('#confirm-yes').click();
+      await tab.locator('#alert').waitFor();
+      assert.match((await tab.textContent('#alert')) ?? '', /Try again/);
       assert.doesNotMatch((await tab.textContent('#status')) ?? '', /Revoked the link/);
       assert.equal(await button.isEnabled(), true, 'the person can try again');
       const contract = (await rows(tab)).find((r) => r[0] === 'Contract signed.pdf')!;
@@ -321,7 +322,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     const { page, tab } = await openTab({ user: 'noah@fabrikam.example' });
     try {
       assert.equal(await tab.getAttribute('#status', 'class'), 'error');
-      assert.match((await tab.textContent('#status')) ?? '', /not valid for Share Link/);
+      assert.match((await tab.textContent('#alert')) ?? '', /not valid for Share Link/);
       assert.equal(await tab.locator('#shares tr').count(), 0);
     } finally {
       await page.close();
@@ -332,7 +333,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     const { page, tab, requests } = await openTab({ auth: 'resourceRequiresConsent' });
     try {
       assert.equal(await tab.getAttribute('#status', 'class'), 'error');
-      assert.match((await tab.textContent('#status')) ?? '', /Sign-in failed/);
+      assert.match((await tab.textContent('#alert')) ?? '', /Sign-in failed/);
       assert.equal(await tab.locator('#shares tr').count(), 0);
       assert.equal(await tab.locator('#table').isVisible(), false, 'no empty table under the error');
       assert.ok(!requests.some((u) => u.includes('/api/shares')), 'no API call without a token');
