@@ -18,6 +18,10 @@ export type Theme = 'light' | 'dark';
 
 const DARK_TOO = [
   'finder-results',
+  'finder-recent',
+  'options-people',
+  'options-people-consent',
+  'shared-people',
   'options-errors-50-recipients',
   'shared-passwordAndRecipients-sharer',
   'shared-revoked',
