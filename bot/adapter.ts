@@ -1,5 +1,6 @@
 import {
   CloudAdapter,
+  type TurnContext,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
@@ -46,10 +47,22 @@ export function botFrameworkOptions(config: AppConfig): ConfigurationBotFramewor
   };
 }
 
+/**
+ * botbuilder's CloudAdapter with its activity pipeline reachable by the server: CloudAdapter.process would print
+ * every failure (a forged token too) with console.error and send the raw error message as the body; the server
+ * parses the request itself and answers failures as JSON.
+ */
+export class ShareLinkAdapter extends CloudAdapter {
+  /** Authenticates the activity's channel token and runs the turn; rejects with AuthenticationError when refused. */
+  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
 /** The CloudAdapter that validates every inbound activity's Bot Framework JWT. */
 export function createCloudAdapter(
   config: AppConfig,
   credentialsFactory?: ServiceClientCredentialsFactory,
-): CloudAdapter {
-  return new CloudAdapter(new ChannelAuthentication(botFrameworkOptions(config), credentialsFactory));
+): ShareLinkAdapter {
+  return new ShareLinkAdapter(new ChannelAuthentication(botFrameworkOptions(config), credentialsFactory));
 }

@@ -16,7 +16,7 @@ const attachment = z
     content: z.unknown().optional(),
     thumbnailUrl: z.string().optional().nullable(),
   })
-  .passthrough();
+  .loose();
 
 export const messagePayloadSchema = z
   .object({
@@ -27,7 +27,7 @@ export const messagePayloadSchema = z
       .optional(),
     attachments: z.array(attachment).optional().nullable(),
   })
-  .passthrough();
+  .loose();
 
 export type MessagePayload = z.infer<typeof messagePayloadSchema>;
 
@@ -54,7 +54,7 @@ export const queryValueSchema = z
     state: z.string().max(4096).optional().nullable(),
     authentication,
   })
-  .passthrough();
+  .loose();
 
 export type QueryValue = z.infer<typeof queryValueSchema>;
 
@@ -63,13 +63,13 @@ export const actionValueSchema = z
     commandId: z.string().min(1).max(64),
     commandContext: z.string().optional().nullable(),
     context: z.object({ theme: z.string().optional() }).partial().optional().nullable(),
-    data: z.record(z.unknown()).optional().nullable(),
+    data: z.record(z.string(), z.unknown()).optional().nullable(),
     messagePayload: messagePayloadSchema.optional().nullable(),
     botMessagePreviewAction: z.string().optional().nullable(),
     state: z.string().max(4096).optional().nullable(),
     authentication,
   })
-  .passthrough();
+  .loose();
 
 export type ActionValue = z.infer<typeof actionValueSchema>;
 
@@ -78,24 +78,24 @@ export const selectItemValueSchema = z
     driveId: z.string().min(1).max(512),
     itemId: z.string().min(1).max(512),
   })
-  .passthrough();
+  .loose();
 
 export const queryLinkValueSchema = z
-  .object({ url: z.string().url().max(4096), state: z.string().max(4096).optional().nullable(), authentication })
-  .passthrough();
+  .object({ url: z.url().max(4096), state: z.string().max(4096).optional().nullable(), authentication })
+  .loose();
 
 export const adaptiveCardActionValueSchema = z
   .object({
     action: z.object({
       type: z.literal('Action.Execute'),
       verb: z.string().min(1).max(64),
-      data: z.record(z.unknown()).optional().nullable(),
+      data: z.record(z.string(), z.unknown()).optional().nullable(),
     }),
     trigger: z.string().optional(),
     state: z.string().max(4096).optional().nullable(),
-    authentication: z.object({ token: z.string().optional() }).passthrough().optional().nullable(),
+    authentication: z.object({ token: z.string().optional() }).loose().optional().nullable(),
   })
-  .passthrough();
+  .loose();
 
 export type AdaptiveCardActionValue = z.infer<typeof adaptiveCardActionValueSchema>;
 
@@ -111,7 +111,7 @@ export class MalformedInvokeError extends Error {
 }
 
 /** Parses an invoke value or throws MalformedInvokeError. */
-export function parseInvoke<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): T {
+export function parseInvoke<T>(name: string, schema: z.ZodType<T, unknown>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     throw new MalformedInvokeError(

@@ -143,31 +143,50 @@ async function sleep(ms: number): Promise<void> {
   }
 }
 
-/** The error body each service family sends with 401/429/503/504, so clients parse it as they would the real one. */
-function faultBody(kind: RouteKind, status: number): unknown {
-  const requestId = randomUUID();
-  const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (kind.startsWith('graph.') && status === 401) {
+/** Ids of a Graph answer: a fresh `request-id`, and the caller's `client-request-id` echoed (or a fresh one). */
+export interface FaultIds {
+  requestId: string;
+  clientRequestId: string;
+}
+
+/**
+ * Graph's error body for an injected fault, as real answers carry it (sandbox/FIDELITY.md):
+ * - createLink throttled by SharePoint: `{code: "accessDenied", message: "Too Many Requests", innerError: {code:
+ *   "throttledRequest", date, request-id, client-request-id}}` (Microsoft Q&A 1328107, a real createLink 429);
+ * - other Graph 429s: `TooManyRequests` (Q&A 1138873: headers request-id, client-request-id, Retry-After);
+ * - 503 `serviceNotAvailable`, 504 `gatewayTimeout`, 401 `InvalidAuthenticationToken` (Graph error codes page).
+ * Dates are Graph's `innerError.date` form, without fraction or zone ("2023-07-11T05:05:13").
+ */
+export function graphFaultBody(kind: RouteKind, status: number, ids: FaultIds, now = new Date()): unknown {
+  const date = now.toISOString().replace(/\.\d{3}Z$/, '');
+  const inner = { date, 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
+  if (status === 401) {
     return {
       error: {
         code: 'InvalidAuthenticationToken',
         message: 'Access token has expired or is not yet valid.',
-        innerError: { date, 'request-id': requestId, 'client-request-id': requestId },
+        innerError: inner,
       },
     };
   }
-  if (kind.startsWith('graph.')) {
-    const code = status === 429 ? 'TooManyRequests' : status === 503 ? 'serviceNotAvailable' : 'gatewayTimeout';
-    const message =
-      status === 429 ? 'Please retry again later.' : status === 503 ? 'Service unavailable.' : 'The gateway timed out.';
+  if (status === 429 && kind === 'graph.createLink') {
     return {
-      error: {
-        code,
-        message,
-        innerError: { code: String(status), date, 'request-id': requestId, 'client-request-id': requestId },
-      },
+      error: { code: 'accessDenied', message: 'Too Many Requests', innerError: { code: 'throttledRequest', ...inner } },
     };
   }
+  const [code, message] =
+    status === 429
+      ? ['TooManyRequests', 'Please retry again later.']
+      : status === 503
+        ? ['serviceNotAvailable', 'The service is temporarily unavailable. Try again after a delay.']
+        : ['gatewayTimeout', 'The gateway did not receive a timely response from the service.'];
+  return { error: { code, message, innerError: inner } };
+}
+
+/** The error body each service family sends with 401/429/503/504, so clients parse it as they would the real one. */
+function faultBody(kind: RouteKind, status: number): unknown {
+  const requestId = randomUUID();
+  const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (kind.startsWith('entra.')) {
     const [code, text] =
       status === 429
@@ -208,6 +227,22 @@ export function faultMiddleware(controller: FaultController) {
     }
     if (rule?.status) {
       if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
+      if (kind.startsWith('graph.')) {
+        // Every Graph answer carries request-id and echoes client-request-id, faults included.
+        const ids: FaultIds = {
+          requestId: randomUUID(),
+          clientRequestId: String(req.headers['client-request-id'] ?? '') || randomUUID(),
+        };
+        res.setHeader('request-id', ids.requestId);
+        res.setHeader('client-request-id', ids.clientRequestId);
+        if (rule.status === 401)
+          res.setHeader(
+            'WWW-Authenticate',
+            'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+          );
+        res.status(rule.status).json(graphFaultBody(kind, rule.status, ids));
+        return;
+      }
       res.status(rule.status).json(faultBody(kind, rule.status));
       return;
     }

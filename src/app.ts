@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import type { CloudAdapter } from 'botbuilder';
-import { createCloudAdapter } from '../bot/adapter';
+import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
 import { ConversationPeopleService } from './share/conversationPeople';
 import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
@@ -33,7 +32,7 @@ export interface AppServices {
   writer: DurableShareLogWriter;
   shares: ShareService;
   people: ConversationPeopleService;
-  adapter: CloudAdapter;
+  adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
   close(): Promise<void>;
 }

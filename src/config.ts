@@ -89,11 +89,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
-const httpsUrl = z
-  .string()
-  .url('must be a URL')
-  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
-const anyUrl = z.string().url('must be a URL');
+const httpsUrl = z.url('must be a URL').refine((u) => u.startsWith('https://'), 'must be an https:// URL');
+const anyUrl = z.url('must be a URL');
 
 const LINK_SCOPES = ['anonymous', 'organization', 'users'];
 const LINK_TYPES = ['view', 'review', 'edit', 'embed', 'blocksDownload', 'createOnly', 'addressBar', 'adminDefault'];

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig, readEnvFiles, type AppConfig } from './config';
 import { createLogger } from './log';
 import { listen } from './server';
+import { logUnhandledRejections, routeConsoleToLogger } from './processSafety';
 import { createAppServices, createHttpApp } from './app';
 import { processTrustsSandbox, runTrusting } from '../sandbox/trust';
 import { DEFAULT_PLAYGROUND_PORT } from './dev/playground';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   }
 
   const log = createLogger(config.logLevel);
+  logUnhandledRejections(log);
+  routeConsoleToLogger(log);
   const closers: Array<() => Promise<void>> = [];
   if (config.sandbox) {
     const app = await startSandboxApp({

@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
-import type { CloudAdapter, ActivityHandler } from 'botbuilder';
+import type { Activity, ActivityHandler, InvokeResponse } from 'botbuilder';
+import type { ShareLinkAdapter } from '../bot/adapter';
+import { AuthenticationError } from 'botframework-connector';
 import type { Logger } from './log';
+import { asyncRoute, errorResponder, notFoundResponder } from './routeErrors';
+
+/** How long /readyz waits for one check; a hung dependency is reported as not ready, not waited for. */
+const READINESS_CHECK_TIMEOUT_MS = 2_000;
 
 /** A dependency /readyz probes; it throws (or rejects) when the dependency is not usable. */
 export interface ReadinessCheck {
@@ -13,7 +19,7 @@ export interface ReadinessCheck {
 
 export interface ServerDeps {
   log: Logger;
-  adapter: CloudAdapter;
+  adapter: ShareLinkAdapter;
   bot: ActivityHandler;
   readiness?: ReadinessCheck[];
   /** Extra routes (tab API, static tab pages, sandbox-only endpoints), mounted after the built-in ones. */
@@ -53,46 +59,97 @@ export function createApp(deps: ServerDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
-  app.get('/readyz', async (req, res) => {
-    const results = await Promise.all(
-      (deps.readiness ?? []).map(async (r) => {
-        try {
-          await r.check();
-          return { name: r.name, ok: true };
-        } catch (err) {
-          req.log.warn({ check: r.name, err: (err as Error).message }, 'readiness check failed');
-          return { name: r.name, ok: false, error: (err as Error).message };
-        }
-      }),
-    );
-    const ok = results.every((r) => r.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
-  });
+  app.get(
+    '/readyz',
+    asyncRoute(async (req, res) => {
+      const results = await Promise.all(
+        (deps.readiness ?? []).map(async (r) => {
+          try {
+            await withTimeout(
+              r.check(),
+              READINESS_CHECK_TIMEOUT_MS,
+              `${r.name}: no answer within ${READINESS_CHECK_TIMEOUT_MS} ms`,
+            );
+            return { name: r.name, ok: true };
+          } catch (err) {
+            req.log.warn({ check: r.name, err: (err as Error).message }, 'readiness check failed');
+            return { name: r.name, ok: false, error: (err as Error).message };
+          }
+        }),
+      );
+      const ok = results.every((r) => r.ok);
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+    }),
+  );
 
   const botRoute = express.Router();
   botRoute.use(express.json({ limit: '1mb' }));
-  botRoute.use((err: Error, req: Request, res: Response, next: NextFunction) => {
-    if (err) {
-      req.log.warn({ err: err.message }, 'malformed request body');
-      res.status(400).json({ error: 'The request body is not valid JSON.' });
-      return;
-    }
-    next();
-  });
-  if (deps.beforeBot) botRoute.use(deps.beforeBot);
-  botRoute.post('/api/messages', (req, res) => {
-    const activityId = typeof req.body?.id === 'string' ? req.body.id : undefined;
-    req.log = req.log.child({ activityId, activityType: req.body?.type, name: req.body?.name });
-    deps.adapter
-      .process(req, res, (context) => deps.bot.run(context))
-      .catch((err: Error) => {
-        req.log.error({ err: err.message }, 'bot turn failed');
-        if (!res.headersSent) res.status(500).json({ error: 'Internal error' });
-      });
-  });
+  if (deps.beforeBot) botRoute.use(asyncRoute(deps.beforeBot));
+  botRoute.post(
+    '/api/messages',
+    asyncRoute(async (req, res) => {
+      const activity = activityOf(req);
+      if (!activity) {
+        req.log.info({ contentType: req.header('content-type') }, 'refused: the body is not a Bot Framework activity');
+        res.status(400).json({ message: 'The request body is not a Bot Framework activity.' });
+        return;
+      }
+      req.log = req.log.child({ activityId: activity.id, activityType: activity.type, name: activity.name });
+      let answer: InvokeResponse | undefined;
+      try {
+        answer = await deps.adapter.handleActivity(req.header('authorization') ?? '', activity, (context) =>
+          deps.bot.run(context),
+        );
+      } catch (err) {
+        if (err instanceof AuthenticationError) {
+          req.log.info({ err: { name: err.name, message: err.message } }, 'refused: channel authentication failed');
+          res.status(401).json({ message: 'The request is not authenticated by the Bot Framework.' });
+          return;
+        }
+        throw err;
+      }
+      res.status(answer?.status ?? 200);
+      if (answer?.body !== undefined) res.send(answer.body);
+      res.end();
+    }),
+  );
   app.use(botRoute);
   for (const r of deps.routers ?? []) app.use(r);
+  app.use(notFoundResponder());
+  app.use(errorResponder(deps.log));
   return app;
+}
+
+/**
+ * The activity in a request body, or undefined when the body is not one (no JSON object with a type). Timestamps
+ * become Dates with the raw strings kept, as botbuilder's own CloudAdapter.process does.
+ */
+function activityOf(req: Request): Activity | undefined {
+  const body: unknown = req.body;
+  if (!req.is('application/json') || !body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const activity = body as Activity & Record<string, unknown>;
+  if (typeof activity.type !== 'string' || !activity.type) return undefined;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      (activity as Record<string, unknown>)[field] = new Date(value);
+    }
+  }
+  return activity;
+}
+
+/** Rejects with `message` when `work` has not settled within `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export interface RunningServer {

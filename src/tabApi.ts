@@ -3,6 +3,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Clock } from './clock';
 import type { ShareLog, ShareRecord } from './store/shareLog';
 import { isShareError } from './domain/errors';
+import { asyncRoute, ServiceUnavailableError } from './routeErrors';
 import { errorSummary } from './cards/error-card';
 import { formattingLocale, pickLanguage, strings, textDirection } from './cards/strings';
 import { graphExpiration, hasExpired } from './domain/graphDates';
@@ -45,6 +46,15 @@ declare module 'express-serve-static-core' {
 /** The tab API's texts in the language the tab asked for (Accept-Language carries the Teams locale). */
 function texts(req: Request) {
   return strings(req.header('accept-language')).tabApi;
+}
+
+/** A share-log call; any failure of the store becomes a 503 the tab shows, never a crash or a generic 500. */
+async function fromStore<T>(req: Request, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw Object.assign(new ServiceUnavailableError(texts(req).storeUnavailable, 30), { cause: err });
+  }
 }
 
 function status(r: ShareRecord, now: number): 'active' | 'revoked' | 'expired' {
@@ -92,7 +102,7 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
   tabPages.use(express.static(path.join(root, 'dist')));
   router.use('/tab', tabPages);
 
-  const requireUser = async (req: Request, res: Response, next: NextFunction) => {
+  const requireUser = asyncRoute(async (req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
     if (!m) {
       res.status(401).json({ message: texts(req).signInMissing });
@@ -101,63 +111,80 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     try {
       const id = await deps.authenticate(m[1]);
       req.tabUser = { ...id, ssoToken: m[1] };
-      next();
     } catch (err) {
+      // Entra's keys unreachable is an outage, not a bad sign-in: the person should retry, not reopen the tab.
+      if (isShareError(err) && (err.kind === 'transient' || err.kind === 'throttled')) {
+        throw new ServiceUnavailableError(texts(req).signInUnavailable);
+      }
       req.log.info({ reason: (err as Error).name }, 'tab API: rejected bearer token');
       res.status(401).json({ message: texts(req).signInInvalid });
+      return;
     }
-  };
-
-  router.get('/api/shares', requireUser, async (req, res) => {
-    const user = req.tabUser!;
-    const records = await deps.shareLog.listByUser(user.tenantId, user.userObjectId, 200);
-    const now = deps.clock.now();
-    res.json({
-      shares: records.map((r) => ({
-        permissionId: r.permissionId,
-        itemName: r.itemName,
-        itemWebUrl: r.itemWebUrl,
-        linkUrl: r.linkUrl,
-        type: r.type,
-        scope: r.scope,
-        expirationDateTime: graphExpiration(r.expirationDateTime),
-        passwordProtected: r.passwordProtected,
-        recipients: r.recipients,
-        audience: r.audience,
-        createdAt: r.createdAt,
-        status: status(r, now),
-        revokedAt: r.revokedAt,
-      })),
-    });
+    next();
   });
 
-  router.post('/api/shares/:permissionId/revoke', requireUser, async (req: Request<{ permissionId: string }>, res) => {
-    const user = req.tabUser!;
-    const record = await deps.shareLog.get(user.tenantId, req.params.permissionId);
-    if (!record || record.userObjectId !== user.userObjectId) {
-      res.status(404).json({ message: texts(req).notYours });
-      return;
-    }
-    if (record.revokedAt) {
-      res.json({ status: 'revoked', revokedAt: record.revokedAt });
-      return;
-    }
-    try {
-      await deps.revoke(user, record);
-      const at = new Date(deps.clock.now()).toISOString();
-      await deps.shareLog.markRevoked(user.tenantId, record.permissionId, at, user.userObjectId);
-      res.json({ status: 'revoked', revokedAt: at });
-    } catch (err) {
-      if (isShareError(err)) {
-        const code =
-          err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
-        if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
-        res.status(code).json({ message: errorSummary(err, req.header('accept-language')), kind: err.kind });
+  router.get(
+    '/api/shares',
+    requireUser,
+    asyncRoute(async (req, res) => {
+      const user = req.tabUser!;
+      const records = await fromStore(req, () => deps.shareLog.listByUser(user.tenantId, user.userObjectId, 200));
+      const now = deps.clock.now();
+      res.json({
+        shares: records.map((r) => ({
+          permissionId: r.permissionId,
+          itemName: r.itemName,
+          itemWebUrl: r.itemWebUrl,
+          linkUrl: r.linkUrl,
+          type: r.type,
+          scope: r.scope,
+          expirationDateTime: graphExpiration(r.expirationDateTime),
+          passwordProtected: r.passwordProtected,
+          recipients: r.recipients,
+          audience: r.audience,
+          createdAt: r.createdAt,
+          status: status(r, now),
+          revokedAt: r.revokedAt,
+        })),
+      });
+    }),
+  );
+
+  router.post(
+    '/api/shares/:permissionId/revoke',
+    requireUser,
+    asyncRoute(async (req: Request, res) => {
+      const user = req.tabUser!;
+      const permissionId = String(req.params.permissionId);
+      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId));
+      if (!record || record.userObjectId !== user.userObjectId) {
+        res.status(404).json({ message: texts(req).notYours });
         return;
       }
-      req.log.error({ err: (err as Error).message }, 'tab API: revoke failed');
-      res.status(500).json({ message: texts(req).revokeFailed });
-    }
-  });
+      if (record.revokedAt) {
+        res.json({ status: 'revoked', revokedAt: record.revokedAt });
+        return;
+      }
+      try {
+        await deps.revoke(user, record);
+        const at = new Date(deps.clock.now()).toISOString();
+        await fromStore(req, () =>
+          deps.shareLog.markRevoked(user.tenantId, record.permissionId, at, user.userObjectId),
+        );
+        res.json({ status: 'revoked', revokedAt: at });
+      } catch (err) {
+        if (isShareError(err)) {
+          const code =
+            err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;
+          if (err.details.retryAfterSeconds) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
+          res.status(code).json({ message: errorSummary(err, req.header('accept-language')), kind: err.kind });
+          return;
+        }
+        if (err instanceof ServiceUnavailableError) throw err;
+        req.log.error({ err: (err as Error).message }, 'tab API: revoke failed');
+        res.status(500).json({ message: texts(req).revokeFailed });
+      }
+    }),
+  );
   return router;
 }

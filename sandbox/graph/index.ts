@@ -8,7 +8,7 @@ import { createLink, parseCreateLinkBody, type OutboxRecord } from './createLink
 import { GraphError, accessDenied, invalidRequest, itemNotFound, requestIdMiddleware, sendGraphError } from './errors';
 import { parseGraphPath, isDrivesPath, type DriveTarget, type GraphRoute, type ItemAddress } from './routes';
 import { descendants, hitSummary, nameMatches, parseNameQuery, wholeNumber } from './search';
-import { driveItemJson, permissionJson } from './serialize';
+import { driveItemJson, permissionJson, searchHitResource } from './serialize';
 import { resolveShare } from './shares';
 import { DriveStore, roleAllows, type DriveState, type ItemState } from './store';
 import { DEFAULT_FIDELITY, type FidelitySwitches } from '../fidelity';
@@ -104,7 +104,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         return send(200, { '@odata.context': `${ctx}#drives/$entity`, ...driveJson(drive) });
       }
       case 'item':
-        return itemRoute(req, res, route, caller, ctx);
+        return itemRoute(req, res, route, caller, ctx, version);
     }
   }
 
@@ -114,6 +114,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
     route: Extract<GraphRoute, { kind: 'item' }>,
     caller: GraphCaller,
     ctx: string,
+    version: Version,
   ): Promise<void> {
     const drive = resolveDrive(route.drive, caller);
     const item = resolveItem(drive, route.item);
@@ -138,6 +139,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         if (method !== 'POST') throw methodNotAllowed;
         if (store.roleOf(drive, item, caller.userId, caller.tenantId) === undefined)
           throw accessDenied('The caller does not have access to this item.');
+        if (version === 'v1.0' && fidelity().v1RefusesRecipients) refuseDisputedOnV1(req.body);
         const body = parseCreateLinkBody(req.body);
         const result = createLink(
           { store, drive, item, caller, appDisplayName: APP_NAMES[caller.appId] ?? caller.appId, now: now() },
@@ -213,6 +215,22 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         return;
       }
     }
+  }
+
+  /**
+   * Switch `v1RefusesRecipients`: v1.0 createLink answers 400 to `recipients`, `sendNotification` and `message`
+   * before anything else is checked, as a 2025 Microsoft Q&A answer reports (learn.microsoft.com answers 2151628,
+   * "sample request body for createLink API scope user": "recipients are not supported", 400 Bad Request); the
+   * report shows no body, so the body is Graph's usual one for a parameter the action does not bind.
+   */
+  function refuseDisputedOnV1(body: unknown): void {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const b = body as Record<string, unknown>;
+    const refused = ['recipients', 'sendNotification', 'message'].find((k) => b[k] !== undefined && b[k] !== null);
+    if (refused)
+      throw invalidRequest(
+        `The parameter '${refused}' in the request payload is not a valid parameter for the operation 'createLink'.`,
+      );
   }
 
   /** A driveItem, with `children` when `$expand=children` asks for them (only those the caller may read, unless via a link). */
@@ -400,7 +418,10 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         hitId: item.id,
         rank: from + i + 1,
         summary: hitSummary(item, query),
-        resource: { '@odata.type': '#microsoft.graph.driveItem', ...driveItemJson(store, drive, item) },
+        resource: {
+          '@odata.type': '#microsoft.graph.driveItem',
+          ...(fidelity().richSearchHits ? driveItemJson(store, drive, item) : searchHitResource(store, drive, item)),
+        },
       }));
       return {
         searchTerms: query.terms,

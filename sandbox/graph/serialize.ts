@@ -88,6 +88,26 @@ export function driveItemJson(store: DriveStore, drive: DriveState, item: ItemSt
   return out;
 }
 
+/**
+ * The driveItem of a `/search/query` hit, carrying only what documented and reported hits carry: id, name, webUrl,
+ * dates, createdBy/lastModifiedBy, fileSystemInfo and a parentReference with driveId, id and siteId; no size, no
+ * file/folder facet, no driveType, no path (search-concept-files example in microsoftgraph/microsoft-graph-docs-contrib
+ * concepts/search-concept-files.md; a real answer in microsoftgraph/microsoft-graph-docs#14175).
+ */
+export function searchHitResource(store: DriveStore, drive: DriveState, item: ItemState): Json {
+  const full = driveItemJson(store, drive, item);
+  const parent = (full.parentReference ?? {}) as Json;
+  const parentReference: Json = { driveId: parent.driveId };
+  if (parent.id) parentReference.id = parent.id;
+  if (parent.siteId) parentReference.siteId = parent.siteId;
+  const out: Json = {};
+  for (const key of ['id', 'createdDateTime', 'lastModifiedDateTime', 'name', 'webUrl', 'createdBy', 'lastModifiedBy'])
+    out[key] = full[key];
+  out.parentReference = parentReference;
+  out.fileSystemInfo = full.fileSystemInfo;
+  return out;
+}
+
 /** Graph `itemReference` of an ancestor a permission is inherited from. */
 function inheritedFrom(store: DriveStore, drive: DriveState, itemId: string): Json {
   const from = drive.items.get(itemId)!;

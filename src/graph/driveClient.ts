@@ -133,6 +133,17 @@ const ITEM_SELECT = [
   'lastModifiedBy',
 ];
 
+/**
+ * createLink properties a 2025 Microsoft Q&A answer reports v1.0 refusing with 400 although the v1.0 OpenAPI/CSDL
+ * lists them (sandbox/FIDELITY.md); beta accepts them.
+ */
+const V1_DISPUTED_PROPERTIES = ['recipients', 'sendNotification', 'message'] as const;
+
+/** True when the body carries a property some v1.0 deployments refuse. */
+function usesDisputedProperty(body: CreateLinkBody): boolean {
+  return V1_DISPUTED_PROPERTIES.some((k) => body[k] !== undefined);
+}
+
 /** Statuses of `/search/query` that mean "not available for this account" (e.g. a personal Microsoft account). */
 const SEARCH_QUERY_UNAVAILABLE = new Set([400, 403, 404, 501]);
 
@@ -240,6 +251,33 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
     return info;
   }
 
+  /**
+   * Set once v1.0 has refused a disputed createLink property and beta accepted the same request: from then on such
+   * requests go to beta directly (one call instead of two).
+   */
+  let v1RefusesDisputed = false;
+
+  async function sendCreateLink(
+    address: DriveItemAddress | DriveItemRef,
+    body: CreateLinkBody,
+    version: GraphApiVersion,
+    ctx: GraphCallContext,
+  ): Promise<Sent> {
+    return send({
+      operation: 'graph.createLink',
+      method: 'POST',
+      path: `${itemPath(toAddress(address))}/createLink`,
+      version,
+      body,
+      // Email is not idempotent: after a 504, a timeout or a dropped connection the first request may have
+      // sent the notifications, so a retry could mail everyone twice. Only answers that prove the request
+      // was not processed (429, 503) are retried then. Without notifications a repeat is harmless: Graph
+      // returns the existing link of that kind (200).
+      idempotent: body.sendNotification !== true,
+      ctx,
+    });
+  }
+
   async function searchQuery(
     query: string,
     page: SearchPage,
@@ -299,20 +337,25 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
 
   return {
     async createLink(address, body, opts) {
-      const version = opts.apiVersion ?? defaultVersion;
-      const sent = await send({
-        operation: 'graph.createLink',
-        method: 'POST',
-        path: `${itemPath(toAddress(address))}/createLink`,
-        version,
-        body,
-        // Email is not idempotent: after a 504, a timeout or a dropped connection the first request may have
-        // sent the notifications, so a retry could mail everyone twice. Only answers that prove the request
-        // was not processed (429, 503) are retried then. Without notifications a repeat is harmless: Graph
-        // returns the existing link of that kind (200).
-        idempotent: body.sendNotification !== true,
-        ctx: opts,
-      });
+      const disputed = usesDisputedProperty(body);
+      let version = opts.apiVersion ?? defaultVersion;
+      if (version === 'v1.0' && disputed && v1RefusesDisputed) version = 'beta';
+      let sent: Sent;
+      try {
+        sent = await sendCreateLink(address, body, version, opts);
+      } catch (err) {
+        // v1.0 refusing recipients/sendNotification/message is a 400: the request was not processed, so no
+        // notification went out and asking beta once cannot mail anyone twice. Beta's own refusal is final.
+        const refused = err instanceof ShareError && err.details.status === 400;
+        if (!(version === 'v1.0' && disputed && refused)) throw err;
+        options.log.info(
+          { operation: 'graph.createLink', status: 400, requestId: (err as ShareError).details.requestId },
+          'createLink: v1.0 refused recipients/sendNotification/message; asking beta',
+        );
+        version = 'beta';
+        sent = await sendCreateLink(address, body, version, opts);
+        v1RefusesDisputed = true;
+      }
       if (sent.status !== 200 && sent.status !== 201) {
         throw new ShareError(
           'transient',

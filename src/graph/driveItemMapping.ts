@@ -59,8 +59,10 @@ export function driveTypeOf(item: GraphDriveItem): DriveType {
   } catch {
     host = '';
   }
-  if (host.endsWith('-my.sharepoint.com')) return 'business';
-  if (host.endsWith('.sharepoint.com')) return 'documentLibrary';
+  // Every cloud's SharePoint host: sharepoint.com, sharepoint.us, sharepoint.cn, sharepoint-mil.us, … (and the
+  // sandbox's sharepoint.example).
+  if (/-my\.sharepoint(?:-[a-z]+)?\.[a-z.]+$/.test(host)) return 'business';
+  if (/\.sharepoint(?:-[a-z]+)?\.[a-z.]+$/.test(host)) return 'documentLibrary';
   if (host === 'onedrive.live.com' || host === '1drv.ms' || host.endsWith('.livefilestore.com')) return 'personal';
   return 'business';
 }

@@ -91,7 +91,9 @@ export class ShareService {
     const result = query.trim()
       ? await this.deps.graph.search(query, page, opts)
       : await this.deps.graph.recentFiles(page, opts);
-    for (const item of result.items) this.remember(ctx.caller, item);
+    // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
+    // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
+    for (const item of result.items) if (item.size !== undefined) this.remember(ctx.caller, item);
     return result;
   }
 

@@ -113,4 +113,57 @@ describe('integration: real-tenant answer variants (sandbox fidelity switches)',
       assert.equal(row?.status, 'active');
     });
   });
+  describe('recipients, sendNotification and message on v1.0 (sources disagree)', () => {
+    const specificPeople = (itemId: string) =>
+      createData({
+        itemId,
+        scope: 'users',
+        recipients: h.user(USERS.megan).id,
+        message: 'For the review',
+        sendNotification: 'true',
+      });
+    const createCalls = () => h.calls.filter((c) => c.path.endsWith('/createLink'));
+
+    it('v1.0 accepts them (OpenAPI/CSDL): one call, one e-mail per recipient', async () => {
+      h.clearCalls();
+      const reply = await submit(USERS.adele, specificPeople(I.adeleNotesTxt));
+      linkCardOf(reply.body);
+      assert.deepEqual(
+        createCalls().map((c) => [c.path.split('/')[1], c.status]),
+        [['v1.0', 201]],
+      );
+      assert.equal(h.sandbox.outbox().length, 1);
+    });
+
+    it('v1.0 refusing them (Q&A report): the same share succeeds through beta, mailing each person once', async () => {
+      h.sandbox.setFidelity({ v1RefusesRecipients: true });
+      h.clearCalls();
+      const reply = await submit(USERS.adele, specificPeople(I.adeleContractPdf));
+      const { card } = linkCardOf(reply.body);
+      assert.match(cardText(card), /Megan Bowen|megan@contoso\.example/);
+      const first = createCalls().map((c) => [c.path.split('/')[1], c.status]);
+      assert.deepEqual(first.slice(-2), [
+        ['v1.0', 400],
+        ['beta', 201],
+      ]);
+      const mails = h.sandbox.outbox() as Array<{ to: string }>;
+      assert.deepEqual(
+        mails.map((m) => m.to),
+        ['megan@contoso.example'],
+        'notified exactly once',
+      );
+      // Learned: the next share with those properties goes to beta directly; one without them stays on v1.0.
+      h.clearCalls();
+      linkCardOf((await submit(USERS.adele, specificPeople(I.adeleKickoffPptx))).body);
+      linkCardOf((await submit(USERS.adele, createData({ itemId: I.adeleDiagramPng }))).body);
+      assert.deepEqual(
+        createCalls().map((c) => [c.path.split('/')[1], c.status]),
+        [
+          ['beta', 201],
+          ['v1.0', 201],
+        ],
+      );
+      assert.equal(h.sandbox.outbox().length, 2);
+    });
+  });
 });

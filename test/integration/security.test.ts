@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { assertSensible } from '../helpers/sensibleOutput';
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -228,6 +229,8 @@ describe('integration: inbound security and recorded payloads', function () {
         const before = h.logs.length;
         const reply = await h.send(activity);
         assert.ok(reply.status < 500, `${file}: ${reply.status} ${JSON.stringify(reply.body)}`);
+        // Issue 10 replay: what the person sees holds no "undefined", "null" or year-1 date.
+        assertSensible(reply.body, file);
         const errors = h.logs
           .slice(before)
           .map((l) => JSON.parse(l) as { level: number; msg: string })

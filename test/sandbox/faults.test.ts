@@ -31,6 +31,48 @@ describe('sandbox faults, latency, stats and admin API', () => {
     assert.ok(stats.total.totalMs >= 30);
   });
 
+  it('Graph faults look like real Graph answers: request-id, echoed client-request-id, Graph error body', async () => {
+    const token = await sandbox.graphToken('adele@contoso.example');
+    const createLink = `/v1.0/me/drive/items/01ADELE_PLAN_DOCX/createLink`;
+    const cases: Array<[401 | 429 | 503 | 504, string, string]> = [
+      [429, createLink, 'accessDenied'],
+      [429, '/v1.0/me/drive/items/01ADELE_PLAN_DOCX', 'TooManyRequests'],
+      [503, createLink, 'serviceNotAvailable'],
+      [504, createLink, 'gatewayTimeout'],
+      [401, createLink, 'InvalidAuthenticationToken'],
+    ];
+    for (const [status, path, code] of cases) {
+      sandbox.faults.set([
+        { path: path.replace(/[.]/g, '\\.') + '$', status, retryAfter: status === 429 ? 3 : undefined },
+      ]);
+      const clientRequestId = `c0ffee00-0000-4000-8000-00000000${String(status).padStart(4, '0')}`;
+      const res = await fetch(`${sandbox.url}${path}`, {
+        method: path.endsWith('createLink') ? 'POST' : 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'client-request-id': clientRequestId,
+          'content-type': 'application/json',
+        },
+        body: path.endsWith('createLink') ? '{}' : undefined,
+      });
+      assert.equal(res.status, status);
+      const requestId = res.headers.get('request-id') ?? '';
+      assert.match(requestId, /^[0-9a-f-]{36}$/, `${status}: request-id header`);
+      assert.equal(res.headers.get('client-request-id'), clientRequestId, `${status}: client-request-id echoed`);
+      if (status === 429) assert.equal(res.headers.get('retry-after'), '3');
+      if (status === 401) assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer /);
+      const body = (await res.json()) as {
+        error: { code: string; message: string; innerError: Record<string, string> };
+      };
+      assert.equal(body.error.code, code);
+      assert.ok(body.error.message);
+      assert.equal(body.error.innerError['request-id'], requestId);
+      assert.equal(body.error.innerError['client-request-id'], clientRequestId);
+      assert.match(body.error.innerError.date, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      if (code === 'accessDenied') assert.equal(body.error.innerError.code, 'throttledRequest');
+    }
+  });
+
   it('answers 429 with Retry-After in seconds, a given number of times, then expires', async () => {
     const created = await admin('POST', '/faults', {
       path: 'openid-configuration$',

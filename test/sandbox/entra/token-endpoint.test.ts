@@ -24,10 +24,18 @@ describe('sandbox Entra ID', () => {
   let sandbox: Sandbox;
   const hostsContacted: string[] = [];
   const realRequest = https.request;
+  const realFetch = globalThis.fetch;
 
   before(async () => {
     sandbox = await startTestSandbox();
-    // Every https request of this process is recorded; any host but the sandbox fails the test loudly.
+    // Every https request of this process is recorded; any host but the sandbox fails the test loudly. Both
+    // transports: msal-node up to 3.x used https.request, msal-node 5+ uses the global fetch.
+    globalThis.fetch = function (input: string | URL | Request, init?: RequestInit) {
+      const host = new URL(input instanceof Request ? input.url : input).host;
+      hostsContacted.push(host);
+      if (!host.startsWith('127.0.0.1')) throw new Error(`Test tried to reach ${host}`);
+      return realFetch(input, init);
+    } as typeof fetch;
     https.request = function (this: unknown, ...args: unknown[]) {
       const first = args[0] as string | URL | https.RequestOptions;
       const host =
@@ -43,6 +51,7 @@ describe('sandbox Entra ID', () => {
   });
   after(async () => {
     https.request = realRequest;
+    globalThis.fetch = realFetch;
     await sandbox.close();
   });
   beforeEach(() => sandbox.reset());

@@ -303,6 +303,29 @@ describe('sandbox Graph drives surface', () => {
         assert.equal(hit.resource['@odata.type'], '#microsoft.graph.driveItem');
         assert.match(hit.summary, /<c0>Falcon<\/c0>/);
         assertGraphResponse('v1.0', 'driveItem', hit.resource);
+        // Only what documented and reported hits carry (FIDELITY.md): no size, facets, driveType or path.
+        for (const absent of ['size', 'file', 'folder', 'eTag', 'cTag'])
+          assert.equal(absent in hit.resource, false, `${absent} is not in a search hit`);
+        assert.deepEqual(
+          Object.keys(hit.resource.parentReference).sort(),
+          ['driveId', 'id', 'siteId'].filter((k) => k in hit.resource.parentReference).sort(),
+        );
+        assert.equal('driveType' in hit.resource.parentReference, false);
+        assert.ok(
+          hit.resource.id && hit.resource.parentReference.driveId,
+          'id and driveId: enough to address the item',
+        );
+      }
+      h.fidelity.richSearchHits = true;
+      try {
+        const rich = await h.call('POST', '/v1.0/search/query', { body: body(0, 25) });
+        for (const hit of rich.body.value[0].hitsContainers[0].hits) {
+          assert.equal(typeof hit.resource.size, 'number');
+          assert.ok(hit.resource.file, 'richSearchHits adds the file facet');
+          assert.equal(typeof hit.resource.parentReference.driveType, 'string');
+        }
+      } finally {
+        h.fidelity.richSearchHits = false;
       }
       const p1 = await h.call('POST', '/beta/search/query', { body: body(0, 1) });
       assert.equal(p1.body.value[0].hitsContainers[0].hits.length, 1);
@@ -421,6 +444,45 @@ describe('sandbox Graph drives surface', () => {
       );
       const r = await h.call('DELETE', `/v1.0/me/drive/items/${S.items.adeleBriefDocx}/permissions/${inherited.id}`);
       assert.equal(r.status, 400);
+    });
+  });
+
+  describe('fidelity switch v1RefusesRecipients', () => {
+    it('v1.0 answers 400 to recipients, sendNotification and message; beta and v1.0 without them are served', async () => {
+      const item = `/me/drive/items/${S.items.adeleBriefDocx}/createLink`;
+      const people = {
+        type: 'view',
+        scope: 'users',
+        recipients: [{ email: 'megan@contoso.example' }],
+        sendNotification: true,
+        message: 'Hi',
+      };
+      h.fidelity.v1RefusesRecipients = true;
+      try {
+        for (const [prop, value] of [
+          ['recipients', [{ email: 'megan@contoso.example' }]],
+          ['sendNotification', false],
+          ['message', 'Hi'],
+        ] as const) {
+          const r = await h.call('POST', `/v1.0${item}`, {
+            body: { type: 'view', scope: 'organization', [prop]: value },
+          });
+          assert.equal(r.status, 400, prop);
+          assert.equal(r.body.error.code, 'invalidRequest');
+          assert.match(r.body.error.message, new RegExp(`'${prop}'`));
+          assert.ok(r.body.error.innerError['request-id'], 'a real error body');
+        }
+        assert.equal(h.graph.outbox().length, 0, 'a refused request mails nobody');
+        const beta = await h.call('POST', `/beta${item}`, { body: people });
+        assert.equal(beta.status, 201);
+        assert.equal(h.graph.outbox().length, 1);
+        const plain = await h.call('POST', `/v1.0${item}`, { body: { type: 'edit', scope: 'organization' } });
+        assert.equal(plain.status, 201);
+      } finally {
+        h.fidelity.v1RefusesRecipients = false;
+      }
+      const accepted = await h.call('POST', `/v1.0${item}`, { body: { ...people, type: 'edit' } });
+      assert.equal(accepted.status, 201, 'default: v1.0 takes all eight (OpenAPI/CSDL)');
     });
   });
 

@@ -347,6 +347,68 @@ describe('graph drive client', () => {
       assert.equal(h.requests.length, 3);
     });
 
+    describe('v1.0 refusing recipients, sendNotification and message (Microsoft Q&A report; sources disagree)', () => {
+      const BETA = '/beta/drives/d/items/i/createLink';
+      const refusal = graphError(
+        400,
+        'invalidRequest',
+        "The parameter 'recipients' in the request payload is not a valid parameter for the operation 'createLink'.",
+      );
+      const people: CreateLinkBody = {
+        type: 'view',
+        scope: 'users',
+        recipients: [{ email: 'a@contoso.com' }],
+        message: 'Hi',
+        sendNotification: true,
+      };
+      it('asks beta once after v1.0 refuses them, then goes to beta directly', async () => {
+        const h = harness([
+          { method: 'POST', path: PATH, reply: [refusal, json(201, PERMISSION)] },
+          { method: 'POST', path: BETA, reply: json(201, PERMISSION) },
+        ]);
+        const res = await h.graph.createLink(ref, people, ctx(h));
+        assert.equal(res.apiVersion, 'beta');
+        assert.deepEqual(
+          h.requests.map((r) => r.path),
+          [PATH, BETA],
+        );
+        assert.equal(h.requests[1].body, h.requests[0].body, 'the same body: nothing dropped, nothing added');
+        await h.graph.createLink(ref, { ...people, sendNotification: undefined, message: undefined }, ctx(h));
+        await h.graph.createLink(ref, { type: 'view', scope: 'organization' }, ctx(h));
+        assert.deepEqual(
+          h.requests.map((r) => r.path),
+          [PATH, BETA, BETA, PATH],
+          'learned: disputed properties to beta, others stay on v1.0',
+        );
+      });
+      it("beta's own refusal is the answer; other 400s and faults never switch versions", async () => {
+        const h = harness([
+          { method: 'POST', path: PATH, reply: refusal },
+          {
+            method: 'POST',
+            path: BETA,
+            reply: graphError(400, 'invalidRequest', "'x' is not a valid e-mail address."),
+          },
+        ]);
+        const err = await shareError(h.graph.createLink(ref, people, ctx(h)));
+        assert.equal(err.kind, 'invalidRequest');
+        assert.match(err.message, /not a valid e-mail/);
+        assert.equal(h.requests.length, 2);
+
+        const plain = harness([{ method: 'POST', path: PATH, reply: refusal }]);
+        await shareError(plain.graph.createLink(ref, { type: 'view', scope: 'organization' }, ctx(plain)));
+        assert.equal(plain.requests.length, 1, 'no disputed property: no beta retry');
+
+        const timeout = harness([{ method: 'POST', path: PATH, reply: [graphError(504, 'gatewayTimeout', 'x')] }]);
+        await shareError(timeout.graph.createLink(ref, people, ctx(timeout)));
+        assert.deepEqual(
+          timeout.requests.map((r) => r.path),
+          [PATH],
+          'a 504 may have mailed people: never asked again, on any version',
+        );
+      });
+    });
+
     it('repeats createLink without notifications after a 504 (Graph returns the existing link)', async () => {
       const h = harness([
         { method: 'POST', path: PATH, reply: [graphError(504, 'gatewayTimeout', 'x'), json(200, PERMISSION)] },

@@ -42,6 +42,12 @@ describe('graph paths and item mapping', () => {
     assert.equal(driveTypeOf({ webUrl: 'https://contoso-my.sharepoint.com/personal/a/x.docx' }), 'business');
     assert.equal(driveTypeOf({ webUrl: 'https://contoso.sharepoint.com/sites/s/x.docx' }), 'documentLibrary');
     assert.equal(driveTypeOf({ webUrl: 'https://onedrive.live.com/?id=1' }), 'personal');
+    // Every cloud's SharePoint hosts, not only .com.
+    assert.equal(driveTypeOf({ webUrl: 'https://contoso-my.sharepoint.us/personal/a/x.docx' }), 'business');
+    assert.equal(driveTypeOf({ webUrl: 'https://contoso.sharepoint.cn/sites/s/x.docx' }), 'documentLibrary');
+    assert.equal(driveTypeOf({ webUrl: 'https://contoso-my.sharepoint-mil.us/personal/a/x.docx' }), 'business');
+    assert.equal(driveTypeOf({ webUrl: 'not a url' }), 'business');
+    assert.equal(driveTypeOf({ webUrl: null as unknown as string, parentReference: null as never }), 'business');
     assert.equal(kindOf({ folder: {} }), 'folder');
     assert.equal(kindOf({ file: {}, name: 'README' }), 'file');
     assert.equal(kindOf({ name: 'Budget.xlsx' }), 'file');
