@@ -103,11 +103,15 @@ export function loadManifestSchema(manifestVersion: string): object {
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Compiles (once per schema object) a draft-04 validator the way the Teams schema needs it. */
-function validatorFor(schema: object): ValidateFunction {
+/**
+ * Compiles (once per schema object) a draft-04 validator the way the Teams schemas need it. The localization
+ * schema's key patterns (`…\\b]\\.description$`) are valid JavaScript regular expressions only without the
+ * `u` flag Ajv adds by default, so `unicodeRegExp` is off for it.
+ */
+function validatorFor(schema: object, unicodeRegExp = true): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    const ajv = new Ajv04({ strict: false, allErrors: true });
+    const ajv = new Ajv04({ strict: false, allErrors: true, unicodeRegExp });
     addFormats(ajv);
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
@@ -165,6 +169,87 @@ export function validateManifest(manifest: Manifest, schema?: object): string[] 
   return [...problems, ...checkManifestRules(manifest)];
 }
 
+/** The Teams localization schema (language files) of a manifestVersion, from the same local bundle. */
+export function loadLocalizationSchema(manifestVersion: string): object {
+  const key = `localization ${manifestVersion}`;
+  const cached = schemaCache.get(key);
+  if (cached) return cached;
+  const file = path.join(bundledSchemaDir(), `v${manifestVersion}`, 'MicrosoftTeams.Localization.schema.json');
+  if (!/^\d+\.\d+$/.test(manifestVersion) || !fs.existsSync(file)) {
+    throw new ManifestInvalidError([`manifestVersion "${manifestVersion}" has no published Teams localization schema`]);
+  }
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as object;
+  schemaCache.set(key, schema);
+  return schema;
+}
+
+interface LocalizationInfo {
+  defaultLanguageTag?: string;
+  defaultLanguageFile?: string;
+  additionalLanguages?: Array<{ languageTag: string; file: string }>;
+}
+
+/** The language files `localizationInfo` names, each rendered with the environment's variables (file → JSON). */
+export function renderLocalizations(manifest: Manifest, vars: Env, pkgDir: string): Map<string, Manifest> {
+  const info = (manifest.localizationInfo ?? {}) as LocalizationInfo;
+  const files = new Map<string, Manifest>();
+  const names = [info.defaultLanguageFile, ...(info.additionalLanguages ?? []).map((l) => l.file)];
+  for (const name of names) {
+    if (!name || files.has(name)) continue;
+    const file = path.join(pkgDir, name);
+    if (!fs.existsSync(file)) throw new ManifestInvalidError([`language file appPackage/${name} does not exist`]);
+    files.set(name, renderTemplate(fs.readFileSync(file, 'utf8'), vars, `appPackage/${name}`));
+  }
+  return files;
+}
+
+/** The manifest value a localization key such as `composeExtensions[0].commands[1].title` replaces. */
+function valueAt(manifest: Manifest, key: string): unknown {
+  let node: unknown = manifest;
+  for (const part of key.match(/[^.[\]]+/g) ?? []) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/**
+ * Validates the language files offline: each against the Teams localization schema of the manifest's version,
+ * each key pointing at a text the manifest has, every language localizing the same keys, and distinct language
+ * tags that differ from the default one. Returns readable problems; an empty list means valid.
+ */
+export function validateLocalizations(manifest: Manifest, files: Map<string, Manifest>): string[] {
+  const info = (manifest.localizationInfo ?? {}) as LocalizationInfo;
+  const problems: string[] = [];
+  const tags = (info.additionalLanguages ?? []).map((l) => l.languageTag.toLowerCase());
+  if (new Set(tags).size !== tags.length) problems.push('localizationInfo lists a language twice');
+  if (info.defaultLanguageTag && tags.includes(info.defaultLanguageTag.toLowerCase()))
+    problems.push(`localizationInfo lists the default language ${info.defaultLanguageTag} as an additional one`);
+  if (!files.size) return problems;
+  const version = String(manifest.manifestVersion ?? '');
+  const validate = validatorFor(loadLocalizationSchema(version), false);
+  let reference: string[] | undefined;
+  for (const [name, strings] of files) {
+    if (!validate(strings)) {
+      for (const e of validate.errors ?? [])
+        problems.push(`${name}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`);
+    }
+    const schemaUrl = strings.$schema;
+    if (typeof schemaUrl === 'string' && !schemaUrl.includes(`/v${version}/`))
+      problems.push(`${name}: $schema (${schemaUrl}) does not match manifestVersion ${version}`);
+    const keys = Object.keys(strings)
+      .filter((k) => k !== '$schema' && k !== 'localizationKeys')
+      .sort();
+    for (const key of keys) {
+      if (typeof valueAt(manifest, key) !== 'string') problems.push(`${name}: "${key}" is not a text of the manifest`);
+    }
+    if (reference && keys.join() !== reference.join())
+      problems.push(`${name}: localizes ${keys.length} texts, the first language file ${reference.length}`);
+    reference ??= keys;
+  }
+  return problems;
+}
+
 /** Repository root (this file runs from dist/appPackage/). */
 export function repoRoot(): string {
   const up = path.resolve(__dirname, '..');
@@ -192,6 +277,8 @@ export function buildAppPackage(opts: { envName: string; vars: Env; rootDir?: st
   const outDir = opts.outDir ?? path.join(pkgDir, 'build');
   const manifest = renderManifest(opts.vars, path.join(pkgDir, 'manifest.json'));
   const problems = validateManifest(manifest);
+  const languages = renderLocalizations(manifest, opts.vars, pkgDir);
+  problems.push(...validateLocalizations(manifest, languages));
   const icons = manifest.icons as { color: string; outline: string };
   for (const icon of [icons.color, icons.outline]) {
     if (!fs.existsSync(path.join(pkgDir, icon))) problems.push(`icon file appPackage/${icon} does not exist`);
@@ -205,6 +292,8 @@ export function buildAppPackage(opts: { envName: string; vars: Env; rootDir?: st
   const zip = new AdmZip();
   zip.addFile('manifest.json', Buffer.from(manifestText, 'utf8'));
   for (const icon of [icons.color, icons.outline]) zip.addFile(icon, fs.readFileSync(path.join(pkgDir, icon)));
+  for (const [name, strings] of languages)
+    zip.addFile(name, Buffer.from(`${JSON.stringify(strings, null, 2)}\n`, 'utf8'));
   const zipPath = path.join(outDir, `appPackage.${opts.envName}.zip`);
   zip.writeZip(zipPath);
   return { zipPath, manifestPath, manifest };

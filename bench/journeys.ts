@@ -75,9 +75,19 @@ export function fetchTaskActivity(ctx: ActivityContext, user: LoadUser) {
   });
 }
 
-/** composeExtension/submitAction "Create link" from the options dialog. */
-export function submitActivity(ctx: ActivityContext, user: LoadUser, n: number) {
+/**
+ * composeExtension/submitAction "Create link" from the options dialog. Teams echoes the dialog's submit data, so
+ * the submit carries the item the dialog sealed for this person and file (`sealedItem`, from dialogSeal), when
+ * the load has opened that dialog before.
+ */
+export function submitActivity(
+  ctx: ActivityContext,
+  user: LoadUser,
+  n: number,
+  sealedItem?: (itemId: string) => string | undefined,
+) {
   const c = shareChoice(user, n);
+  const item = sealedItem?.(c.file.itemId);
   return envelope(ctx, user, 'composeExtension/submitAction', {
     commandId: 'shareLink',
     commandContext: 'compose',
@@ -92,13 +102,39 @@ export function submitActivity(ctx: ActivityContext, user: LoadUser, n: number) 
       scope: c.scope,
       expirationDate: c.expirationDate,
       sendNotification: 'false',
+      ...(item ? { item } : {}),
     },
   });
 }
 
+/** The file of the n-th message action (the one after the n-th share's file). */
+export function messageActionFile(user: LoadUser, n: number) {
+  return user.files[(n + 1) % user.files.length];
+}
+
+/** The sealed item of an options dialog's "Create link" data (the dialog the message action answers), if any. */
+export function dialogSeal(body: Json | undefined): { itemId: string; item: string } | undefined {
+  let found: { itemId: string; item: string } | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    const o = node as Json;
+    if (o.action === 'create' && typeof o.item === 'string' && typeof o.itemId === 'string') {
+      found = { itemId: o.itemId, item: o.item };
+      return;
+    }
+    for (const v of Array.isArray(o) ? o : Object.values(o)) walk(v);
+  };
+  walk(body?.task?.value?.card);
+  return found;
+}
+
 /** composeExtension/fetchTask of the message action on a message carrying one OneDrive file. */
-export function messageActionActivity(ctx: ActivityContext, user: LoadUser, n: number) {
-  const file = user.files[(n + 1) % user.files.length];
+export function messageActionActivity(
+  ctx: ActivityContext,
+  user: LoadUser,
+  n: number,
+  file = messageActionFile(user, n),
+) {
   return envelope(ctx, user, 'composeExtension/fetchTask', {
     commandId: 'shareFromMessage',
     commandContext: 'message',

@@ -3,6 +3,7 @@ import { nowMs } from './recorder';
 import {
   BENCH_SERVICE_URL,
   checkAnswer,
+  dialogSeal,
   fetchTaskActivity,
   messageActionActivity,
   queryActivity,
@@ -23,6 +24,9 @@ let ctx: ActivityContext;
 let users: LoadUser[] = [];
 /** Per-user counter of share requests, kept across phases so every submit is a new request. */
 const shareCounter = new Map<string, number>();
+/** The sealed item of each options dialog a user has seen, by user and file (what Teams echoes on submit). */
+const seals = new Map<string, string>();
+const sealOf = (user: LoadUser) => (itemId: string) => seals.get(`${user.oid}|${itemId}`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function send(msg: FromLoad): void {
@@ -68,14 +72,20 @@ async function invoke(records: InvokeRecord[], kind: InvokeKind, user: LoadUser,
   const start = nowMs();
   let status = 0;
   let error: string | undefined;
+  let json: Record<string, unknown> | undefined;
   try {
     const res = await post(activity);
     status = res.status;
+    json = res.json;
     error = checkAnswer(kind, res.status, res.json);
   } catch (err) {
     error = (err as Error).message;
   }
   records.push({ kind, user: user.oid, start, end: nowMs(), status, ok: !error, error });
+  if (kind === 'messageAction' && !error) {
+    const seal = dialogSeal(json);
+    if (seal) seals.set(`${user.oid}|${seal.itemId}`, seal.item);
+  }
   return !error;
 }
 
@@ -89,7 +99,7 @@ async function journey(records: InvokeRecord[], user: LoadUser): Promise<void> {
   const n = nextShare(user);
   await invoke(records, 'query', user, queryActivity(ctx, user, n));
   await invoke(records, 'fetchTask', user, fetchTaskActivity(ctx, user));
-  await invoke(records, 'submit', user, submitActivity(ctx, user, n));
+  await invoke(records, 'submit', user, submitActivity(ctx, user, n, sealOf(user)));
   await invoke(records, 'messageAction', user, messageActionActivity(ctx, user, n));
 }
 
@@ -105,10 +115,18 @@ async function runPhase(phase: PhaseSpec): Promise<void> {
       while (queue < pool.length && nowMs() < deadline) await journey(records, pool[queue++]);
       return;
     }
+    if (phase.mode === 'dialogs') {
+      while (queue < pool.length && nowMs() < deadline) {
+        const user = pool[queue++];
+        for (const file of user.files.slice(0, phase.filesPerUser ?? user.files.length))
+          await invoke(records, 'messageAction', user, messageActionActivity(ctx, user, 0, file));
+      }
+      return;
+    }
     const user = pool[w % pool.length];
     for (let i = 0; i < maxIterations && nowMs() < deadline; i++) {
       if (phase.mode === 'journey') await journey(records, user);
-      else await invoke(records, 'submit', user, submitActivity(ctx, user, nextShare(user)));
+      else await invoke(records, 'submit', user, submitActivity(ctx, user, nextShare(user), sealOf(user)));
     }
   };
   await Promise.all(Array.from({ length: phase.concurrency }, (_, w) => worker(w)));

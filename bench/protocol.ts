@@ -17,8 +17,10 @@ export type InvokeKind = 'query' | 'fetchTask' | 'submit' | 'messageAction';
  * journey: each worker keeps one user and repeats search → dialog → submit → message action.
  * submit: each worker keeps one user and repeats distinct submits (createLink).
  * once: workers take users from a queue; each user runs one journey (first sign-in of many distinct people).
+ * dialogs: workers take users from a queue; each user opens the options dialog of each of their files (as a
+ * person does before "Create link"), so later submits carry what the dialog sealed.
  */
-export type PhaseMode = 'journey' | 'submit' | 'once';
+export type PhaseMode = 'journey' | 'submit' | 'once' | 'dialogs';
 
 export interface PhaseSpec {
   name: string;
@@ -30,6 +32,8 @@ export interface PhaseSpec {
   /** Stop after this many iterations per worker (journey/submit), whichever of this and durationMs comes first. */
   iterations?: number;
   durationMs?: number;
+  /** dialogs: how many of each user's files (from the first); default all. */
+  filesPerUser?: number;
 }
 
 export interface InvokeRecord {

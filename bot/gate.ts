@@ -17,6 +17,11 @@ export interface GateInput {
 /** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
 const ANSWER_RESERVE_MS = 250;
 
+/** When an invoke's outbound calls (Entra, Token Service, Graph) must have answered, so the answer still fits. */
+export function invokeDeadline(facts: TurnFacts, budgetMs: number): number {
+  return facts.receivedAt + budgetMs - ANSWER_RESERVE_MS;
+}
+
 export type GateResult = { ok: true; call: CallContext } | { ok: false; response: InvokeResponse };
 
 export interface GateDeps {
@@ -53,7 +58,7 @@ export async function acquire(
         caller: { tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' },
         token: result.accessToken,
         // Graph gets the budget minus the time needed to build and send the answer, so the answer itself fits.
-        deadline: facts.receivedAt + deps.budgetMs - ANSWER_RESERVE_MS,
+        deadline: invokeDeadline(facts, deps.budgetMs),
         timeZone: facts.timeZone,
       },
     };
@@ -62,6 +67,10 @@ export async function acquire(
   const hadSso = Boolean(input.ssoToken);
   switch (style) {
     case 'search':
+      // Conditional Access (MFA): silentAuth or 412 would only fetch another SSO token that fails the same way;
+      // the sign-in link leads through Entra's interactive sign-in, which can satisfy it.
+      if (result.kind === 'signInRequired' && result.interactionRequired && link)
+        return { ok: false, response: signInRequired(link, deps.texts.signIn) };
       // Teams re-sends the query with an SSO token after silentAuth; a token that cannot be exchanged gets 412.
       if (hadSso && result.kind === 'consentRequired') return { ok: false, response: preconditionFailed() };
       return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };

@@ -34,7 +34,8 @@ import {
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
-import { acquire, reauthenticate, type GateDeps, type SignInStyle } from './gate';
+import { runWithDeadline } from '../src/http/deadline';
+import { acquire, invokeDeadline, reauthenticate, type GateDeps, type SignInStyle } from './gate';
 import {
   MalformedInvokeError,
   actionValueSchema,
@@ -128,9 +129,14 @@ export class ShareLinkBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const facts = turnFacts(context.activity, this.deps.clock.now());
+    // Every outbound call of the invoke (Entra, Token Service, Graph) runs under its deadline (issue 9, defect 6).
+    return runWithDeadline(invokeDeadline(facts, this.gate.budgetMs), () => this.answerInvoke(context, facts));
+  }
+
+  private async answerInvoke(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const activity = context.activity;
     const name = activity.name ?? '';
-    const facts = turnFacts(activity, this.deps.clock.now());
     const log = this.deps.log.child({ invoke: name, activityId: activity.id });
     try {
       if (!facts.tenantId || !facts.aadObjectId) {
@@ -444,6 +450,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       values,
       errors,
       now: new Date(this.deps.clock.now()),
+      sealedItem: this.deps.shares.sealItem({ tenantId: facts.tenantId, userObjectId: facts.aadObjectId ?? '' }, item),
     }).card;
     return taskContinue(card, this.title(facts, 'options'));
   }
@@ -501,7 +508,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       let audience: ShareAudience | undefined;
       if (forPeople) {
         // Resolved again now: the people in the conversation at the time of sharing, minus the ones removed.
-        const item = await this.deps.shares.lookupItem(call, ref);
+        const item = await this.deps.shares.lookupItem(call, ref, data.item);
         const choice = await this.peopleChoice(context, facts, call, item);
         const s = strings(facts.locale);
         if (!choice.available) {
@@ -516,13 +523,14 @@ export class ShareLinkBot extends TeamsActivityHandler {
       }
       const outcome = await this.deps.shares.share(call, ref, options, {
         conversationId: facts.conversationId,
+        sealedItem: data.item,
         audience,
       });
       return composeResult([{ content: this.linkCard(outcome, facts) }]);
     } catch (err) {
       const field = isShareError(err) ? err.details.field : undefined;
       if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
-        const item = await this.deps.shares.lookupItem(call, ref);
+        const item = await this.deps.shares.lookupItem(call, ref, data.item);
         const keep = options ? valuesToKeep(options) : undefined;
         // Show the people the person typed, not the conversation's (those are the choice's own list).
         if (keep && typed) keep.recipients = typed;

@@ -1,4 +1,4 @@
-// Azure resources for Share Link: a Linux App Service running the Node 20 service, a storage account whose table
+// Azure resources for Share Link: a Linux App Service running the service on Node 24 LTS, a storage account whose table
 // holds the share log, and the Azure Bot (channels + OAuth connection) from botRegistration/azurebot.bicep.
 // The Entra app (bot + SSO) is created by the Toolkit's aadApp/create and passed in; nothing here creates identities.
 // Outputs in UPPER_CASE are written back into env/.env.{env} by the Toolkit's arm/deploy.
@@ -98,7 +98,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     serverFarmId: serverFarm.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // Node 24 LTS (supported to 2028-04-30): Node 20 reached end of life on 2026-04-30 and App Service drops
+      // end-of-life stacks. The code also runs on Node 20.19+ (package.json engines; CI), see docs/dependencies.md.
+      linuxFxVersion: 'NODE|24-lts'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

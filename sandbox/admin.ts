@@ -16,6 +16,7 @@ export interface AdminControls {
   signIn(user: string, opts?: { connectionName?: string; channelId?: string }): void;
   setConsent(user: string, consented: boolean): void;
   fidelity(): FidelitySwitches;
+  requireInteraction(user: string, challenge: 'mfa' | 'mfaRegistration' | undefined): void;
   setFidelity(switches: Partial<FidelitySwitches>): FidelitySwitches;
 }
 
@@ -37,6 +38,22 @@ export function createAdminRouter(controls: AdminControls): Router {
   const router = Router();
   router.use('/admin', express.json({ limit: '64kb' }));
 
+  // Per-user Conditional Access: {"user": "...", "challenge": "mfa" | "mfaRegistration" | null}.
+  router.post(
+    '/admin/interaction',
+    wrap((req, res) => {
+      const { user, challenge } = (req.body ?? {}) as { user?: unknown; challenge?: unknown };
+      if (typeof user !== 'string') return bad(res, 'user is required.');
+      if (challenge !== null && challenge !== undefined && challenge !== 'mfa' && challenge !== 'mfaRegistration')
+        return bad(res, 'challenge must be "mfa", "mfaRegistration" or null.');
+      try {
+        controls.requireInteraction(user, challenge ?? undefined);
+      } catch (err) {
+        return bad(res, (err as Error).message);
+      }
+      res.json({ user, challenge: challenge ?? null });
+    }),
+  );
   // Switches for behaviours where real tenants differ (sandbox/fidelity.ts); PUT changes the ones given.
   router.get('/admin/fidelity', (_req, res) => {
     res.json(controls.fidelity());

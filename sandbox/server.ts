@@ -5,16 +5,16 @@ import { ensureSandboxTls } from './tls';
 import { loadSigningKeys, type Authority, type SigningKey } from './keys';
 import { loadTenantData, type SandboxUser, type TenantData } from './tenant-data';
 import { SANDBOX_IDENTITIES } from './identities';
-import { mintGraphToken, mintSsoToken } from './tokens';
+import { mintGraphToken, mintSsoToken, toOpaqueToken } from './tokens';
 import { createGraphSandbox } from './graph';
 import { createChatsRouter } from './graph/chats';
 import { FaultController, faultMiddleware, type FaultRule } from './faults';
 import { classifyRoute, StatsRecorder, type LatencyProfile, type RouteKind, type SandboxStats } from './state';
 import { createAdminRouter } from './admin';
-import { Directory } from './entra/directory';
+import { Directory, type InteractionChallenge } from './entra/directory';
 import { createEntraRouter } from './entra';
 import { openIdConfiguration } from './entra/metadata';
-import { SANDBOX_APP } from './entra/app-registration';
+import { SANDBOX_APP, type SignInAudience } from './entra/app-registration';
 import { createBotFrameworkRouter } from './botframework';
 import { signChannelToken, type ChannelTokenOptions } from './botframework/channel-token';
 import { createTokenServiceRouter, defaultConnections, TokenService } from './tokenservice';
@@ -47,6 +47,11 @@ export interface SandboxOptions {
    * in `SANDBOX_FIDELITY` (comma-separated), then these.
    */
   fidelity?: Partial<FidelitySwitches>;
+  /**
+   * Who the app registration admits, as Entra enforces it for SSO tokens, OBO and sign-in. Default: the
+   * `signInAudience` of the project's aad.manifest.json (AzureADMyOrg: the home tenant only).
+   */
+  signInAudience?: SignInAudience;
 }
 
 export interface SsoTokenOptions {
@@ -108,6 +113,12 @@ export interface Sandbox {
   signIn(user: string, opts?: SignInOptions): void;
   /** Grants or withdraws the user's consent to the app (AADSTS65001 when withdrawn). */
   setConsent(user: string, consented: boolean): void;
+  /**
+   * Per-user Conditional Access switch: OBO and the Token Service exchange answer `interaction_required`
+   * (AADSTS50076 `mfa`, AADSTS50079 `mfaRegistration`, with a claims challenge) until the user signs in
+   * interactively (the Token Service sign-in page) or it is lifted (undefined).
+   */
+  requireInteraction(user: string, challenge: InteractionChallenge | undefined): void;
   /** The fidelity switches in force. */
   fidelity(): FidelitySwitches;
   /** Changes fidelity switches until the next reset (unknown names or non-booleans throw). */
@@ -121,7 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const tls = ensureSandboxTls(options.dataDir);
   const keys = loadSigningKeys(options.dataDir);
   const data = loadTenantData(options.tenantFile);
-  const directory = new Directory(data);
+  const directory = new Directory(data, options.signInAudience);
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
   const startFidelity: FidelitySwitches = {
     ...DEFAULT_FIDELITY,
@@ -146,6 +157,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     connections: options.connections ?? defaultConnections(),
     sandboxUrl,
     tokenLifetimeSeconds,
+    fidelity: () => fidelity,
   };
   const tokenService = new TokenService(tsDeps);
   const graph = createGraphSandbox({ data, entraKey: keys.entra, baseUrl: sandboxUrl, fidelity: () => fidelity });
@@ -171,10 +183,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   for (const u of options.signedInUsers ?? []) signIn(u);
 
+  // A token signed as Entra would for any seeded user (tests also need foreign ones); whom the registration admits
+  // is enforced where Entra does it for this app: OBO, the Token Service exchange and the sign-in page.
   const ssoToken = (user: string, opts: SsoTokenOptions = {}) =>
     mintSsoToken(keys.entra, baseUrl, directory.requireUser(user), opts);
   const setConsent = (user: string, consented: boolean) =>
     directory.setConsent(directory.requireUser(user).id, consented);
+  const requireInteraction = (user: string, challenge: InteractionChallenge | undefined) =>
+    directory.setInteractionRequired(directory.requireUser(user).id, challenge);
 
   const app = express();
   app.disable('x-powered-by');
@@ -238,13 +254,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       setConsent,
       fidelity: () => ({ ...fidelity }),
       setFidelity,
+      requireInteraction,
     }),
   );
   app.use(createBotFrameworkRouter({ channelKey: keys.botframework, sandboxUrl }));
   app.use(createTokenServiceRouter(tsDeps, tokenService));
   app.use(graph.router);
   app.use(createChatsRouter({ data, entraKey: keys.entra, baseUrl: sandboxUrl }));
-  app.use(createEntraRouter({ entraKey: keys.entra, directory, sandboxUrl, tokenLifetimeSeconds }));
+  app.use(
+    createEntraRouter({ entraKey: keys.entra, directory, sandboxUrl, tokenLifetimeSeconds, fidelity: () => fidelity }),
+  );
   app.use((req, res) => {
     res
       .status(404)
@@ -294,15 +313,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     resetStats: () => stats.reset(),
     user: (key) => directory.requireUser(key),
     ssoToken,
-    graphToken: (user, scopes) =>
-      mintGraphToken(
+    graphToken: async (user, scopes) => {
+      const signed = await mintGraphToken(
         keys.entra,
         url,
         directory.requireUser(user),
         scopes ?? [...SANDBOX_APP.grantedGraphScopes],
         SANDBOX_APP.clientId,
         tokenLifetimeSeconds,
-      ),
+      );
+      return fidelity.opaqueGraphTokens ? toOpaqueToken(signed) : signed;
+    },
     channelToken: (opts) => signChannelToken(keys.botframework, opts),
     signActivity: async (activity, opts = {}) => {
       if (!activity.serviceUrl) throw new Error('The activity needs a serviceUrl: the channel token carries it.');
@@ -312,6 +333,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setConsent,
     fidelity: () => ({ ...fidelity }),
     setFidelity,
+    requireInteraction,
     msalAuthority: (tenant = SANDBOX_IDENTITIES.homeTenantId) => ({
       authority: `${url}/${tenant}`,
       knownAuthorities: [`127.0.0.1:${port}`],

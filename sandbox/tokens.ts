@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { SANDBOX_IDENTITIES } from './identities';
 import type { SigningKey } from './keys';
@@ -64,6 +65,23 @@ export function mintSsoToken(
   );
 }
 
+/**
+ * Opaque Graph access tokens (fidelity switch `opaqueGraphTokens`): Entra's access-token docs say access tokens are
+ * opaque to clients and "may be encrypted" (consumer-account tokens are not JWTs at all), so a client must never
+ * read them. The sandbox hands out a random handle (no dots, so no JWT parser accepts it) and keeps the signed
+ * token behind it for its own Graph to verify, as the real Graph validates tokens clients cannot read.
+ */
+const opaqueHandles = new Map<string, string>();
+const MAX_OPAQUE_HANDLES = 100_000;
+
+/** Wraps a signed token into an opaque handle Graph (the sandbox's) still accepts. */
+export function toOpaqueToken(jwt: string): string {
+  const handle = `EwB${randomBytes(96).toString('base64url')}`;
+  if (opaqueHandles.size >= MAX_OPAQUE_HANDLES) opaqueHandles.delete(opaqueHandles.keys().next().value as string);
+  opaqueHandles.set(handle, jwt);
+  return handle;
+}
+
 export interface GraphCaller {
   userId: string;
   tenantId: string;
@@ -79,7 +97,8 @@ export async function verifyGraphToken(
 ): Promise<GraphCaller> {
   const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
   if (!m) throw new Error('No bearer token');
-  const payload = await verifyJwt(key, m[1], {
+  const token = opaqueHandles.get(m[1]) ?? m[1];
+  const payload = await verifyJwt(key, token, {
     audience: [SANDBOX_IDENTITIES.graphAudience, SANDBOX_IDENTITIES.graphAppId],
   });
   const tid = String(payload.tid ?? '');

@@ -14,6 +14,7 @@ import { createHttpFetch } from './http/fetchAdapter';
 import type { Logger } from './log';
 import { createApp, type ReadinessCheck, type ServerDeps } from './server';
 import { ShareService } from './share/shareService';
+import { ItemSeal } from './share/itemSeal';
 import { ShareError } from './domain/errors';
 import { DurableShareLogWriter } from './store/durableWriter';
 import type { ShareLog } from './store/shareLog';
@@ -83,6 +84,8 @@ export async function createAppServices(
     policy: config.policy,
     clock,
     log: log.child({ component: 'share' }),
+    // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
+    itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
   const people = new ConversationPeopleService({
     graph,
@@ -157,7 +160,10 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
         tenantId: user.tenantId,
         aadObjectId: user.userObjectId,
       });
-      if (token.kind !== 'token') throw new ShareError(token.kind, 'Sign in again to revoke links.');
+      if (token.kind !== 'token')
+        throw new ShareError(token.kind, 'Sign in again to revoke links.', {
+          interactionRequired: token.kind === 'signInRequired' && token.interactionRequired === true,
+        });
       await shares.revoke(
         {
           caller: { tenantId: user.tenantId, userObjectId: user.userObjectId },

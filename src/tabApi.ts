@@ -173,6 +173,16 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
         );
         res.json({ status: 'revoked', revokedAt: at });
       } catch (err) {
+        if (isShareError(err) && (err.kind === 'signInRequired' || err.kind === 'consentRequired')) {
+          // The tab asks Teams for a new token; with interactionRequired it asks non-silently, so Teams can show the
+          // sign-in (MFA) that Conditional Access wants.
+          res.status(401).json({
+            message: errorSummary(err, req.header('accept-language')),
+            kind: err.kind,
+            interactionRequired: err.details.interactionRequired === true,
+          });
+          return;
+        }
         if (isShareError(err)) {
           const code =
             err.kind === 'notFound' ? 404 : err.kind === 'accessDenied' ? 403 : err.kind === 'throttled' ? 429 : 502;

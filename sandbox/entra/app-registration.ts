@@ -1,4 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SANDBOX_IDENTITIES } from '../identities';
+
+/** Who may sign in to an app registration (Entra app manifest `signInAudience`). */
+export const SIGN_IN_AUDIENCES = [
+  'AzureADMyOrg',
+  'AzureADMultipleOrgs',
+  'AzureADandPersonalMicrosoftAccount',
+  'PersonalMicrosoftAccount',
+] as const;
+export type SignInAudience = (typeof SIGN_IN_AUDIENCES)[number];
+
+/**
+ * The app registration's `signInAudience`, read from the project's own `aad.manifest.json` (what provisioning
+ * registers), so the sandbox's Entra admits exactly the accounts the real one would. AzureADMyOrg if unreadable.
+ */
+export function registeredSignInAudience(
+  manifestPath = path.resolve(__dirname, '..', '..', '..', 'aad.manifest.json'),
+): SignInAudience {
+  try {
+    const value = (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { signInAudience?: string }).signInAudience;
+    return (SIGN_IN_AUDIENCES as readonly string[]).includes(value ?? '') ? (value as SignInAudience) : 'AzureADMyOrg';
+  } catch {
+    return 'AzureADMyOrg';
+  }
+}
 
 /** Resource identifiers of Microsoft Graph that Entra accepts as a scope prefix. */
 export const GRAPH_RESOURCES = [SANDBOX_IDENTITIES.graphAudience, SANDBOX_IDENTITIES.graphAppId];

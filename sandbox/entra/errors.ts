@@ -22,6 +22,8 @@ export class EntraError extends Error {
     readonly code: number,
     readonly description: string,
     readonly suberror?: string,
+    /** A claims challenge (JSON) the client must pass to an interactive sign-in. */
+    readonly claims?: string,
   ) {
     super(`AADSTS${code}: ${description}`);
   }
@@ -49,10 +51,39 @@ export function entraErrorBody(err: EntraError, correlationId?: string): EntraEr
     correlation_id: correlation,
     error_uri: `https://login.microsoftonline.com/error?code=${err.code}`,
     ...(err.suberror ? { suberror: err.suberror } : {}),
+    ...(err.claims ? { claims: err.claims } : {}),
   };
 }
 
 /** Sends an Entra error; correlation id is echoed from client-request-id as Entra does. */
 export function sendEntraError(res: Response, err: EntraError, correlationId?: string): void {
   res.status(err.status).set('Cache-Control', 'no-store').json(entraErrorBody(err, correlationId));
+}
+
+/**
+ * OBO's answer when Conditional Access needs the person to sign in interactively (v2-oauth2-on-behalf-of-flow,
+ * "Error response example": `interaction_required`, AADSTS50079 with a `claims` challenge; AADSTS50076 with claims
+ * in AzureAD/microsoft-authentication-library-for-objc#57).
+ */
+export function interactionRequiredError(challenge: 'mfa' | 'mfaRegistration', resourceId: string): EntraError {
+  const claims = JSON.stringify({
+    access_token: { polids: { essential: true, values: ['9ab03e19-ed42-4168-b6b7-7001fb3e933a'] } },
+  });
+  return challenge === 'mfa'
+    ? new EntraError(
+        400,
+        'interaction_required',
+        50076,
+        `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resourceId}'.`,
+        undefined,
+        claims,
+      )
+    : new EntraError(
+        400,
+        'interaction_required',
+        50079,
+        `Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '${resourceId}'.`,
+        undefined,
+        claims,
+      );
 }

@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import type { SigningKey } from '../keys';
+import type { FidelitySwitches } from '../fidelity';
 import type { Directory } from './directory';
 import { EntraError, sendEntraError } from './errors';
 import { jwks, openIdConfiguration } from './metadata';
@@ -10,6 +11,8 @@ export interface EntraDeps {
   directory: Directory;
   sandboxUrl(): string;
   tokenLifetimeSeconds: number;
+  /** Fidelity switches (sandbox/fidelity.ts): `opaqueGraphTokens` makes Graph tokens opaque handles. */
+  fidelity?(): Pick<FidelitySwitches, 'opaqueGraphTokens'>;
 }
 
 /**

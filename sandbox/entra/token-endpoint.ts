@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import type { SigningKey } from '../keys';
-import { mintAppToken, mintGraphToken } from '../tokens';
+import { mintAppToken, mintGraphToken, toOpaqueToken } from '../tokens';
 import { SANDBOX_IDENTITIES } from '../identities';
 import { validateUserAssertion } from './assertion';
 import { BOT_FRAMEWORK_RESOURCE, findClient, GRAPH_RESOURCES, OIDC_SCOPES, SANDBOX_APP } from './app-registration';
+import type { FidelitySwitches } from '../fidelity';
 import type { Directory } from './directory';
-import { EntraError, sendEntraError } from './errors';
+import { EntraError, interactionRequiredError, sendEntraError } from './errors';
 
 export interface TokenEndpointDeps {
   entraKey: SigningKey;
@@ -13,6 +14,8 @@ export interface TokenEndpointDeps {
   sandboxUrl(): string;
   /** Lifetime of issued access tokens. */
   tokenLifetimeSeconds: number;
+  /** Fidelity switches (sandbox/fidelity.ts): `opaqueGraphTokens` makes Graph tokens opaque handles. */
+  fidelity?(): Pick<FidelitySwitches, 'opaqueGraphTokens'>;
 }
 
 const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -194,6 +197,8 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
     applicationIdUri: client.applicationIdUri,
   });
   const { user } = assertion;
+  const refusal = deps.directory.audienceRefusal(user);
+  if (refusal) throw refusal;
   if (!authorityServesUser(authority, user.tenantId)) {
     throw new EntraError(
       400,
@@ -233,7 +238,9 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
       'consent_required',
     );
   }
-  const accessToken = await mintGraphToken(
+  const challenge = deps.directory.interactionRequired(user.id);
+  if (challenge) throw interactionRequiredError(challenge, SANDBOX_IDENTITIES.graphAudience);
+  const signed = await mintGraphToken(
     deps.entraKey,
     deps.sandboxUrl(),
     user,
@@ -241,6 +248,7 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
     client.clientId,
     deps.tokenLifetimeSeconds,
   );
+  const accessToken = deps.fidelity?.().opaqueGraphTokens ? toOpaqueToken(signed) : signed;
   const prefix = scopes.prefixed ? `${SANDBOX_IDENTITIES.graphAudience}/` : '';
   const body: Record<string, unknown> = {
     token_type: 'Bearer',

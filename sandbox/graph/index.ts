@@ -85,6 +85,14 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
     switch (route.kind) {
       case 'searchQuery':
         if (req.method !== 'POST') throw methodNotAllowed();
+        // Microsoft Search serves work and school accounts only (search-query page: "Delegated (personal Microsoft
+        // account): Not supported"); the refusal as a real answer shows it (openai/codex#38749).
+        if (caller.tenantId === SANDBOX_IDENTITIES.consumerTenantId)
+          throw new GraphError(
+            400,
+            'BadRequest',
+            'This API is not supported for MSA accounts (no addressUrl for Microsoft.MicrosoftSearch,False).',
+          );
         return send(200, {
           value: searchQuery(caller, req.body),
           '@odata.context': `${ctx}#Collection(microsoft.graph.searchResponse)`,

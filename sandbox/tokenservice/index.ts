@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SigningKey } from '../keys';
 import { verifyJwt } from '../jwt';
-import { entraIssuer, mintGraphToken } from '../tokens';
+import { entraIssuer, mintGraphToken, toOpaqueToken } from '../tokens';
 import { SANDBOX_IDENTITIES } from '../identities';
 import type { SandboxUser } from '../tenant-data';
 import { validateUserAssertion } from '../entra/assertion';
 import { BOT_FRAMEWORK_RESOURCE, SANDBOX_APP } from '../entra/app-registration';
+import type { FidelitySwitches } from '../fidelity';
 import type { Directory } from '../entra/directory';
-import { EntraError } from '../entra/errors';
+import { EntraError, interactionRequiredError } from '../entra/errors';
 import { renderAccountPicker, renderMagicCode, renderSignInError } from './signin-page';
 import { TokenStore, type OAuthConnection, type StoredSignIn } from './store';
 
@@ -19,6 +20,8 @@ export interface TokenServiceDeps {
   connections: OAuthConnection[];
   sandboxUrl(): string;
   tokenLifetimeSeconds: number;
+  /** Fidelity switches (sandbox/fidelity.ts): `opaqueGraphTokens` makes Graph tokens opaque handles. */
+  fidelity?(): Pick<FidelitySwitches, 'opaqueGraphTokens'>;
 }
 
 /** Service provider id of "Azure Active Directory v2" connections (what GetSignInResource reports). */
@@ -75,7 +78,7 @@ export class TokenService {
   async currentToken(signIn: StoredSignIn): Promise<StoredSignIn> {
     if (!signIn.token || !signIn.expiresAt || signIn.expiresAt - Date.now() < 5 * 60_000) {
       const lifetime = this.deps.tokenLifetimeSeconds;
-      signIn.token = await mintGraphToken(
+      const signed = await mintGraphToken(
         this.deps.entraKey,
         this.deps.sandboxUrl(),
         signIn.user,
@@ -83,6 +86,7 @@ export class TokenService {
         SANDBOX_APP.clientId,
         lifetime,
       );
+      signIn.token = this.deps.fidelity?.().opaqueGraphTokens ? toOpaqueToken(signed) : signed;
       signIn.expiresAt = Date.now() + lifetime * 1000;
     }
     return signIn;
@@ -229,6 +233,12 @@ export function createTokenServiceRouter(deps: TokenServiceDeps, service: TokenS
             'consent_required',
           );
         }
+        // The Token Service redeems the SSO token on-behalf-of: the registration's audience and Conditional Access
+        // apply as they do to OBO.
+        const refusal = deps.directory.audienceRefusal(user);
+        if (refusal) throw refusal;
+        const challenge = deps.directory.interactionRequired(user.id);
+        if (challenge) throw interactionRequiredError(challenge, SANDBOX_IDENTITIES.graphAudience);
         const signIn = { user, scopes: connection.scopes };
         deps.store.put(userId, connection.name, channelId, signIn);
         res.json(tokenResponse(connection.name, channelId, await service.currentToken(signIn)));
@@ -329,8 +339,13 @@ export function createTokenServiceRouter(deps: TokenServiceDeps, service: TokenS
         .send(renderSignInError('This sign-in link is unknown or has expired. Start again from Teams.'));
     const user = deps.directory.findUser(String(req.body?.user ?? ''));
     if (!user) return void res.status(400).type('html').send(renderSignInError('Pick one of the listed accounts.'));
-    // Signing in on the consent screen grants the app's permissions, as Entra's consent prompt would.
+    // Entra's sign-in refuses accounts the app registration's signInAudience does not admit.
+    const refusal = deps.directory.audienceRefusal(user);
+    if (refusal) return void res.status(400).type('html').send(renderSignInError(refusal.message));
+    // Signing in on the consent screen grants the app's permissions, as Entra's consent prompt would, and an
+    // interactive sign-in satisfies a Conditional Access (MFA) requirement.
     deps.directory.setConsent(user.id, true);
+    deps.directory.setInteractionRequired(user.id, undefined);
     const code = deps.store.complete(pending.id, user);
     if (pending.finalRedirect) {
       const target = new URL(pending.finalRedirect);

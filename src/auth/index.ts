@@ -62,7 +62,7 @@ export function createAuthServices(config: AppConfig, deps: AuthDeps): AuthServi
     clock: deps.clock,
     logger,
   });
-  const tokenService = new TokenServiceClient(config.bot.oauthConnectionName, logger);
+  const tokenService = new TokenServiceClient(config.bot.oauthConnectionName, logger, () => deps.clock.now());
   const broker = new TokenBroker({
     validator,
     obo,

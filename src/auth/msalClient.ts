@@ -1,6 +1,7 @@
 import {
   ConfidentialClientApplication,
   LogLevel,
+  ServerError,
   type INetworkModule,
   type NetworkRequestOptions,
   type NetworkResponse,
@@ -65,8 +66,47 @@ export class FetchNetworkModule implements INetworkModule {
     res.headers.forEach((value, key) => {
       headers[key] = value;
     });
-    return { status: res.status, headers, body: parseBody(res.status, await res.text()) as T };
+    const body = parseBody(res.status, await res.text());
+    if (res.status === 429 || res.status >= 500) throw throttlingFreeError(res.status, body, headers, options);
+    if (res.status >= 300) delete headers['retry-after'];
+    return { status: res.status, headers, body: body as T };
   }
+}
+
+/**
+ * msal remembers a 429/5xx answer (or any error with Retry-After) under a key made of client id, authority and
+ * scopes, and refuses every later request with that key, without sending it, for 60 s up to an hour. For OBO that key
+ * has no user in it, so one person's throttled or failed exchange would refuse everyone in the tenant (issue 9,
+ * defect 5). msal skips that bookkeeping for an error the network module raises itself, so 429/5xx answers become
+ * msal's own ServerError here (same code, AADSTS number and status as msal would report, plus Retry-After), and
+ * the app keeps its backoff per person (OboTokenProvider).
+ */
+function throttlingFreeError(
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  options: NetworkRequestOptions | undefined,
+): ServerError {
+  const b = (body ?? {}) as { error?: string; error_description?: string; suberror?: string; error_codes?: unknown };
+  const errorNo = Array.isArray(b.error_codes) && b.error_codes.length ? String(b.error_codes[0]) : undefined;
+  const correlationId = options?.headers?.['client-request-id'] ?? '';
+  const err = new ServerError(
+    b.error || (status === 429 ? 'too_many_requests' : 'server_error'),
+    correlationId,
+    b.error_description || `HTTP ${status}`,
+    b.suberror,
+    errorNo,
+    status,
+  );
+  return Object.assign(err, { retryAfterSeconds: retryAfterSeconds(headers['retry-after']) });
+}
+
+/** Retry-After as seconds (delta or HTTP date); undefined when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 const MSAL_TO_PINO: Record<LogLevel, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {

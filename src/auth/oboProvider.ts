@@ -1,7 +1,8 @@
 import { AuthError, InteractionRequiredAuthError, type ConfidentialClientApplication } from '@azure/msal-node';
 import type { Clock } from '../clock';
-import { ShareError } from '../domain/errors';
+import { ShareError, type ShareErrorDetails } from '../domain/errors';
 import type { Logger } from '../log';
+import { LruCache } from '../util/lruCache';
 
 /** Delegated Graph scopes the app asks for; Graph's identifier URI is the same in every cloud's Entra. */
 export const DEFAULT_GRAPH_SCOPES = [
@@ -29,6 +30,9 @@ export interface OboProviderOptions {
   pruneIntervalMs?: number;
 }
 
+/** Longest a person waits on Entra's Retry-After before their next attempt reaches Entra again. */
+const MAX_PERSONAL_BACKOFF_SECONDS = 60;
+
 const CONSENT = /AADSTS65001|consent_required/i;
 const BAD_ASSERTION = /AADSTS(50013|500133)\b/;
 const TRANSIENT_CODES = new Set([
@@ -54,6 +58,16 @@ export function mapOboError(err: unknown): ShareError {
   }
   const code = aadstsCode(err) ?? err.errorCode;
   const text = `${err.errorCode} ${err.subError ?? ''} ${err.errorMessage ?? ''}`;
+  // Conditional Access (MFA, claims challenge): only an interactive sign-in helps; a silent retry fails the same way.
+  if (err instanceof InteractionRequiredAuthError && (err.errorCode === 'interaction_required' || err.claims)) {
+    const details: ShareErrorDetails = { code, interactionRequired: true };
+    if (err.claims) details.claims = err.claims;
+    return new ShareError(
+      'signInRequired',
+      'Your organization asks you to sign in again (for example with multifactor authentication) before Share Link can continue.',
+      details,
+    );
+  }
   if (CONSENT.test(text)) {
     return new ShareError('consentRequired', 'Share Link needs your permission to work with your files.', { code });
   }
@@ -76,9 +90,11 @@ export function mapOboError(err: unknown): ShareError {
   }
   const status = (err as { status?: number }).status;
   if (TRANSIENT_CODES.has(err.errorCode) || (status !== undefined && (status >= 500 || status === 429))) {
+    const retryAfterSeconds = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
     return new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', {
       code,
       status,
+      retryAfterSeconds,
     });
   }
   return new ShareError(
@@ -99,6 +115,8 @@ export class OboTokenProvider {
   private readonly scopes: string[];
   private readonly host: string;
   private lastPrune: number;
+  /** Until when Entra asked (Retry-After) not to repeat a person's exchange: per person, never for everyone. */
+  private readonly backoff = new LruCache<number>(10_000);
 
   constructor(private readonly options: OboProviderOptions) {
     this.scopes = [...(options.scopes ?? DEFAULT_GRAPH_SCOPES)];
@@ -107,8 +125,19 @@ export class OboTokenProvider {
   }
 
   /** A Graph token for the person the SSO token belongs to; throws ShareError (consentRequired, signInRequired, transient). */
-  async getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string }): Promise<GraphToken> {
+  async getGraphTokenOnBehalfOf(
+    ssoToken: string,
+    identity: { tenantId: string; userObjectId?: string },
+  ): Promise<GraphToken> {
     this.pruneIfDue();
+    const person = `${identity.tenantId}|${identity.userObjectId ?? ''}`.toLowerCase();
+    const waitUntil = this.backoff.get(person) ?? 0;
+    const now = this.options.clock.now();
+    if (waitUntil > now) {
+      throw new ShareError('transient', 'Microsoft sign-in is not answering right now. Try again in a few seconds.', {
+        retryAfterSeconds: Math.ceil((waitUntil - now) / 1000),
+      });
+    }
     let result;
     try {
       result = await this.options.cca.acquireTokenOnBehalfOf({
@@ -127,6 +156,10 @@ export class OboTokenProvider {
         },
         'On-behalf-of exchange failed',
       );
+      const retryAfter = mapped.details.retryAfterSeconds;
+      if (retryAfter && identity.userObjectId) {
+        this.backoff.set(person, now + Math.min(retryAfter, MAX_PERSONAL_BACKOFF_SECONDS) * 1000);
+      }
       throw mapped;
     }
     if (!result?.accessToken) throw new ShareError('transient', 'Microsoft sign-in returned no token. Try again.');

@@ -4,6 +4,7 @@ import { isShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { InvalidSsoTokenError, TenantNotAllowedError } from './errors';
 import { LruCache } from '../util/lruCache';
+import { runWithoutDeadline } from '../http/deadline';
 import type { GraphToken } from './oboProvider';
 import type { SsoIdentity } from './ssoValidator';
 import type { TokenServiceClient, UserTokenClientLike } from './tokenService';
@@ -30,7 +31,12 @@ export interface GraphTokenRequest {
 
 export type GraphTokenResult =
   | { kind: 'token'; accessToken: string; expiresOn: number; source: 'obo' | 'tokenService' | 'cache' }
-  | { kind: 'signInRequired'; signInLink?: string }
+  | {
+      kind: 'signInRequired';
+      signInLink?: string;
+      /** Conditional Access wants an interactive sign-in: never answer with a silent SSO retry. */
+      interactionRequired?: boolean;
+    }
   | { kind: 'consentRequired'; signInLink?: string };
 
 /** What the broker needs from the SSO validator and the OBO provider (the real classes fit; tests may fake them). */
@@ -38,7 +44,7 @@ export interface SsoValidatorLike {
   validate(token: string): Promise<SsoIdentity>;
 }
 export interface OboProviderLike {
-  getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string }): Promise<GraphToken>;
+  getGraphTokenOnBehalfOf(ssoToken: string, identity: { tenantId: string; userObjectId?: string }): Promise<GraphToken>;
 }
 
 export interface TokenBrokerOptions {
@@ -127,6 +133,14 @@ export class TokenBroker {
     try {
       token = await this.options.obo.getGraphTokenOnBehalfOf(ssoToken, identity);
     } catch (err) {
+      if (isShareError(err) && err.kind === 'signInRequired' && err.details.interactionRequired) {
+        // Conditional Access: the SSO session cannot satisfy it, but a token from an interactive sign-in through
+        // the Token Service can (also the magic code Teams sends back after that sign-in).
+        const viaSignIn = await this.viaTokenService(request);
+        if (viaSignIn.kind === 'token') return viaSignIn;
+        const signInLink = viaSignIn.signInLink ?? (await this.signInLinkIfPossible(request));
+        return { kind: 'signInRequired', signInLink, interactionRequired: true };
+      }
       if (isShareError(err) && (err.kind === 'consentRequired' || err.kind === 'signInRequired')) {
         return { kind: err.kind, signInLink: await this.signInLinkIfPossible(request) };
       }
@@ -188,8 +202,10 @@ export class TokenBroker {
   private exchangeInBackground(request: GraphTokenRequest, ssoToken: string): void {
     const { userTokenClient, teamsUserId, channelId } = request;
     if (!userTokenClient || !teamsUserId || !channelId) return;
-    const task = this.options.tokenService
-      .exchange(userTokenClient, teamsUserId, channelId, ssoToken)
+    // Not bound by the invoke's deadline: it runs after the answer went out.
+    const task = runWithoutDeadline(() =>
+      this.options.tokenService.exchange(userTokenClient, teamsUserId, channelId, ssoToken),
+    )
       .then(
         (stored) => {
           this.options.logger.debug(

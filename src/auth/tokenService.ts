@@ -1,7 +1,7 @@
 import type { Activity, SignInUrlResponse, TokenExchangeRequest, TokenResponse } from 'botframework-schema';
-import { decodeJwt } from 'jose';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
+import { untilDeadline } from '../http/deadline';
 
 /**
  * The part of botbuilder's per-turn `UserTokenClient` (turnState.get(adapter.UserTokenClientKey)) this app uses.
@@ -36,16 +36,13 @@ export function asMagicCode(state: string | undefined): string {
   return state && /^\d{1,16}$/.test(state.trim()) ? state.trim() : '';
 }
 
+/**
+ * The token's expiry as the Token Service states it. Graph access tokens are opaque to clients (Entra access-token
+ * docs): the app never reads them, so without a stated expiry the token is used once and not cached.
+ */
 function expiryOf(res: TokenResponse): number | undefined {
   const fromService = res.expiration ? Date.parse(res.expiration) : NaN;
-  if (Number.isFinite(fromService)) return fromService;
-  try {
-    const exp = decodeJwt(res.token).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    // Opaque tokens (e.g. consumer accounts) carry no readable expiry.
-    return undefined;
-  }
+  return Number.isFinite(fromService) ? fromService : undefined;
 }
 
 const UNAVAILABLE = 'The Bot Framework Token Service is not answering right now. Try again in a few seconds.';
@@ -58,6 +55,8 @@ export class TokenServiceClient {
   constructor(
     private readonly connectionName: string,
     private readonly logger: Logger,
+    /** The clock deadlines are measured on (botbuilder's client cannot be aborted: its calls are raced instead). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The stored token of a user, or undefined if the user must sign in. A non-numeric magic code is ignored. */
@@ -69,7 +68,11 @@ export class TokenServiceClient {
   ): Promise<ServiceToken | undefined> {
     let res: TokenResponse | undefined;
     try {
-      res = await client.getUserToken(userId, this.connectionName, channelId, asMagicCode(magicCode));
+      res = await untilDeadline(
+        client.getUserToken(userId, this.connectionName, channelId, asMagicCode(magicCode)),
+        'tokenService.getToken',
+        this.now,
+      );
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       this.logger.warn(
@@ -92,7 +95,11 @@ export class TokenServiceClient {
     finalRedirect?: string,
   ): Promise<string | undefined> {
     try {
-      const res = await client.getSignInResource(this.connectionName, activity, finalRedirect as string);
+      const res = await untilDeadline(
+        client.getSignInResource(this.connectionName, activity, finalRedirect as string),
+        'tokenService.getSignInResource',
+        this.now,
+      );
       return res?.signInLink || undefined;
     } catch (err) {
       this.logger.warn(
@@ -112,7 +119,11 @@ export class TokenServiceClient {
   ): Promise<ServiceToken | undefined> {
     let res: TokenResponse | undefined;
     try {
-      res = await client.exchangeToken(userId, this.connectionName, channelId, { token: ssoToken });
+      res = await untilDeadline(
+        client.exchangeToken(userId, this.connectionName, channelId, { token: ssoToken }),
+        'tokenService.exchange',
+        this.now,
+      );
     } catch (err) {
       const status = statusOf(err);
       if (status !== undefined && status >= 400 && status < 500) return undefined;
@@ -125,7 +136,7 @@ export class TokenServiceClient {
   /** Removes the user's stored token. */
   async signOut(client: UserTokenClientLike, userId: string, channelId: string): Promise<void> {
     try {
-      await client.signOutUser(userId, this.connectionName, channelId);
+      await untilDeadline(client.signOutUser(userId, this.connectionName, channelId), 'tokenService.signOut', this.now);
     } catch (err) {
       throw new ShareError('transient', UNAVAILABLE, { status: statusOf(err) });
     }

@@ -39,6 +39,8 @@ export interface LinkOptionsInput extends CardEnv {
   people?: PeopleChoice;
   /** The person chose "People in this chat" before (re-render): keep it chosen, with these people kept (keys). */
   peopleChosen?: { kept?: string[] };
+  /** What the dialog knew about the item, sealed for its submit (ShareService.sealItem), so the submit needs no lookup. */
+  sealedItem?: string;
 }
 
 /** The AC 1.5 dialog with every link option that can work for this item, and why the others cannot. */
@@ -96,6 +98,11 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
         errorLines,
         err: errors,
         has,
+        labels: fieldLabels(
+          o,
+          choices.expirationRequiredForAnonymous ? o.expirationLabelRequired : o.expirationLabel,
+          errors,
+        ),
         orgDefault: {
           available: choices.organizationDefault.available,
           value: String(choices.organizationDefault.available && values.useOrganizationDefault === true),
@@ -137,6 +144,7 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
           itemId: item.itemId,
           timeZone: env.timeZone,
           ...(people.available ? { shownPeople: people.shownKeys } : {}),
+          ...(input.sealedItem ? { item: input.sealedItem } : {}),
         },
         backData: { action: SUBMIT_ACTIONS.back },
       }),
@@ -233,6 +241,26 @@ function choiceField<T extends string>(
         )
         .join('; '),
     }),
+  };
+}
+
+/**
+ * Labels of the inputs. A field with a problem carries it in its label too: screen readers announce the label
+ * when the field gets focus, which is how an Adaptive Card can tie an error to its field (the red line under it
+ * is for the eye).
+ */
+function fieldLabels(o: ResolvedEnv['s']['options'], expirationLabel: string, errors: Record<LinkOptionField, string>) {
+  const label = (text: string, error: string) => (error ? `${text} — ${error}` : text);
+  return {
+    useOrganizationDefault: label(o.useDefault, errors.useOrganizationDefault),
+    type: label(o.typeLabel, errors.type),
+    scope: label(o.scopeLabel, errors.scope),
+    expirationDate: label(expirationLabel, errors.expirationDate),
+    password: label(o.passwordLabel, errors.password),
+    recipients: label(o.externalLabel, errors.recipients),
+    message: label(o.messageLabel, errors.message),
+    sendNotification: label(o.sendNotification, errors.sendNotification),
+    retainInheritedPermissions: label(o.retainInheritedPermissions, errors.retainInheritedPermissions),
   };
 }
 

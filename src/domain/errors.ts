@@ -38,6 +38,13 @@ export interface ShareErrorDetails {
   field?: string;
   /** HTTP status Graph answered with, when there was one. */
   status?: number;
+  /**
+   * signInRequired because Conditional Access (e.g. MFA) wants an interactive sign-in (`interaction_required`):
+   * a silent SSO retry would fail the same way, so the person must be sent through a real sign-in.
+   */
+  interactionRequired?: boolean;
+  /** The claims challenge that came with it (JSON), for a sign-in that can satisfy it. */
+  claims?: string;
   /** The error's text as a domain message, for cards in the person's language (the Error message is English). */
   message?: DomainMessage;
 }

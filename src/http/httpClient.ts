@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { Logger } from '../log';
+import { ambientDeadline } from './deadline';
 import { redactUrlForLog } from './redact';
 
 /**
@@ -27,7 +28,7 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
-  /** Absolute time (clock ms) by which the answer must be in; the call is aborted then. */
+  /** Absolute time (clock ms) by which the answer must be in; the call is aborted then. Default: the ambient one. */
   deadline?: number;
   /** Longest this one call may take; defaults to the client's defaultTimeoutMs. */
   timeoutMs?: number;
@@ -167,7 +168,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
 
     const timeoutMs = req.timeoutMs ?? options.defaultTimeoutMs;
-    const remaining = req.deadline === undefined ? Infinity : req.deadline - started;
+    // A call without its own deadline runs under the deadline of the work that made it (an invoke's budget).
+    const deadline = req.deadline ?? ambientDeadline();
+    const remaining = deadline === undefined ? Infinity : deadline - started;
     if (remaining <= 0) return fail('deadline', `${req.operation}: the deadline had passed before the call`);
     if (req.signal?.aborted) return fail('aborted', `${req.operation}: aborted by the caller`);
     // setTimeout fires at once for delays beyond 2^31-1 ms, so clamp.

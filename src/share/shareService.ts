@@ -20,6 +20,7 @@ import type {
   ShareOutcome,
 } from '../domain/types';
 import { LruCache } from '../util/lruCache';
+import type { ItemSeal } from './itemSeal';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
 export interface Caller {
@@ -48,6 +49,8 @@ export interface ShareServiceDeps {
   idempotencyWindowMs?: number;
   /** How long an item looked up for a dialog is remembered, so the submit needs no second lookup. */
   itemCacheMs?: number;
+  /** Seals what a dialog knew about its item into its submit data (see ItemSeal); without it, submits look up. */
+  itemSeal?: ItemSeal;
 }
 
 /** Result of resolving the files attached to a message. */
@@ -97,10 +100,22 @@ export class ShareService {
     return result;
   }
 
-  /** Looks an item up (remembered per person for a while, so a dialog's submit costs no second call). */
-  async lookupItem(ctx: CallContext, ref: DriveItemRef): Promise<DriveItemInfo> {
+  /** The dialog's sealed copy of an item, for its submit data (undefined when sealing is not configured). */
+  sealItem(caller: Caller, item: DriveItemInfo): string | undefined {
+    return this.deps.itemSeal?.seal(caller, item);
+  }
+
+  /**
+   * Looks an item up: remembered per person for a while, or taken from the seal the dialog's submit carries
+   * (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call; otherwise from Graph.
+   */
+  async lookupItem(ctx: CallContext, ref: DriveItemRef, sealed?: unknown): Promise<DriveItemInfo> {
     const cached = this.items.get(this.itemKey(ctx.caller, ref));
     if (cached) return cached;
+    const unsealed = sealed === undefined ? undefined : this.deps.itemSeal?.open(ctx.caller, ref, sealed);
+    if (unsealed) return unsealed;
+    if (sealed !== undefined)
+      this.deps.log.info({ driveId: ref.driveId }, 'share: dialog seal not accepted; looking the item up');
     const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
     this.remember(ctx.caller, item);
     return item;
@@ -135,9 +150,9 @@ export class ShareService {
     ctx: CallContext,
     ref: DriveItemRef,
     options: LinkOptions,
-    extra: { conversationId?: string; audience?: ShareAudience } = {},
+    extra: { conversationId?: string; sealedItem?: unknown; audience?: ShareAudience } = {},
   ): Promise<ShareOutcome> {
-    const item = await this.lookupItem(ctx, ref);
+    const item = await this.lookupItem(ctx, ref, extra.sealedItem);
     const now = this.deps.clock.now();
     const timeZone = options.timeZone ?? ctx.timeZone;
     const validated = validateLinkRequest(item, { ...options, timeZone }, this.deps.policy, { now, timeZone });

@@ -188,18 +188,43 @@ async function api(path: string, token: string, init: RequestInit = {}): Promise
   return fetch(path, { ...init, headers });
 }
 
-/** Asks the service to revoke the link; marks it revoked or throws an Error with a message for the person. */
-async function revokeLink(s: ShareView, token: string): Promise<void> {
+interface RevokeAnswer {
+  message?: string;
+  revokedAt?: string;
+  /** Conditional Access (e.g. MFA) wants an interactive sign-in before Microsoft gives a token. */
+  interactionRequired?: boolean;
+}
+
+async function postRevoke(s: ShareView, token: string): Promise<{ res: Response; body: RevokeAnswer }> {
   let res: Response;
   try {
     res = await api(`/api/shares/${encodeURIComponent(s.permissionId)}/revoke`, token, { method: 'POST' });
   } catch {
     throw new Error(t().unreachable);
   }
-  const body = (await res.json().catch(() => ({}))) as { message?: string; revokedAt?: string };
+  return { res, body: (await res.json().catch(() => ({}))) as RevokeAnswer };
+}
+
+/**
+ * Asks the service to revoke the link; marks it revoked or throws an Error with a message for the person. When
+ * Conditional Access wants a sign-in (MFA), asks Teams for a token non-silently, so Teams can show that sign-in,
+ * and tries once more. Returns the token to use from now on.
+ */
+async function revokeLink(s: ShareView, token: string): Promise<string> {
+  let used = token;
+  let { res, body } = await postRevoke(s, used);
+  if (res.status === 401 && body.interactionRequired) {
+    try {
+      used = await microsoftTeams.authentication.getAuthToken({ silent: false });
+    } catch {
+      throw new Error(body.message ?? t().revokeFailed);
+    }
+    ({ res, body } = await postRevoke(s, used));
+  }
   if (!res.ok) throw new Error(body.message ?? t().revokeFailed);
   s.status = 'revoked';
   s.revokedAt = body.revokedAt ?? new Date().toISOString();
+  return used;
 }
 
 /**
@@ -267,7 +292,7 @@ function render(shares: ShareView[], token: string): void {
         }
         revoke.disabled = true;
         try {
-          await revokeLink(s, token);
+          token = await revokeLink(s, token);
           render(shares, token);
           setStatus(fill(t().revoked, { name: isolated(s.itemName) }));
           // The button is gone with the re-render: keep the keyboard user on the same row.

@@ -12,10 +12,12 @@ import {
   findPlaceholders,
   loadBuildEnv,
   ManifestInvalidError,
+  renderLocalizations,
   renderManifest,
   renderTemplate,
   repoRoot,
   UnresolvedPlaceholderError,
+  validateLocalizations,
   validateManifest,
   type Manifest,
 } from '../../appPackage/build';
@@ -265,7 +267,7 @@ describe('appPackage/build.ts package', () => {
   });
   afterEach(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-  it('zips exactly manifest.json and the two icons and writes the rendered manifest', () => {
+  it('zips exactly manifest.json, the two icons and the language files, and writes the rendered manifest', () => {
     const result = buildAppPackage({ envName: 'test', vars: TEST_ENV, outDir });
     assert.equal(path.basename(result.zipPath), 'appPackage.test.zip');
     assert.equal(path.basename(result.manifestPath), 'manifest.test.json');
@@ -274,7 +276,18 @@ describe('appPackage/build.ts package', () => {
       .getEntries()
       .map((e) => e.entryName)
       .sort();
-    assert.deepEqual(names, ['color.png', 'manifest.json', 'outline.png']);
+    assert.deepEqual(names, [
+      'ar.json',
+      'color.png',
+      'de.json',
+      'es.json',
+      'fr.json',
+      'ja.json',
+      'manifest.json',
+      'outline.png',
+    ]);
+    const de = JSON.parse(zip.readAsText('de.json')) as Manifest;
+    assert.equal(de['name.short'], `Share Link${TEST_ENV.APP_NAME_SUFFIX}`, 'language files are rendered too');
     const inZip = JSON.parse(zip.readAsText('manifest.json')) as Manifest;
     assert.deepEqual(inZip, JSON.parse(fs.readFileSync(result.manifestPath, 'utf8')));
     assert.equal(inZip.id, TEST_ENV.TEAMS_APP_ID);
@@ -287,5 +300,71 @@ describe('appPackage/build.ts package', () => {
       (err: unknown) => err instanceof ManifestInvalidError && err.problems.some((p) => p.startsWith('/id ')),
     );
     assert.deepEqual(fs.readdirSync(outDir), []);
+  });
+});
+
+describe('appPackage language files (localizationInfo)', () => {
+  let manifest: Manifest;
+  let languages: Map<string, Manifest>;
+  before(() => {
+    manifest = renderManifest(TEST_ENV);
+    languages = renderLocalizations(manifest, TEST_ENV, path.join(root, 'appPackage'));
+  });
+
+  it('names German, French, Spanish, Japanese and Arabic, English being the default', () => {
+    const info = manifest.localizationInfo as {
+      defaultLanguageTag: string;
+      additionalLanguages: Array<{ languageTag: string }>;
+    };
+    assert.equal(info.defaultLanguageTag, 'en-us');
+    assert.deepEqual(
+      info.additionalLanguages.map((l) => l.languageTag),
+      ['de', 'fr', 'es', 'ja', 'ar'],
+    );
+    assert.equal(languages.size, 5);
+  });
+
+  it('validates offline against the Teams 1.30 localization schema bundled in @microsoft/app-manifest', () => {
+    assert.deepEqual(validateLocalizations(manifest, languages), []);
+  });
+
+  it('translates every text a person sees in Teams: name, descriptions, commands, parameter, tab', () => {
+    for (const [name, strings] of languages) {
+      for (const key of [
+        'name.full',
+        'description.short',
+        'description.full',
+        'composeExtensions[0].commands[0].title',
+        'composeExtensions[0].commands[0].parameters[0].title',
+        'composeExtensions[0].commands[1].title',
+        'composeExtensions[0].commands[2].title',
+        'staticTabs[0].name',
+      ]) {
+        const text = strings[key];
+        assert.equal(typeof text, 'string', `${name}: ${key}`);
+        assert.notEqual(text, manifest[key] ?? key, `${name}: ${key} is translated`);
+      }
+      assert.equal(
+        strings['name.short'],
+        `Share Link${TEST_ENV.APP_NAME_SUFFIX}`,
+        'the product name stays, with its suffix',
+      );
+    }
+  });
+
+  it('reports a key that points at nothing, a file that breaks the schema and languages that disagree', () => {
+    const broken = new Map(languages);
+    const de = clone(languages.get('de.json')!);
+    de['composeExtensions[0].commands[7].title'] = 'Gibt es nicht';
+    broken.set('de.json', de);
+    const fr = clone(languages.get('fr.json')!);
+    delete fr['description.full'];
+    fr['name.short'] = 'x'.repeat(40);
+    broken.set('fr.json', fr);
+    const problems = validateLocalizations(manifest, broken).join('\n');
+    assert.match(problems, /de\.json: "composeExtensions\[0\]\.commands\[7\]\.title" is not a text of the manifest/);
+    assert.match(problems, /fr\.json: .*description\.full/);
+    assert.match(problems, /fr\.json: \/name\.short must NOT have more than 30 characters/);
+    assert.match(problems, /fr\.json: localizes/);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import semver from 'semver';
 import { loadConfig } from '../../src/config';
 import { findPlaceholders, repoRoot } from '../../appPackage/build';
 
@@ -9,6 +10,16 @@ import { findPlaceholders, repoRoot } from '../../appPackage/build';
  * properties that matter for the service, the bot and the OAuth connection.
  */
 const root = repoRoot();
+
+/**
+ * End of life of the Node.js LTS lines App Service offers (nodejs.org, "Node.js Releases" / release schedule): a
+ * deployment must not target a line past it. Node 20 ended on 2026-04-30.
+ */
+const NODE_LTS_END_OF_LIFE: Record<number, string> = {
+  20: '2026-04-30',
+  22: '2027-04-30',
+  24: '2028-04-30',
+};
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
 
 interface BicepParam {
@@ -150,10 +161,20 @@ describe('infra/azure.bicep', () => {
     });
   });
 
-  it('runs Node 20 on Linux over https only, always on, without FTP', () => {
+  it('runs a supported Node LTS on Linux, one package.json engines accepts, over https only, always on, without FTP', () => {
     const site = blockAfter(azureBicep, /resource webApp 'Microsoft\.Web\/sites@[\w-]+' = /);
     assert.match(site, /httpsOnly: true/);
-    assert.match(site, /linuxFxVersion: 'NODE\|20-lts'/);
+    const runtime = /linuxFxVersion: 'NODE\|(\d+)-lts'/.exec(site);
+    assert.ok(runtime, 'an App Service Node LTS stack (NODE|<major>-lts)');
+    const major = Number(runtime[1]);
+    const endOfLife = NODE_LTS_END_OF_LIFE[major];
+    assert.ok(endOfLife, `Node ${major} is not an LTS line this test knows`);
+    assert.ok(
+      Date.now() < Date.parse(endOfLife),
+      `Node ${major} reached end of life on ${endOfLife}: move infra/azure.bicep on`,
+    );
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    assert.ok(semver.intersects(engines, `${major}.x`), `package.json engines (${engines}) must accept Node ${major}`);
     assert.match(site, /alwaysOn: true/);
     assert.match(site, /ftpsState: 'Disabled'/);
     assert.match(site, /appCommandLine: 'node dist\/src\/main\.js'/);

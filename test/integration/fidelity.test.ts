@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
-import { USERS, cardText, findAll, invokeActivity, plainFetch, startHarness, type Harness } from './harness';
+import { APP, USERS, cardText, findAll, invokeActivity, plainFetch, startHarness, type Harness } from './harness';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -164,6 +164,141 @@ describe('integration: real-tenant answer variants (sandbox fidelity switches)',
         ],
       );
       assert.equal(h.sandbox.outbox().length, 2);
+    });
+  });
+  describe('Conditional Access: interaction_required (AADSTS50076/50079 with a claims challenge) per user', () => {
+    /** Completes the Token Service sign-in page as `upn` (an interactive sign-in, so MFA is done); the magic code. */
+    async function signInThrough(link: string, upn: string): Promise<string> {
+      const page = await plainFetch()(link);
+      const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
+      assert.ok(signinId, 'the account picker form');
+      const done = await plainFetch()(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signin: signinId, user: upn }).toString(),
+      });
+      const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
+      assert.ok(code, 'a magic code');
+      h.secrets.add(code);
+      return code;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const authLink = (body: any) => {
+      assert.equal(body?.composeExtension?.type, 'auth', JSON.stringify(body).slice(0, 300));
+      const action = body.composeExtension.suggestedActions.actions[0];
+      assert.equal(action.type, 'openUrl');
+      return action.value as string;
+    };
+
+    it('search with an SSO token: a sign-in link (not 412 or silentAuth, which would loop), then results', async () => {
+      h.sandbox.requireInteraction(USERS.megan, 'mfa');
+      const query = (extra: Record<string, unknown>) =>
+        as(USERS.megan, 'composeExtension/query', {
+          commandId: 'findFile',
+          parameters: [{ name: 'query', value: 'plan' }],
+          queryOptions: { skip: 0, count: 10 },
+          ...extra,
+        });
+      const sso = await h.sandbox.ssoToken(USERS.megan);
+      h.secrets.add(sso);
+      const first = await query({ authentication: { token: sso } });
+      assert.equal(first.status, 200, 'not 412: consent is not the problem');
+      const code = await signInThrough(authLink(first.body), USERS.megan);
+      const second = await query({ authentication: { token: sso }, state: code });
+      assert.equal(second.body.composeExtension?.type, 'result', JSON.stringify(second.body).slice(0, 300));
+    });
+
+    it('action dialog and card action: the sign-in link, and the interactive sign-in satisfies it', async () => {
+      h.sandbox.requireInteraction(USERS.alex, 'mfaRegistration');
+      const fetchTask = { commandId: 'shareLink', commandContext: 'compose', context: { theme: 'default' } };
+      const first = await as(USERS.alex, 'composeExtension/fetchTask', fetchTask);
+      const code = await signInThrough(authLink(first.body), USERS.alex);
+      const second = await as(USERS.alex, 'composeExtension/fetchTask', { ...fetchTask, state: code });
+      assert.equal(second.body?.task?.type, 'continue', 'the finder after the sign-in');
+
+      // Card action (revoke) by the sharer when Conditional Access wants her sign-in renewed: a login request
+      // (Teams shows the sign-in), not an error card.
+      h.sandbox.signIn(USERS.megan);
+      const created = await submit(
+        USERS.megan,
+        createData({ driveId: GRAPH_SEED.drives.megan, itemId: '01MEGAN_PLAN_DOCX' }),
+      );
+      const { data } = linkCardOf(created.body);
+      h.sandbox.reset(); // the Token Service forgets her token
+      h.sandbox.requireInteraction(USERS.megan, 'mfa');
+      const megan = h.user(USERS.megan);
+      h.services.auth.broker.forget(megan.tenantId, megan.id);
+      const revoke = await as(USERS.megan, 'adaptiveCard/action', {
+        action: { type: 'Action.Execute', verb: 'revokeLink', data },
+        trigger: 'manual',
+      });
+      assert.equal(revoke.status, 200);
+      assert.equal(revoke.body.statusCode, 401, JSON.stringify(revoke.body).slice(0, 300));
+      assert.equal(revoke.body.type, 'application/vnd.microsoft.activity.loginRequest');
+      assert.ok(revoke.body.value?.buttons?.[0]?.value, 'a sign-in link to follow');
+    });
+
+    it('OBO answers interaction_required with AADSTS50076 and a claims challenge until the sign-in', async () => {
+      h.sandbox.requireInteraction(USERS.megan, 'mfa');
+      const sso = await h.sandbox.ssoToken(USERS.megan);
+      const res = await plainFetch()(`${h.sandbox.url}/${h.user(USERS.megan).tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          requested_token_use: 'on_behalf_of',
+          client_id: APP.clientId,
+          client_secret: APP.clientSecret,
+          assertion: sso,
+          scope: 'https://graph.microsoft.com/Files.ReadWrite.All',
+        }).toString(),
+      });
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { error: string; error_codes: number[]; claims: string };
+      assert.equal(body.error, 'interaction_required');
+      assert.deepEqual(body.error_codes, [50076]);
+      assert.ok(JSON.parse(body.claims).access_token, 'a claims challenge');
+    });
+  });
+  describe('personal Microsoft accounts under a registration that admits them (AzureADandPersonalMicrosoftAccount)', () => {
+    let personal: Harness;
+    before(async () => {
+      personal = await startHarness({ sandbox: { signInAudience: 'AzureADandPersonalMicrosoftAccount' } });
+    });
+    after(async () => {
+      await personal?.close();
+    });
+    const asPat = (name: string, value: unknown) =>
+      personal.send(invokeActivity(personal.user(USERS.pat), name, value));
+
+    it('search: Microsoft Search refuses personal accounts (400), the app falls back to drive search; then a link', async () => {
+      const sso = await personal.sandbox.ssoToken(USERS.pat);
+      personal.secrets.add(sso);
+      personal.clearCalls();
+      const results = await asPat('composeExtension/query', {
+        commandId: 'findFile',
+        parameters: [{ name: 'query', value: 'recipes' }],
+        queryOptions: { skip: 0, count: 10 },
+        authentication: { token: sso },
+      });
+      assert.equal(results.body.composeExtension?.type, 'result', JSON.stringify(results.body).slice(0, 300));
+      const searches = personal.calls
+        .filter((c) => c.path.includes('/search'))
+        .map((c) => [c.path.replace(/\?.*$/, ''), c.status]);
+      assert.deepEqual(searches[0], ['/v1.0/search/query', 400], 'Microsoft Search first, refused');
+      assert.match(String(searches[1]?.[0]), /^\/v1\.0\/me\/drive\/root\/search\(q=/, 'then the drive search');
+      const tap = (
+        results.body.composeExtension.attachments as Array<{
+          preview: { content: { tap: { value: Record<string, string> } } };
+        }>
+      )
+        .map((a) => a.preview.content.tap.value)
+        .find((v) => v.itemId === I.patRecipesDocx);
+      assert.ok(tap, 'the personal file is found');
+      const selected = await asPat('composeExtension/selectItem', tap);
+      const card = selected.body.composeExtension.attachments[0].content;
+      assert.match(cardText(card), /Recipes/);
+      await personal.services.auth.broker.drain();
     });
   });
 });

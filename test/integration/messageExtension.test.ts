@@ -244,41 +244,35 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.deepEqual(JSON.parse(sent?.body ?? 'null'), {}, 'type and scope omitted: the tenant decides');
     });
 
-    it('OneDrive personal: search works, the SSO token lands in the Token Service, later action commands are silent', async () => {
-      const pat = h.user(USERS.pat);
+    it('personal Microsoft account (Pat): the registration (AzureADMyOrg) admits none — no SSO token, sign-in refused', async () => {
+      // Entra issues no token for an account the app's signInAudience excludes (AADSTS50020), so Teams' getAuthToken
+      // fails and the sign-in page refuses; the personal-account journeys run under a registration that admits them
+      // (test/integration/fidelity.test.ts).
       const sso = await h.sandbox.ssoToken(USERS.pat);
       h.secrets.add(sso);
-      h.sandbox.resetStats();
-      const results = await query(USERS.pat, sso, 'recipes');
-      assert.equal(results.body.composeExtension?.type, 'result', JSON.stringify(results.body).slice(0, 300));
-      const taps = (
-        results.body.composeExtension.attachments as Array<{
-          preview: { content: { tap: { value: Record<string, string> } } };
-        }>
-      ).map((a) => a.preview.content.tap.value);
-      const recipes = taps.find((t) => t.itemId === I.patRecipesDocx);
-      assert.ok(recipes, JSON.stringify(taps));
-      await h.services.auth.broker.drain();
-      assert.equal(h.sandbox.count('tokenservice.exchange'), 1, 'the SSO token was exchanged into the Token Service');
-
-      // Without the in-process cache (another instance, a restart), the Token Service alone makes it silent.
-      h.services.auth.broker.forget(pat.tenantId, pat.id);
+      const search = await as(USERS.pat, 'composeExtension/query', {
+        commandId: 'findFile',
+        parameters: [{ name: 'query', value: 'recipes' }],
+        queryOptions: { skip: 0, count: 10 },
+        authentication: { token: sso },
+      });
+      assert.notEqual(search.body?.composeExtension?.type, 'result', 'Entra refuses OBO for this account');
       const fetchTask = await as(USERS.pat, 'composeExtension/fetchTask', {
         commandId: 'shareLink',
         commandContext: 'compose',
       });
-      assert.ok(inputById(dialogCard(fetchTask.body), 'q'), JSON.stringify(fetchTask.body).slice(0, 300));
-
-      const selected = await as(USERS.pat, 'composeExtension/selectItem', recipes);
-      const { data } = linkCardOf(selected.body);
-      const perm = (await h.permissionsOf(USERS.pat, recipes.driveId, recipes.itemId)).find(
-        (p) => p.id === data.permissionId,
-      );
-      assert.deepEqual(
-        [perm?.link?.type, perm?.link?.scope],
-        ['view', 'anonymous'],
-        'the OneDrive personal default: view, anyone',
-      );
+      assert.equal(fetchTask.body.composeExtension.type, 'auth');
+      const link = fetchTask.body.composeExtension.suggestedActions.actions[0].value as string;
+      const page = await plainFetch()(link);
+      const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
+      assert.ok(signinId);
+      const refused = await plainFetch()(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signin: signinId, user: USERS.pat }).toString(),
+      });
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /AADSTS50020/);
     });
 
     it("Lee's SSO token (no consent) → HTTP 412", async () => {

@@ -26,7 +26,9 @@ describe('integration: share core against the sandbox', function () {
   const passwords = ['Tr0ub4dor&3-integration'];
 
   before(async () => {
-    h = await startHarness();
+    // Every drive kind, OneDrive personal included: a registration that admits personal accounts and other
+    // organizations (the shipped aad.manifest.json admits neither; README "Which accounts and drives").
+    h = await startHarness({ sandbox: { signInAudience: 'AzureADandPersonalMicrosoftAccount' } });
   });
   after(async () => {
     await h?.close();
@@ -300,6 +302,46 @@ describe('integration: share core against the sandbox', function () {
     assert.equal(mails.length, 1);
     assert.equal(mails[0].to.toLowerCase(), megan.mail.toLowerCase());
     assert.equal(mails[0].message, 'Slides for Thursday');
+  });
+
+  it("a submit carrying the dialog's sealed item is exactly one Graph call (createLink), even with the item forgotten", async () => {
+    const ctx = await callAs('adele@contoso.example');
+    const ref = { driveId: D.adele, itemId: I.adeleDiagramPng };
+    const item = await h.services.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
+    const sealed = h.services.shares.sealItem(ctx.caller, item);
+    assert.ok(sealed, 'the app seals dialog items');
+    h.clearCalls();
+    // A fresh share core (another instance, or one whose item cache expired) with the app's seal key.
+    const options: LinkOptions = {
+      useOrganizationDefault: false,
+      type: 'edit',
+      scope: 'organization',
+      recipients: [],
+      sendNotification: false,
+    };
+    const outcome = await h.services.shares.share(ctx, ref, options, { sealedItem: sealed });
+    assert.equal(outcome.item.name, item.name);
+    assert.deepEqual(
+      h.calls.map((c) => `${c.method} ${c.path.split('?')[0].replace(/^\/(v1\.0|beta)/, '')}`),
+      [`POST /drives/${D.adele}/items/${I.adeleDiagramPng}/createLink`],
+    );
+    // A forged seal (Megan replaying Adele's dialog) is not trusted: Megan's item is looked up with her token.
+    // (Megan's Graph token straight from the sandbox: the broker's per-person cache stays untouched for later tests.)
+    const meganUser = h.user(USERS.megan);
+    const megan: CallContext = {
+      caller: { tenantId: meganUser.tenantId, userObjectId: meganUser.id },
+      token: await h.sandbox.graphToken(USERS.megan),
+      deadline: Date.now() + 3000,
+    };
+    h.clearCalls();
+    await assert.rejects(
+      h.services.shares.share(megan, ref, { ...options, type: 'view' }, { sealedItem: sealed }),
+      (err: unknown) => isShareError(err),
+    );
+    assert.ok(
+      h.calls.some((c) => c.method === 'GET' && c.path.includes(I.adeleDiagramPng)),
+      "the item was looked up with Megan's token instead of trusting the seal",
+    );
   });
 
   it('makes exactly one Entra OBO request for several invokes carrying the same SSO token', async () => {

@@ -21,6 +21,7 @@ import { GRAPH_SEED } from '../../../sandbox/graph/seedIds';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import { createTeamsHostRouter, hostPageUrl, TEAMS_HOST_PATH, type HostScenario } from './teamsHost';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium';
+import { axeViolations, describeViolations, seriousOrCritical } from '../axe';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const ADELE = 'adele@contoso.example';
@@ -29,6 +30,18 @@ const CONTOSO = SANDBOX_IDENTITIES.homeTenantId;
 const DRIVE = GRAPH_SEED.drives.adele;
 /** Page-side predicate (a string: the project compiles without DOM types): the tab has said what it shows. */
 const STATUS_SETTLED = "['ready', 'error'].includes(document.body.dataset.state)";
+
+/**
+ * Waits until a page-side predicate holds. Playwright's waitForFunction re-evaluates a string predicate with eval,
+ * which the tab's CSP (no 'unsafe-eval') refuses whenever the first check fails; evaluate runs through DevTools.
+ */
+async function until(frame: Frame, predicate: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await frame.evaluate(predicate))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** The production-mode environment with every Microsoft endpoint pointing at the sandbox. */
 function productionEnv(sandboxUrl: string, shareLogPath: string): Record<string, string> {
@@ -85,7 +98,11 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
           const u = sandbox.user(upn);
           return { upn: u.userPrincipalName, tenantId: u.tenantId, objectId: u.id };
         },
-        ssoToken: (upn) => sandbox.ssoToken(upn),
+        // An interactive request is Teams' own sign-in window: completing it satisfies Conditional Access (MFA).
+        ssoToken: (upn, interactive) => {
+          if (interactive) sandbox.requireInteraction(upn, undefined);
+          return sandbox.ssoToken(upn);
+        },
       }),
     );
     app.use(createHttpApp(services));
@@ -185,7 +202,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       }
       throw new Error('the tab frame did not load');
     })();
-    await tab.waitForFunction(STATUS_SETTLED);
+    await until(tab, STATUS_SETTLED);
     return { page, tab, requests };
   }
 
@@ -245,7 +262,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       assert.equal(bg, 'rgb(31, 31, 31)');
       await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-dark.png') });
       await page.evaluate("window.teamsHost.setTheme('default')");
-      await tab.waitForFunction("document.body.dataset.theme === 'default'");
+      await until(tab, "document.body.dataset.theme === 'default'");
       assert.ok((await received(page)).includes('registerHandler'), 'the tab registered for theme changes');
     } finally {
       await page.close();
@@ -308,6 +325,23 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     }
   });
 
+  it('Conditional Access (MFA) on revoke: the tab asks Teams for a non-silent sign-in, then revokes', async () => {
+    sandbox.requireInteraction(MEGAN, 'mfa');
+    const { page, tab } = await openTab({ user: MEGAN });
+    try {
+      await tab.getByRole('button', { name: 'Revoke the link to Timeline.xlsx' }).click();
+      await tab.locator('#confirm-yes').click();
+      await tab.locator('#status', { hasText: /Revoked the link to \u2068Timeline\.xlsx\u2069\./ }).waitFor();
+      const requests = (await page.evaluate('window.teamsHost.received')) as Array<{ func: string; args: unknown[] }>;
+      const tokenCalls = requests.filter((r) => r.func === 'authentication.getAuthToken');
+      assert.equal(tokenCalls.length, 2, 'one silent token at start, one non-silent after interaction_required');
+      assert.equal(tokenCalls[1].args[2], false, 'the second asks non-silently (Teams may show its sign-in)');
+    } finally {
+      await page.close();
+      sandbox.requireInteraction(MEGAN, undefined);
+    }
+  });
+
   it('tells a person with no links how to make one, without an empty table', async () => {
     const { page, tab } = await openTab({ user: 'alex@contoso.example' });
     try {
@@ -361,5 +395,125 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     } finally {
       await page.close();
     }
+  });
+
+  describe('accessibility', () => {
+    for (const locale of ['en-US', 'ar-SA'])
+      for (const themeName of ['default', 'dark', 'contrast'] as const) {
+        it(`${locale}, ${themeName} theme: no serious or critical axe violation, with the revoke dialog open too`, async () => {
+          const { page, tab } = await openTab({ theme: themeName, locale });
+          try {
+            const found = seriousOrCritical(await axeViolations(tab));
+            assert.equal(found.length, 0, describeViolations(found));
+            await tab.locator('#shares button.revoke').first().click();
+            await tab.locator('#confirm[open]').waitFor();
+            // Check the dialog as it stays, not half-faded in.
+            await until(tab, 'document.getAnimations().length === 0');
+            const inDialog = seriousOrCritical(await axeViolations(tab));
+            assert.equal(inDialog.length, 0, describeViolations(inDialog));
+            await page.keyboard.press('Escape');
+            await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+          } finally {
+            await page.close();
+          }
+        });
+      }
+
+    it('Arabic: the whole tab in Arabic, right to left, names and addresses kept readable', async () => {
+      const { page, tab } = await openTab({ theme: 'default', locale: 'ar-SA' });
+      try {
+        assert.equal(await tab.evaluate('document.documentElement.dir'), 'rtl');
+        assert.equal(await tab.evaluate('document.documentElement.lang'), 'ar');
+        assert.equal(await tab.textContent('h1'), 'الارتباطات التي شاركتها');
+        assert.match((await tab.textContent('#status')) ?? '', /ارتباط/);
+        const notes = (await rows(tab)).find((r) => r[0] === 'notes.txt')!;
+        assert.equal(notes[2], `أشخاص محددون: ${MEGAN}`);
+        assert.equal(await tab.locator('#shares bdi', { hasText: MEGAN }).count(), 1, 'the address is isolated');
+        // Logical properties: in RTL the actions column sits on the left of the file column.
+        const fileX = await tab.evaluate("document.querySelector('th:first-child').getBoundingClientRect().x");
+        const actionsX = await tab.evaluate("document.querySelector('th:last-child').getBoundingClientRect().x");
+        assert.ok(Number(actionsX) < Number(fileX), `actions at ${actionsX}, file at ${fileX}`);
+        await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-ar-light.png') });
+      } finally {
+        await page.close();
+      }
+    });
+
+    it("Teams' high-contrast theme: black, white and yellow; also under the system's forced colours", async () => {
+      const { page, tab } = await openTab({ theme: 'contrast' });
+      try {
+        assert.equal(await tab.evaluate('getComputedStyle(document.body).backgroundColor'), 'rgb(0, 0, 0)');
+        assert.equal(await tab.evaluate('getComputedStyle(document.body).color'), 'rgb(255, 255, 255)');
+        assert.equal(
+          await tab.evaluate("getComputedStyle(document.querySelector('#shares a')).color"),
+          'rgb(255, 255, 1)',
+        );
+        await page.locator('#app').screenshot({ path: path.join(ARTIFACTS, 'tab-contrast.png') });
+        await page.emulateMedia({ forcedColors: 'active' });
+        const found = seriousOrCritical(await axeViolations(tab));
+        assert.equal(found.length, 0, describeViolations(found));
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('honours prefers-reduced-motion: the dialog appears without animation', async () => {
+      const { page, tab } = await openTab({});
+      try {
+        const animation = async () => {
+          await tab.locator('#shares button.revoke').first().click();
+          await tab.locator('#confirm[open]').waitFor();
+          const name = await tab.evaluate("getComputedStyle(document.getElementById('confirm')).animationName");
+          await page.keyboard.press('Escape');
+          await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+          return name;
+        };
+        assert.equal(await animation(), 'dialog-in');
+        await page.emulateMedia({ reducedMotion: 'reduce' });
+        assert.equal(await animation(), 'none');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it("works by keyboard alone: Tab to a link's Revoke, Enter, the dialog (Escape keeps it), confirm, revoked", async () => {
+      const { page, tab } = await openTab({});
+      const focused = (): Promise<string> =>
+        tab.evaluate(
+          "(() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || e.tagName).trim() : ''; })()",
+        );
+      const tabTo = async (name: string) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 60; i++) {
+          await page.keyboard.press('Tab');
+          const now = await focused();
+          seen.push(now);
+          if (now === name) return seen;
+        }
+        throw new Error(`never reached "${name}" by Tab; focus went through: ${seen.join(' | ')}`);
+      };
+      try {
+        const order = await tabTo('Revoke the link to Contract signed.pdf');
+        // A logical order: the first row's file link and link come before any Revoke button.
+        assert.ok(order.indexOf('Contract signed.pdf') < order.indexOf('Revoke the link to Contract signed.pdf'));
+        await page.keyboard.press('Enter');
+        await tab.locator('#confirm[open]').waitFor();
+        assert.equal(await focused(), 'Cancel', 'the dialog opens on the safe choice');
+        await page.keyboard.press('Escape');
+        await tab.locator('#confirm:not([open])').waitFor({ state: 'attached' });
+        assert.equal(await focused(), 'Revoke the link to Contract signed.pdf', 'focus returns to the button');
+        await page.keyboard.press('Enter');
+        await tab.locator('#confirm[open]').waitFor();
+        await page.keyboard.press('Tab');
+        assert.equal(await focused(), 'Revoke link');
+        await page.keyboard.press('Enter');
+        await tab.locator('#status', { hasText: /Revoked the link to \u2068Contract signed\.pdf\u2069\./ }).waitFor();
+        const contract = (await rows(tab)).find((r) => r[0] === 'Contract signed.pdf')!;
+        assert.match(contract[5], /^Revoked /);
+        assert.equal(await focused(), 'Contract signed.pdf', 'focus stays on the same row');
+      } finally {
+        await page.close();
+      }
+    });
   });
 });

@@ -17,8 +17,11 @@ export interface HostUser {
 export interface TeamsHostOptions {
   /** Looks a person up by UPN; throws when unknown. */
   user(upn: string): HostUser;
-  /** A Teams SSO token for the app, for that person. */
-  ssoToken(upn: string): Promise<string>;
+  /**
+   * A Teams SSO token for the app, for that person; `interactive` when the tab asked non-silently (Teams would show
+   * its sign-in window, e.g. for MFA).
+   */
+  ssoToken(upn: string, interactive: boolean): Promise<string>;
 }
 
 /** One test scenario of the host page (see host/host.js for what each field does). */
@@ -48,7 +51,7 @@ export function createTeamsHostRouter(options: TeamsHostOptions): Router {
   });
   router.get('/sso-token', async (req, res) => {
     try {
-      res.json({ token: await options.ssoToken(String(req.query.user ?? '')) });
+      res.json({ token: await options.ssoToken(String(req.query.user ?? ''), req.query.interactive === '1') });
     } catch {
       res.status(404).json({ message: 'unknown user' });
     }

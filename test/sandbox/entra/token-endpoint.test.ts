@@ -217,7 +217,10 @@ describe('sandbox Entra ID', () => {
       assertion: await sandbox.ssoToken('noah@fabrikam.example'),
       scope: FILES,
     });
-    assert.equal(noahAtHome.status, 200);
+    // aad.manifest.json registers the app for its own organization only (AzureADMyOrg): not even Noah's home
+    // authority issues him a token for it (test/sandbox/entra/signInAudience.test.ts covers the other audiences).
+    assert.equal(noahAtHome.status, 400);
+    assert.deepEqual(noahAtHome.body.error_codes, [50020]);
   });
 
   it('answers an OBO response without id_token, with the requested scopes', async () => {

@@ -3,7 +3,8 @@ import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
 import { mintSsoToken } from '../../../sandbox/tokens';
 import type { FetchLike } from '../../../src/auth/fetchLike';
 import { createMsalClient, loadAuthorityMetadata } from '../../../src/auth/msalClient';
-import { DEFAULT_GRAPH_SCOPES, OboTokenProvider } from '../../../src/auth/oboProvider';
+import { InteractionRequiredAuthError } from '@azure/msal-node';
+import { DEFAULT_GRAPH_SCOPES, OboTokenProvider, mapOboError } from '../../../src/auth/oboProvider';
 import { isShareError, type ShareErrorKind } from '../../../src/domain/errors';
 import { createLogger } from '../../../src/log';
 import { claimsOf, startEntraStandIn, users, type EntraStandIn } from './entraStandIn';
@@ -128,6 +129,36 @@ describe('auth/oboProvider (real msal-node against a local Entra)', () => {
       'signInRequired',
       'AADSTS50013',
     );
+  });
+
+  it('maps interaction_required (Conditional Access, AADSTS50076/50079, claims challenge) to an interactive sign-in', () => {
+    const claims = '{"access_token":{"polids":{"essential":true,"values":["9ab03e19-ed42-4168-b6b7-7001fb3e933a"]}}}';
+    for (const [no, text] of [
+      ['50076', 'you must use multi-factor authentication'],
+      ['50079', 'you must enroll in multi-factor authentication'],
+    ]) {
+      const err = mapOboError(
+        new InteractionRequiredAuthError(
+          'interaction_required',
+          `AADSTS${no}: Due to a configuration change made by your administrator, ${text}.`,
+          '',
+          '2026-11-27 10:00:00Z',
+          'trace',
+          'correlation',
+          claims,
+          no,
+        ),
+      );
+      assert.equal(err.kind, 'signInRequired');
+      assert.equal(err.details.interactionRequired, true);
+      assert.equal(err.details.claims, claims);
+      assert.equal(err.details.code, `AADSTS${no}`);
+    }
+    const consent = mapOboError(
+      new InteractionRequiredAuthError('invalid_grant', 'AADSTS65001: not consented', 'consent_required'),
+    );
+    assert.equal(consent.kind, 'consentRequired', 'consent stays consent');
+    assert.equal(consent.details.interactionRequired, undefined);
   });
 
   it('maps an unreachable Entra to transient', async () => {

@@ -5,8 +5,10 @@ import {
   linkOptionsDialog,
   searchResultCard,
   sharedLinkCard,
+  strings,
   type AdaptiveCardJson,
 } from '../../../src/cards';
+import { message } from '../../../src/domain/messages';
 import {
   businessChoices,
   docx,
@@ -49,10 +51,9 @@ export interface CatalogEntry {
   warnings: string[];
 }
 
-const env = { publicBaseUrl: PUBLIC_BASE_URL, locale: 'en-US', timeZone: TIME_ZONE };
-
-/** Builds the whole catalog (cheap; a few milliseconds). */
-export function catalog(): CatalogEntry[] {
+/** Builds the whole catalog for a locale (cheap; a few milliseconds). */
+export function catalog(locale = 'en-US'): CatalogEntry[] {
+  const env = { publicBaseUrl: PUBLIC_BASE_URL, locale, timeZone: TIME_ZONE };
   const out: CatalogEntry[] = [];
   const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
     out.push({ name, target, ...e });
@@ -72,7 +73,7 @@ export function catalog(): CatalogEntry[] {
       query: '',
       results: [docx, longName, trickyName],
       variant: 'attachments',
-      notice: 'One attachment could not be opened with your account.',
+      notice: strings(locale).bot.finderNotices.someAttachmentsUnavailable,
     }),
   );
   add('options-business', '1.5', linkOptionsDialog({ ...env, item: docx, choices: businessChoices, now: NOW }));
@@ -96,9 +97,9 @@ export function catalog(): CatalogEntry[] {
         retainInheritedPermissions: false,
       },
       errors: {
-        expirationDate: 'Choose a date on or before 8 Jun 2026.',
-        recipients: '“outside.partner@” is not an email address.',
-        password: 'Passwords are only possible on OneDrive personal.',
+        expirationDate: message('expirationTooLate', { days: 90, date: { date: '2026-06-08' } }),
+        recipients: message('recipientBadEmail', { email: 'outside.partner@' }),
+        password: message('passwordPersonalOnly', { drive: { drive: 'business' } }),
       },
     }),
   );
@@ -185,7 +186,7 @@ export function catalog(): CatalogEntry[] {
   };
   add('shared-people', '1.4', sharedLinkCard(peopleOutcome, { ...env, sharerAadObjectId: SHARER }));
   for (const err of shareErrors)
-    add(`error-${err.kind}`, '1.4', errorCard(err, { locale: 'en-US', inDialog: err.kind !== 'consentRequired' }));
+    add(`error-${err.kind}`, '1.4', errorCard(err, { locale, inDialog: err.kind !== 'consentRequired' }));
   add('search-result', '1.4', searchResultCard(longName, env));
   return out;
 }

@@ -96,3 +96,26 @@ describe('cards: every card of every builder meets the contracts', () => {
     });
   }
 });
+
+describe('cards: every card in German, Arabic and Japanese meets the same contracts', () => {
+  for (const locale of ['de-DE', 'ar-SA', 'ja-JP']) {
+    it(`${locale}: versions, schema, parser, size and filled placeholders`, () => {
+      const problems: string[] = [];
+      for (const e of catalog(locale)) {
+        const json = JSON.stringify(e.card).split(JSON.stringify(trickyName.name).slice(1, -1)).join('');
+        if (e.card.version !== e.target) problems.push(`${e.name}: version ${e.card.version}`);
+        for (const p of [...newerThan(e.card, e.target), ...schemaErrors(e.card), ...parserIssues(e.card, e.target)])
+          problems.push(`${e.name}: ${p}`);
+        if (e.warnings.length) problems.push(`${e.name}: ${e.warnings.join('; ')}`);
+        if (/\{[a-zA-Z]+\}|\$\{/.test(json)) problems.push(`${e.name}: an unfilled placeholder`);
+        if (Buffer.byteLength(json, 'utf8') >= MAX_CARD_BYTES) problems.push(`${e.name}: too large`);
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  it('Arabic dialogs (Adaptive Cards 1.5) read right to left; 1.4 cards cannot say so and follow the client', () => {
+    for (const e of catalog('ar-SA')) assert.equal(e.card.rtl, e.target === '1.5' ? true : undefined, e.name);
+    for (const e of catalog('de-DE')) assert.equal(e.card.rtl, e.target === '1.5' ? false : undefined, e.name);
+  });
+});

@@ -6,11 +6,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SHARE_ERROR_KINDS, ShareError } from '../../../src/domain/errors';
 import {
+  organizationDefaultAvailability,
+  passwordSupport,
+  recipientsSupport,
+  retainInheritedPermissionsSupport,
+  scopeAllowedByPolicy,
+  scopeSupport,
+  typeSupport,
+} from '../../../src/domain/rules';
+import {
   LINK_SCOPES,
   LINK_TYPES,
   type DriveItemInfo,
   type GraphPermission,
   type LinkChoices,
+  type LinkPolicy,
   type Recipient,
   type ShareOutcome,
 } from '../../../src/domain/types';
@@ -112,25 +122,21 @@ export const fiftyRecipients: Recipient[] = [
   ...Array.from({ length: 10 }, (_, i) => ({ email: `outside.partner.${i}@fabrikam-consulting.example.org` })),
 ];
 
-const everything = (available: boolean, reason?: string) => ({ available, ...(available ? {} : { reason }) });
+const everything = (available: boolean) => ({ available });
 
-/** OneDrive for Business file: the usual choices. */
+/** Every reason below comes from the domain rules, so cards show them in each language as the app does. */
+const ADMIN_POLICY: LinkPolicy = {
+  allowedScopes: ['organization', 'users'],
+  allowedTypes: [],
+  maxExpirationDays: 90,
+  requireExpirationForAnonymous: true,
+};
+
+/** OneDrive for Business file: the usual choices, anyone-links turned off by the administrator. */
 export const businessChoices: LinkChoices = {
-  types: LINK_TYPES.map((t) => ({
-    value: t,
-    available: t !== 'embed' && t !== 'createOnly',
-    ...(t === 'embed'
-      ? { reason: 'Only on OneDrive personal' }
-      : t === 'createOnly'
-        ? { reason: 'Only for folders' }
-        : {}),
-  })),
-  scopes: LINK_SCOPES.map((s) => ({
-    value: s,
-    available: s !== 'anonymous',
-    ...(s === 'anonymous' ? { reason: 'Your organization has turned off links for anyone' } : {}),
-  })),
-  password: everything(false, 'Only on OneDrive personal'),
+  types: LINK_TYPES.map((t) => ({ value: t, ...typeSupport(t, 'file', 'business') })),
+  scopes: LINK_SCOPES.map((s) => ({ value: s, ...scopeAllowedByPolicy(s, ADMIN_POLICY) })),
+  password: passwordSupport('business'),
   recipients: everything(true),
   sendNotification: everything(true),
   retainInheritedPermissions: everything(true),
@@ -141,22 +147,14 @@ export const businessChoices: LinkChoices = {
 
 /** OneDrive personal: password and embed, no organization scope. */
 export const personalChoices: LinkChoices = {
-  types: LINK_TYPES.map((t) => ({
-    value: t,
-    available: ['view', 'edit', 'embed'].includes(t),
-    ...(['view', 'edit', 'embed'].includes(t) ? {} : { reason: 'Only in OneDrive for Business and SharePoint' }),
-  })),
-  scopes: LINK_SCOPES.map((s) => ({
-    value: s,
-    available: s === 'anonymous',
-    ...(s === 'anonymous' ? {} : { reason: 'Not for personal accounts' }),
-  })),
+  types: LINK_TYPES.map((t) => ({ value: t, ...typeSupport(t, 'file', 'personal') })),
+  scopes: LINK_SCOPES.map((s) => ({ value: s, ...scopeSupport(s, 'personal') })),
   password: everything(true),
-  recipients: everything(false, 'Not for personal accounts'),
-  sendNotification: everything(false, 'Not for personal accounts'),
-  retainInheritedPermissions: everything(false, 'Not for personal accounts'),
+  recipients: recipientsSupport('personal'),
+  sendNotification: recipientsSupport('personal'),
+  retainInheritedPermissions: retainInheritedPermissionsSupport('personal'),
   expirationRequiredForAnonymous: false,
-  organizationDefault: everything(false, 'Personal accounts have no organization'),
+  organizationDefault: organizationDefaultAvailability({ kind: 'file', driveType: 'personal' }, ADMIN_POLICY),
 };
 
 function outcomeFrom(file: string, item: DriveItemInfo, extra: Partial<ShareOutcome> = {}): ShareOutcome {

@@ -74,9 +74,12 @@
         return [legacyContext(user)];
       });
     },
-    'authentication.getAuthToken': function () {
+    'authentication.getAuthToken': function (request) {
       if (scenario.auth !== 'ok') return Promise.resolve([false, scenario.auth]);
-      return fetch('sso-token?user=' + encodeURIComponent(scenario.user))
+      // teams-js sends [resources, claims, silent]: silent === false lets Teams show its sign-in window (where
+      // the person completes MFA); the test's token source learns it through `interactive`.
+      var interactive = Array.isArray(request.args) && request.args[2] === false;
+      return fetch('sso-token?user=' + encodeURIComponent(scenario.user) + (interactive ? '&interactive=1' : ''))
         .then(function (r) {
           return r.ok ? r.json() : Promise.reject(new Error('token ' + r.status));
         })
