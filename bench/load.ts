@@ -7,6 +7,7 @@ import {
   fetchTaskActivity,
   messageActionActivity,
   queryActivity,
+  shareChoice,
   submitActivity,
   type ActivityContext,
 } from './journeys';
@@ -99,8 +100,9 @@ async function journey(records: InvokeRecord[], user: LoadUser): Promise<void> {
   const n = nextShare(user);
   await invoke(records, 'query', user, queryActivity(ctx, user, n));
   await invoke(records, 'fetchTask', user, fetchTaskActivity(ctx, user));
+  // The options dialog of the file about to be shared (from a message), then "Create link" from that dialog.
+  await invoke(records, 'messageAction', user, messageActionActivity(ctx, user, n, shareChoice(user, n).file));
   await invoke(records, 'submit', user, submitActivity(ctx, user, n, sealOf(user)));
-  await invoke(records, 'messageAction', user, messageActionActivity(ctx, user, n));
 }
 
 async function runPhase(phase: PhaseSpec): Promise<void> {

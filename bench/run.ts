@@ -1,5 +1,6 @@
 import { productionEnvFor } from '../sandbox/appEnv';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -23,12 +24,15 @@ import {
 } from './figures';
 import { summarizeCpuProfile, type ProfileSummary } from './profile';
 import type { FromLoad, LoadUser, PhaseResult, PhaseSpec, ToLoad } from './protocol';
+import { startTestRedis } from '../test/helpers/redisServer';
+import { startRoundRobin } from '../test/helpers/roundRobin';
 
 /**
  * `npm run bench [-- --quick] [-- --profile] [-- --token=250 --createLink=150 --itemLookup=60 --search=120
- * --tokenService=90]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
+ * --tokenService=90] [-- --instances 2]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
  * production auth mode, and a separate load process; runs the journeys; then the framework floor and the
- * samples-pattern baseline under the same load. Prints tables and, last, one JSON line. Asserts nothing.
+ * samples-pattern baseline under the same load. With `--instances 2`, also two app processes sharing a
+ * redis-server behind a round-robin balancer. Prints tables and, last, one JSON line. Asserts nothing.
  */
 
 interface Settings {
@@ -46,6 +50,8 @@ interface Settings {
   floorMs: number;
   baselineC64Ms: number;
   concurrencies: number[];
+  /** 2: also measure two app instances sharing state in Redis behind a round-robin balancer. */
+  instances: number;
 }
 
 function parseArgs(argv: string[]): Settings {
@@ -57,7 +63,11 @@ function parseArgs(argv: string[]): Settings {
     return v;
   };
   const quick = flag('quick');
+  const at = argv.indexOf('--instances');
+  const instances = at >= 0 ? Number(argv[at + 1]) : num('instances', 1);
+  if (instances !== 1 && instances !== 2) throw new Error('--instances must be 1 or 2');
   return {
+    instances,
     quick,
     profile: flag('profile'),
     latency: {
@@ -302,6 +312,8 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       BOT_ENDPOINT: 'https://share-link.bench.example',
       ALLOWED_TENANT_IDS: id.homeTenantId,
+      // The load makes each virtual user share many times a second, far past a person's limit: measure, not limit.
+      SHARE_RATE_LIMIT: '0',
     }),
     LOG_LEVEL: 'warn',
     NODE_EXTRA_CA_CERTS: ensureTrustBundle(dataDir),
@@ -310,9 +322,9 @@ async function main(): Promise<void> {
 
   const load = new LoadProcess();
   let offset = 0;
-  let targetPid = 0;
-  const useTarget = async (server: Server) => {
-    targetPid = server.child.pid!;
+  let targetPids: number[] = [];
+  const useTarget = async (server: Server, alsoPids: number[] = []) => {
+    targetPids = [server.child.pid!, ...alsoPids];
     await load.request({
       type: 'init',
       target: server.url,
@@ -326,11 +338,12 @@ async function main(): Promise<void> {
   const run = async (spec: PhaseSpec): Promise<Phase> => {
     recorder.drain();
     const before = sandbox.stats();
-    const cpu0 = { target: cpuMsOf(targetPid), sandbox: process.cpuUsage(), load: cpuMsOf(load.pid) };
+    const targetCpu = () => targetPids.reduce((n, pid) => n + cpuMsOf(pid), 0);
+    const cpu0 = { target: targetCpu(), sandbox: process.cpuUsage(), load: cpuMsOf(load.pid) };
     const result = await load.run(spec);
     const sandboxCpu = process.cpuUsage(cpu0.sandbox);
     const cpuMs = {
-      target: cpuMsOf(targetPid) - cpu0.target,
+      target: targetCpu() - cpu0.target,
       sandbox: (sandboxCpu.user + sandboxCpu.system) / 1000,
       load: cpuMsOf(load.pid) - cpu0.load,
     };
@@ -369,21 +382,23 @@ async function main(): Promise<void> {
         iterations: settings.quick ? 1 : 3,
       }),
       // Every virtual user opens the options dialog of each file once, as a person does before "Create link":
-      // the submits that follow carry what the dialog sealed (one Graph call per share). Quick: the first three
-      // files of each person, which is what its few submits use; the journeys' message actions open the next
-      // file's dialog as they go. The baseline reuses these dialogs: it is another process with the same bot
-      // secret, so it trusts the seals as a second instance would.
+      // the submits that follow carry what the dialog sealed (one Graph call per share). Quick: every file of the
+      // 16 journey users, the first three of the others (what their few submits use). The baseline reuses these
+      // dialogs: it is another process with the same bot secret, so it trusts the seals as a second instance would.
       ...(openDialogs
-        ? [
-            await run({
-              name: `${label} warm-up dialogs c32`,
-              mode: 'dialogs',
-              concurrency: 32,
-              from: 0,
-              to: V,
-              filesPerUser: settings.quick ? 3 : undefined,
-            }),
-          ]
+        ? settings.quick
+          ? [
+              await run({ name: `${label} warm-up dialogs c16`, mode: 'dialogs', concurrency: 16, from: 0, to: 16 }),
+              await run({
+                name: `${label} warm-up dialogs c32`,
+                mode: 'dialogs',
+                concurrency: 32,
+                from: 16,
+                to: V,
+                filesPerUser: 3,
+              }),
+            ]
+          : [await run({ name: `${label} warm-up dialogs c32`, mode: 'dialogs', concurrency: 32, from: 0, to: V })]
         : []),
       await run({
         name: `${label} warm-up submits c64`,
@@ -452,6 +467,56 @@ async function main(): Promise<void> {
   const appThroughput = await throughput('app', (c) => settings.throughputMs[c] ?? 10_000);
   const memAfter = memoryOf(app.child.pid!);
   await app.stop();
+
+  // ---- two instances sharing Redis behind a round-robin balancer (--instances 2) ----------------------------
+  let twoInstances: { warm: Phase[]; c16: Phase; c64: Phase } | undefined;
+  if (settings.instances === 2) {
+    const redis = await startTestRedis();
+    const shared = { ...env, REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const main = path.join(__dirname, '..', 'src', 'main.js');
+    const apps = [await startServer('app-1', main, shared), await startServer('app-2', main, shared)];
+    const balancer = await startRoundRobin(apps.map((a) => a.url));
+    await useTarget({ ...apps[0], url: balancer.url }, [apps[1].child.pid!]);
+    const warm = [
+      await run({
+        name: '2 instances warm-up journeys c16',
+        mode: 'journey',
+        concurrency: 16,
+        from: 0,
+        to: 16,
+        iterations: 1,
+      }),
+      await run({
+        name: '2 instances warm-up submits c64',
+        mode: 'submit',
+        concurrency: V,
+        from: 0,
+        to: V,
+        iterations: 1,
+      }),
+    ];
+    const c16 = await run({
+      name: '2 instances journeys c16',
+      mode: 'journey',
+      concurrency: 16,
+      from: 0,
+      to: 16,
+      durationMs: settings.c16Ms,
+    });
+    const c64 = await run({
+      name: '2 instances submit c64',
+      mode: 'submit',
+      concurrency: 64,
+      from: 0,
+      to: V,
+      durationMs: settings.throughputMs[64] ?? 10_000,
+    });
+    twoInstances = { warm, c16, c64 };
+    log(`balancer: ${balancer.counts.join(' / ')} requests to app-1 / app-2`);
+    await balancer.close();
+    for (const a of apps) await a.stop();
+    await redis.stop();
+  }
 
   // ---- the framework floor -------------------------------------------------------------------------------
   const floor = await startServer('floor', path.join(__dirname, 'floor.js'), env);
@@ -640,9 +705,16 @@ async function main(): Promise<void> {
   const steadyApp = [appJourneys.c1, appJourneys.c16];
   const steadyBase = [baseJourneys.c1, baseJourneys.c16];
   const firstUseApp = [distinct];
+  const cpuPerInvokeOf = (p: Phase | undefined) => (p ? p.cpuMs.target / Math.max(1, p.joined.length) : NaN);
   const per100 = (phases: Phase[], prefix: string) =>
     (100 * sumCounts(phases, prefix)) / Math.max(1, sumCounts(phases, 'graph.createLink'));
-  const allAppPhases = [...appJourneys.warm, ...steadyApp, ...appThroughput.values(), distinct];
+  const allAppPhases = [
+    ...appJourneys.warm,
+    ...steadyApp,
+    ...appThroughput.values(),
+    distinct,
+    ...(twoInstances ? [...twoInstances.warm, twoInstances.c16, twoInstances.c64] : []),
+  ];
   const submitsOk = allAppPhases.reduce(
     (n, p) => n + (fig(p, 'submit')?.requests ?? 0) - (fig(p, 'submit')?.errors ?? 0),
     0,
@@ -704,7 +776,33 @@ async function main(): Promise<void> {
   );
 
   const submitRps64 = fig(appThroughput.get(64), 'submit')?.rps ?? NaN;
-  const cpuPerInvoke = (p: Phase | undefined) => (p ? p.cpuMs.target / Math.max(1, p.joined.length) : NaN);
+  if (twoInstances) {
+    out.push('', 'One instance vs two instances sharing Redis behind a round-robin balancer (same machine, same run)');
+    out.push(
+      table(
+        ['figure', '1 instance', '2 instances'],
+        [
+          ['submits/s at c64', submitRps64, fig(twoInstances.c64, 'submit')?.rps ?? NaN],
+          [
+            'submit p50 / p99 ms at c64',
+            `${round(fig(appThroughput.get(64), 'submit')?.p50 ?? NaN)} / ${round(fig(appThroughput.get(64), 'submit')?.p99 ?? NaN)}`,
+            `${round(fig(twoInstances.c64, 'submit')?.p50 ?? NaN)} / ${round(fig(twoInstances.c64, 'submit')?.p99 ?? NaN)}`,
+          ],
+          [
+            'Entra token requests per 100 shares, journeys c16',
+            per100([appJourneys.c16], 'entra.token'),
+            per100([twoInstances.c16], 'entra.token'),
+          ],
+          [
+            'server CPU ms per submit at c64 (all instances)',
+            cpuPerInvokeOf(appThroughput.get(64)),
+            cpuPerInvokeOf(twoInstances.c64),
+          ],
+        ],
+      ),
+    );
+  }
+  const cpuPerInvoke = cpuPerInvokeOf;
   const floorRps64 = fig(floorThroughput.get(64), 'submit')?.rps ?? NaN;
   const ioFloorRps64 = fig(ioFloorC64, 'submit')?.rps ?? NaN;
   const r = (a: number, b: number) => round(a / b);
@@ -808,6 +906,13 @@ async function main(): Promise<void> {
     baseline_submit_p99_ms: round(fig(baseC1, 'submit')!.p99),
     baseline_query_p50_ms: round(fig(baseC1, 'query')!.p50),
     baseline_entra_calls_per_100_shares: round(per100(steadyBase, 'entra.token')),
+    ...(twoInstances
+      ? {
+          submit_rps_c64_2_instances: round(fig(twoInstances.c64, 'submit')?.rps ?? NaN),
+          entra_calls_per_100_shares_2_instances: round(per100([twoInstances.c16], 'entra.token')),
+          entra_calls_per_100_shares_c16: round(per100([appJourneys.c16], 'entra.token')),
+        }
+      : {}),
     speedup_p50_vs_baseline: Math.round((fig(baseC1, 'submit')!.p50 / fig(appC1, 'submit')!.p50) * 100) / 100,
     speedup_p99_vs_baseline: Math.round((fig(baseC1, 'submit')!.p99 / fig(appC1, 'submit')!.p99) * 100) / 100,
     query_speedup_p50_vs_baseline: Math.round((fig(baseC1, 'query')!.p50 / fig(appC1, 'query')!.p50) * 100) / 100,

@@ -105,7 +105,7 @@ export async function reauthenticate(
   facts: TurnFacts,
   style: SignInStyle,
 ): Promise<InvokeResponse> {
-  deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
+  await deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
   const client = userTokenClientOf(context) as UserTokenClientLike | undefined;
   if (client) await deps.tokenService.signOut(client, facts.teamsUserId, facts.channelId);
   const again = await acquire(deps, context, facts, {}, style);

@@ -13,6 +13,27 @@ param location string = resourceGroup().location
 @description('App Service plan SKU. B1 or higher: alwaysOn is not available on F1.')
 param webAppSku string = 'B1'
 
+@minValue(1)
+@maxValue(30)
+@description('App Service instances. With more than one, set redisSku so instances share idempotency and token caches.')
+param instanceCount int = 1
+
+@allowed(['none', 'Basic', 'Standard', 'Premium'])
+@description('Azure Cache for Redis for the state instances share: "none" keeps it in each instance. Standard is replicated.')
+param redisSku string = 'none'
+
+@minValue(0)
+@maxValue(6)
+@description('Cache size within the SKU: C0 (250 MB) … C6 for Basic/Standard, P1 … P5 for Premium.')
+param redisCapacity int = 0
+
+@secure()
+@description('32 random bytes, base64 (SECRET_REDIS_ENCRYPTION_KEY): encrypts what the service keeps in Redis. Required with redisSku.')
+param redisEncryptionKey string = ''
+
+@description('Shares one person may create per minute, all instances together (0 = no limit).')
+param shareRateLimit string = '60'
+
 @allowed(['F0', 'S1'])
 param botServiceSku string = 'F0'
 
@@ -53,6 +74,28 @@ param shareLogTableName string = 'ShareLog'
 param logLevel string = 'info'
 
 var storageAccountName = take(toLower(replace('${resourceBaseName}st', '-', '')), 24)
+var useRedis = redisSku != 'none'
+
+// Shared hot state (idempotency, msal and Graph-token caches, item cache, rate limit). TLS only; every key has a TTL,
+// so the cache may evict the least recently used under memory pressure. Access-key authentication (the key goes
+// into REDIS_URL); the service does not implement Microsoft Entra authentication to Redis.
+resource redis 'Microsoft.Cache/redis@2024-03-01' = if (useRedis) {
+  name: resourceBaseName
+  location: location
+  properties: {
+    sku: {
+      name: redisSku
+      family: redisSku == 'Premium' ? 'P' : 'C'
+      capacity: redisSku == 'Premium' ? max(redisCapacity, 1) : redisCapacity
+    }
+    enableNonSslPort: false
+    minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+    redisConfiguration: {
+      'maxmemory-policy': 'volatile-lru'
+    }
+  }
+}
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   name: storageAccountName
@@ -84,6 +127,7 @@ resource serverFarm 'Microsoft.Web/serverfarms@2022-09-01' = {
   kind: 'linux'
   sku: {
     name: webAppSku
+    capacity: instanceCount
   }
   properties: {
     reserved: true
@@ -141,6 +185,9 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     POLICY_ALLOWED_TYPES: policyAllowedTypes
     POLICY_MAX_EXPIRATION_DAYS: policyMaxExpirationDays
     POLICY_REQUIRE_EXPIRATION_FOR_ANONYMOUS: policyRequireExpirationForAnonymous
+    REDIS_URL: useRedis ? 'rediss://:${redis.listKeys().primaryKey}@${redis.properties.hostName}:${redis.properties.sslPort}' : ''
+    REDIS_ENCRYPTION_KEY: redisEncryptionKey
+    SHARE_RATE_LIMIT: shareRateLimit
   }
 }
 

@@ -20,6 +20,7 @@ import { DurableShareLogWriter } from './store/durableWriter';
 import type { ShareLog } from './store/shareLog';
 import { createShareLog, shareLogSpoolPath } from './store';
 import { createTabRouter } from './tabApi';
+import { createSharedState, type SharedState } from './state';
 
 /** Everything the running app is made of, built once per process from the configuration. */
 export interface AppServices {
@@ -31,6 +32,8 @@ export interface AppServices {
   auth: AuthServices;
   shareLog: ShareLog;
   writer: DurableShareLogWriter;
+  /** Hot state: per process, or shared by every instance through Redis. */
+  state: SharedState;
   shares: ShareService;
   people: ConversationPeopleService;
   adapter: ShareLinkAdapter;
@@ -63,7 +66,9 @@ export async function createAppServices(
     `${config.sso.authorityHost}/${config.sso.tenantId}`,
     entraFetch,
   );
-  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata });
+  const state = createSharedState(config.state.redis, { clock, log });
+  await state.start();
+  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata, state });
   const graph = createDriveClient({
     baseUrl: config.graph.baseUrl,
     http,
@@ -84,6 +89,8 @@ export async function createAppServices(
     policy: config.policy,
     clock,
     log: log.child({ component: 'share' }),
+    state,
+    rateLimit: config.state.shareRateLimit,
     // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
     itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
@@ -120,6 +127,7 @@ export async function createAppServices(
     auth,
     shareLog,
     writer,
+    state,
     shares,
     people,
     adapter,
@@ -128,6 +136,7 @@ export async function createAppServices(
       writer.stop();
       await auth.broker.drain();
       await shareLog.close();
+      await state.close();
     },
   };
 }
@@ -137,6 +146,10 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
   const { config, log, shares, auth } = services;
   const readiness: ReadinessCheck[] = [
     { name: 'share-log', check: () => services.shareLog.ping() },
+    // Without Redis the app still serves (per-process state): "degraded", not "not ready".
+    ...(services.state.engine === 'redis'
+      ? [{ name: 'redis', degradesOnly: true, check: () => services.state.check() }]
+      : []),
     {
       name: 'entra',
       check: async () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { parseStateKey } from './state/cipher';
 import { SANDBOX_IDENTITIES } from '../sandbox/identities';
 
 /**
@@ -41,6 +42,14 @@ export interface LinkPolicyConfig {
 export type StoreConfig =
   { kind: 'sqlite'; path: string } | { kind: 'azureTable'; connectionString: string; table: string };
 
+/** Hot state shared by instances (idempotency, token caches, item cache, rate limit). */
+export interface StateConfig {
+  /** Redis (Azure Cache for Redis) when REDIS_URL is set; per-process memory otherwise. */
+  redis?: { url: string; key: Buffer; prefix: string; timeoutMs: number };
+  /** Shares one person may create per window (0 = no limit), the same across instances with Redis. */
+  shareRateLimit: { max: number; windowMs: number };
+}
+
 export interface AppConfig {
   mode: AppMode;
   host: string;
@@ -73,6 +82,7 @@ export interface AppConfig {
   botFramework: BotFrameworkEndpoints;
   policy: LinkPolicyConfig;
   store: StoreConfig;
+  state: StateConfig;
   /** Local files of this service (the SQLite share log by default, the share log's spool): DATA_DIR. */
   dataDir: string;
   /** Present in sandbox mode only. */
@@ -189,6 +199,54 @@ function loadStore(env: Env, dataDir: string, problems: string[]): StoreConfig {
   return { kind: 'sqlite', path: p };
 }
 
+/**
+ * REDIS_URL (never echoed: it holds the access key) and the key that encrypts what goes there. A Redis without a
+ * key is refused in every mode: tokens would otherwise sit in the cache in clear.
+ */
+function loadState(env: Env, problems: string[]): StateConfig {
+  const max = collect(problems, 'SHARE_RATE_LIMIT', z.coerce.number().int().min(0), env.SHARE_RATE_LIMIT || '60');
+  const windowSeconds = collect(
+    problems,
+    'SHARE_RATE_WINDOW_SECONDS',
+    z.coerce.number().int().min(1).max(86400),
+    env.SHARE_RATE_WINDOW_SECONDS || '60',
+  );
+  const state: StateConfig = { shareRateLimit: { max, windowMs: windowSeconds * 1000 } };
+  const url = env.REDIS_URL?.trim();
+  if (!url) return state;
+  let scheme = '';
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    // reported below without the value
+  }
+  if (scheme !== 'redis:' && scheme !== 'rediss:') {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL (value not shown: it may hold the access key)');
+  }
+  const key = env.REDIS_ENCRYPTION_KEY ? parseStateKey(env.REDIS_ENCRYPTION_KEY) : undefined;
+  if (!env.REDIS_ENCRYPTION_KEY) {
+    problems.push(
+      'REDIS_ENCRYPTION_KEY is required when REDIS_URL is set (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
+  } else if (!key) {
+    problems.push('REDIS_ENCRYPTION_KEY must be 32 bytes, base64 (44 characters) or hex (64 characters)');
+  }
+  const timeoutMs = collect(
+    problems,
+    'REDIS_TIMEOUT_MS',
+    z.coerce.number().int().min(1).max(10_000),
+    env.REDIS_TIMEOUT_MS || '50',
+  );
+  const prefix = collect(
+    problems,
+    'REDIS_KEY_PREFIX',
+    z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1-40 letters, digits, _ . -'),
+    env.REDIS_KEY_PREFIX || 'sharelink',
+  );
+  if (key) state.redis = { url, key, prefix, timeoutMs };
+  return state;
+}
+
 /** Public-cloud Bot Framework endpoints; each overridable for national clouds or the sandbox. */
 function botFrameworkEndpoints(env: Env, defaults: BotFrameworkEndpoints, problems: string[]): BotFrameworkEndpoints {
   const pick = (name: string, fallback: string) => collect(problems, name, anyUrl, env[name] || fallback);
@@ -267,6 +325,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const dataDir = env.SANDBOX_DATA_DIR || path.resolve('.sandbox-data');
     const endpoints = sandboxEndpoints(sandboxUrl);
     const store = loadStore(env, dataDir, problems);
+    const state = loadState(env, problems);
     if (problems.length) throw new ConfigError(problems);
     const id = SANDBOX_IDENTITIES;
     return {
@@ -294,6 +353,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       botFramework: endpoints.botFramework,
       policy,
       store,
+      state,
       dataDir,
       sandbox: { url: sandboxUrl, port: sandboxPort, dataDir },
     };
@@ -336,6 +396,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const botFramework = botFrameworkEndpoints(env, PUBLIC_CLOUD.botFramework, problems);
   const dataDir = path.resolve(env.DATA_DIR || 'data');
   const store = loadStore(env, dataDir, problems);
+  const state = loadState(env, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -357,6 +418,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     botFramework,
     policy,
     store,
+    state,
     dataDir,
   };
 }

@@ -14,6 +14,8 @@ const READINESS_CHECK_TIMEOUT_MS = 2_000;
 /** A dependency /readyz probes; it throws (or rejects) when the dependency is not usable. */
 export interface ReadinessCheck {
   name: string;
+  /** A failure means "degraded" (still serving, 200), not "not ready" (503). */
+  degradesOnly?: boolean;
   check(): Promise<void>;
 }
 
@@ -64,21 +66,26 @@ export function createApp(deps: ServerDeps): express.Express {
     asyncRoute(async (req, res) => {
       const results = await Promise.all(
         (deps.readiness ?? []).map(async (r) => {
+          const degradesOnly = r.degradesOnly === true;
           try {
             await withTimeout(
               r.check(),
               READINESS_CHECK_TIMEOUT_MS,
               `${r.name}: no answer within ${READINESS_CHECK_TIMEOUT_MS} ms`,
             );
-            return { name: r.name, ok: true };
+            return { name: r.name, ok: true, degradesOnly };
           } catch (err) {
             req.log.warn({ check: r.name, err: (err as Error).message }, 'readiness check failed');
-            return { name: r.name, ok: false, error: (err as Error).message };
+            return { name: r.name, ok: false, degradesOnly, error: (err as Error).message };
           }
         }),
       );
-      const ok = results.every((r) => r.ok);
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+      const ok = results.every((r) => r.ok || r.degradesOnly);
+      const degraded = ok && results.some((r) => !r.ok);
+      res.status(ok ? 200 : 503).json({
+        status: !ok ? 'not ready' : degraded ? 'degraded' : 'ready',
+        checks: results.map(({ degradesOnly: _, ...r }) => r),
+      });
     }),
   );
 

@@ -36,6 +36,8 @@ const OPERATOR_SUPPLIED: Record<string, string[]> = {
     'ALLOWED_TENANT_IDS',
     'POLICY_ALLOWED_SCOPES',
     'POLICY_ALLOWED_TYPES',
+    // Only needed with REDIS_SKU other than none; the operator puts it into env/.env.dev.user.
+    'SECRET_REDIS_ENCRYPTION_KEY',
   ],
   local: ['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP_NAME', 'BOT_DOMAIN', 'BOT_ENDPOINT'],
 };

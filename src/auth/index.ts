@@ -2,8 +2,10 @@ import type { ConfidentialClientApplication } from '@azure/msal-node';
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import type { Logger } from '../log';
+import type { SharedState } from '../state';
 import type { FetchLike } from './fetchLike';
 import { createOboMsalClient } from './msalClient';
+import { MsalPartitions } from './msalPartitions';
 import { OboTokenProvider } from './oboProvider';
 import { SsoTokenValidator } from './ssoValidator';
 import { TokenBroker } from './tokenBroker';
@@ -31,6 +33,8 @@ export interface AuthDeps {
   authorityMetadata?: string;
   /** Graph scopes for OBO; DEFAULT_GRAPH_SCOPES when absent. */
   graphScopes?: readonly string[];
+  /** Token caches and leases: per process when absent. */
+  state?: SharedState;
 }
 
 export interface AuthServices {
@@ -54,9 +58,18 @@ export function createAuthServices(config: AppConfig, deps: AuthDeps): AuthServi
     logger,
     fetch: deps.fetch,
   });
-  const msal = createOboMsalClient(config, { logger, fetch: deps.fetch, authorityMetadata: deps.authorityMetadata });
+  const msalDeps = { logger, fetch: deps.fetch, authorityMetadata: deps.authorityMetadata };
+  const msal = createOboMsalClient(config, msalDeps);
+  // Shared state in Redis: msal's cache is one encrypted partition per person there, so any instance reuses an OBO.
+  const partitions =
+    deps.state?.engine === 'redis'
+      ? new MsalPartitions(deps.state.cache('msal'), (cachePlugin) =>
+          createOboMsalClient(config, { ...msalDeps, cachePlugin }),
+        )
+      : undefined;
   const obo = new OboTokenProvider({
     cca: msal,
+    partitions,
     authorityHost: config.sso.authorityHost,
     scopes: deps.graphScopes,
     clock: deps.clock,
@@ -70,6 +83,8 @@ export function createAuthServices(config: AppConfig, deps: AuthDeps): AuthServi
     allowedTenantIds: config.allowedTenantIds,
     clock: deps.clock,
     logger,
+    cache: deps.state?.cache('graph-token'),
+    leases: deps.state?.leases,
   });
   return { broker, validator, obo, tokenService, msal };
 }

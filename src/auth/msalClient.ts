@@ -2,6 +2,7 @@ import {
   ConfidentialClientApplication,
   LogLevel,
   ServerError,
+  type ICachePlugin,
   type INetworkModule,
   type NetworkRequestOptions,
   type NetworkResponse,
@@ -144,6 +145,8 @@ export interface MsalClientOptions {
   /** Deadline of one request to Entra. */
   timeoutMs?: number;
   logger: Logger;
+  /** Where msal persists its token cache (e.g. a person's encrypted partition in Redis); memory when absent. */
+  cachePlugin?: ICachePlugin;
 }
 
 /**
@@ -165,6 +168,7 @@ export function createMsalClient(options: MsalClientOptions): ConfidentialClient
       knownAuthorities: [url.host],
       authorityMetadata: options.authorityMetadata,
     },
+    cache: options.cachePlugin ? { cachePlugin: options.cachePlugin } : undefined,
     system: {
       networkClient: new FetchNetworkModule(options.fetch, options.timeoutMs),
       loggerOptions: {
@@ -199,6 +203,7 @@ export interface AppMsalDeps {
   /** Metadata of the configured tenant's authority; see loadAuthorityMetadata. */
   authorityMetadata?: string;
   timeoutMs?: number;
+  cachePlugin?: ICachePlugin;
 }
 
 /** The process's one OBO client: the SSO app's credentials against `{authorityHost}/{sso.tenantId}`. */
@@ -211,6 +216,7 @@ export function createOboMsalClient(config: AppConfig, deps: AppMsalDeps): Confi
     fetch: deps.fetch,
     timeoutMs: deps.timeoutMs,
     logger: deps.logger,
+    cachePlugin: deps.cachePlugin,
   });
 }
 

@@ -2,6 +2,7 @@ import { AuthError, InteractionRequiredAuthError, type ConfidentialClientApplica
 import type { Clock } from '../clock';
 import { ShareError, type ShareErrorDetails } from '../domain/errors';
 import type { Logger } from '../log';
+import type { MsalPartitions } from './msalPartitions';
 import { LruCache } from '../util/lruCache';
 
 /** Delegated Graph scopes the app asks for; Graph's identifier URI is the same in every cloud's Entra. */
@@ -19,8 +20,10 @@ export interface GraphToken {
 }
 
 export interface OboProviderOptions {
-  /** The process's one OBO client (createOboMsalClient). */
+  /** The process's one OBO client (createOboMsalClient), its cache in memory. */
   cca: ConfidentialClientApplication;
+  /** With shared state: msal clients whose cache is the person's partition in the shared cache. */
+  partitions?: MsalPartitions;
   /** Entra authority host; the OBO authority is `{authorityHost}/{user's tid}`. */
   authorityHost: string;
   scopes?: readonly string[];
@@ -140,7 +143,12 @@ export class OboTokenProvider {
     }
     let result;
     try {
-      result = await this.options.cca.acquireTokenOnBehalfOf({
+      const { partitions } = this.options;
+      const cca =
+        partitions && identity.userObjectId
+          ? await partitions.clientFor(`${identity.tenantId.toLowerCase()}:${identity.userObjectId.toLowerCase()}`)
+          : this.options.cca;
+      result = await cca.acquireTokenOnBehalfOf({
         oboAssertion: ssoToken,
         scopes: this.scopes,
         authority: `${this.host}/${identity.tenantId}`,

@@ -3,7 +3,8 @@ import type { Clock } from '../clock';
 import { isShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { InvalidSsoTokenError, TenantNotAllowedError } from './errors';
-import { LruCache } from '../util/lruCache';
+import { MemoryCache } from '../state/memory';
+import { SingleFlight, type Leases, type SharedCache } from '../state';
 import { runWithoutDeadline } from '../http/deadline';
 import type { GraphToken } from './oboProvider';
 import type { SsoIdentity } from './ssoValidator';
@@ -56,8 +57,12 @@ export interface TokenBrokerOptions {
   logger: Logger;
   /** A cached Graph token is used only until this long before it expires. Default 5 min. */
   expiryMarginMs?: number;
-  /** Most users whose Graph token is kept. Default 10,000. */
+  /** Most users whose Graph token is kept in memory (no shared cache given). Default 10,000. */
   maxCachedUsers?: number;
+  /** Where Graph tokens are cached: per process by default, shared by every instance (encrypted) with Redis. */
+  cache?: SharedCache;
+  /** Leases for single-flight OBO across instances (a person's first request costs one Entra call in total). */
+  leases?: Leases;
 }
 
 /**
@@ -67,13 +72,15 @@ export interface TokenBrokerOptions {
  * Never logs tokens, assertions or magic codes.
  */
 export class TokenBroker {
-  private readonly cache: LruCache<GraphToken>;
+  private readonly cache: SharedCache;
+  private readonly oboFlights?: SingleFlight;
   private readonly allowed: Set<string>;
   private readonly margin: number;
   private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly options: TokenBrokerOptions) {
-    this.cache = new LruCache(options.maxCachedUsers ?? 10_000);
+    this.cache = options.cache ?? new MemoryCache(options.clock, options.maxCachedUsers ?? 10_000);
+    this.oboFlights = options.leases ? new SingleFlight(options.leases, options.clock) : undefined;
     this.allowed = new Set(options.allowedTenantIds.map((t) => t.toLowerCase()));
     this.margin = options.expiryMarginMs ?? 5 * 60_000;
   }
@@ -94,8 +101,8 @@ export class TokenBroker {
   }
 
   /** Drops a user's cached Graph token (e.g. after Graph answered 401 with it). */
-  forget(tenantId: string, aadObjectId: string): void {
-    this.cache.delete(cacheKey(tenantId, aadObjectId));
+  async forget(tenantId: string, aadObjectId: string): Promise<void> {
+    await this.cache.delete(cacheKey(tenantId, aadObjectId));
   }
 
   /** Resolves when background Token Service exchanges have finished (graceful shutdown). */
@@ -127,11 +134,17 @@ export class TokenBroker {
 
   private async viaSso(request: GraphTokenRequest, ssoToken: string, identity: SsoIdentity): Promise<GraphTokenResult> {
     const key = cacheKey(identity.tenantId, identity.userObjectId);
-    const cached = this.fromCache(key);
+    const cached = await this.fromCache(key);
     if (cached) return cached;
-    let token: GraphToken;
+    const exchange = async (): Promise<GraphTokenResult> => {
+      const token = await this.options.obo.getGraphTokenOnBehalfOf(ssoToken, identity);
+      await this.remember(key, token);
+      return { kind: 'token', accessToken: token.accessToken, expiresOn: token.expiresOn, source: 'obo' };
+    };
+    let result: GraphTokenResult;
     try {
-      token = await this.options.obo.getGraphTokenOnBehalfOf(ssoToken, identity);
+      // A person's first requests arriving together (on one or several instances) make one OBO exchange.
+      result = this.oboFlights ? await this.oboFlights.run(key, () => this.fromCache(key), exchange) : await exchange();
     } catch (err) {
       if (isShareError(err) && err.kind === 'signInRequired' && err.details.interactionRequired) {
         // Conditional Access: the SSO session cannot satisfy it, but a token from an interactive sign-in through
@@ -146,16 +159,16 @@ export class TokenBroker {
       }
       throw err;
     }
-    this.remember(key, token);
+    if (result.kind !== 'token' || result.source !== 'obo') return result;
     this.exchangeInBackground(request, ssoToken);
     this.options.logger.debug({ tid: identity.tenantId, source: 'obo' }, 'Graph token obtained');
-    return { kind: 'token', accessToken: token.accessToken, expiresOn: token.expiresOn, source: 'obo' };
+    return result;
   }
 
   private async viaTokenService(request: GraphTokenRequest): Promise<GraphTokenResult> {
     const user = request.aadObjectId || (request.teamsUserId ? `teams:${request.teamsUserId}` : '');
     const key = user ? cacheKey(request.tenantId, user) : '';
-    const cached = key ? this.fromCache(key) : undefined;
+    const cached = key ? await this.fromCache(key) : undefined;
     if (cached) return cached;
     const { userTokenClient, teamsUserId, channelId } = request;
     if (!userTokenClient || !teamsUserId || !channelId) return { kind: 'signInRequired' };
@@ -169,23 +182,26 @@ export class TokenBroker {
     const now = this.options.clock.now();
     // An opaque token without a stated expiry is used once and not cached.
     const expiresOn = token.expiresOn ?? now + this.margin;
-    if (key && token.expiresOn !== undefined) this.remember(key, { accessToken: token.accessToken, expiresOn });
+    if (key && token.expiresOn !== undefined) await this.remember(key, { accessToken: token.accessToken, expiresOn });
     this.options.logger.debug({ tid: request.tenantId, source: 'tokenService' }, 'Graph token obtained');
     return { kind: 'token', accessToken: token.accessToken, expiresOn, source: 'tokenService' };
   }
 
-  private fromCache(key: string): GraphTokenResult | undefined {
-    const hit = this.cache.get(key);
-    if (!hit) return undefined;
+  private async fromCache(key: string): Promise<GraphTokenResult | undefined> {
+    const stored = await this.cache.get(key);
+    if (!stored) return undefined;
+    const hit = JSON.parse(stored) as GraphToken;
     if (hit.expiresOn - this.margin <= this.options.clock.now()) {
-      this.cache.delete(key);
+      await this.cache.delete(key);
       return undefined;
     }
     return { kind: 'token', accessToken: hit.accessToken, expiresOn: hit.expiresOn, source: 'cache' };
   }
 
-  private remember(key: string, token: GraphToken): void {
-    if (token.expiresOn - this.margin > this.options.clock.now()) this.cache.set(key, token);
+  /** Kept until `margin` before it expires (the cache's TTL), so no instance hands out a token about to lapse. */
+  private async remember(key: string, token: GraphToken): Promise<void> {
+    const ttl = token.expiresOn - this.margin - this.options.clock.now();
+    if (ttl > 0) await this.cache.set(key, JSON.stringify(token), ttl);
   }
 
   /** The Token Service sign-in link when the turn allows building one; a failure only costs the link. */

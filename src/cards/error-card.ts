@@ -42,7 +42,8 @@ export function errorCard(kindOrError: ShareError | ShareErrorKind, opts: ErrorC
     s: s.errors,
     style: STYLE[kind],
     title: texts.title,
-    what: texts.what,
+    // The app's own per-person share limit, not Microsoft 365's throttling.
+    what: kind === 'throttled' && details.code === 'shareRateLimit' ? s.errors.throttled.whatShareLimit : texts.what,
     hasDetails: message !== '',
     detailsText: fill(s.errors.details, { message }),
     todo: kind === 'throttled' ? retryText(details.retryAfterSeconds, s.errors.throttled, env.locale) : texts.todo,

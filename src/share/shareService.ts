@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { DriveClient } from '../graph/driveClient';
@@ -20,6 +20,7 @@ import type {
   ShareOutcome,
 } from '../domain/types';
 import { LruCache } from '../util/lruCache';
+import { SingleFlight, type SharedState } from '../state';
 import type { ItemSeal } from './itemSeal';
 
 /** The person on whose behalf the service acts (from an authenticated activity or a validated SSO token). */
@@ -45,6 +46,10 @@ export interface ShareServiceDeps {
   policy: LinkPolicy;
   clock: Clock;
   log: Logger;
+  /** Idempotency, item cache, rate limit and leases: per process, or shared by every instance through Redis. */
+  state: SharedState;
+  /** Shares one person may create per window (0: no limit). */
+  rateLimit?: { max: number; windowMs: number };
   /** How long an identical request from the same person returns the first result (Teams retries invokes). */
   idempotencyWindowMs?: number;
   /** How long an item looked up for a dialog is remembered, so the submit needs no second lookup. */
@@ -66,15 +71,18 @@ export interface AttachmentResolution {
  * request within a short window, so a retried invoke never creates a second link or sends a second email.
  */
 export class ShareService {
-  private readonly inflight: LruCache<Promise<ShareOutcome>>;
-  private readonly items: LruCache<DriveItemInfo>;
-  /** Per-process key for idempotency digests: the request (and its password) never appears in clear. */
-  private readonly secret = randomBytes(32);
+  /** This process's attempts in flight: a duplicate on the same instance joins the running attempt. */
+  private readonly inflight = new LruCache<Promise<ShareOutcome>>(50_000);
+  private readonly items;
+  private readonly itemFetches: SingleFlight;
+  private readonly windowMs: number;
+  private readonly itemTtlMs: number;
 
   constructor(private readonly deps: ShareServiceDeps) {
-    const now = () => deps.clock.now();
-    this.inflight = new LruCache(50_000, { ms: deps.idempotencyWindowMs ?? 120_000, now });
-    this.items = new LruCache(50_000, { ms: deps.itemCacheMs ?? 15 * 60_000, now });
+    this.items = deps.state.cache('item');
+    this.itemFetches = new SingleFlight(deps.state.leases, deps.clock);
+    this.windowMs = deps.idempotencyWindowMs ?? 120_000;
+    this.itemTtlMs = deps.itemCacheMs ?? 15 * 60_000;
   }
 
   /** The admin policy links are made under. */
@@ -96,7 +104,9 @@ export class ShareService {
       : await this.deps.graph.recentFiles(page, opts);
     // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
     // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
-    for (const item of result.items) if (item.size !== undefined) this.remember(ctx.caller, item);
+    await Promise.all(
+      result.items.filter((item) => item.size !== undefined).map((item) => this.remember(ctx.caller, item)),
+    );
     return result;
   }
 
@@ -106,19 +116,32 @@ export class ShareService {
   }
 
   /**
-   * Looks an item up: remembered per person for a while, or taken from the seal the dialog's submit carries
-   * (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call; otherwise from Graph.
+   * Looks an item up: remembered per person for a while (on every instance with Redis), or taken from the seal the
+   * dialog's submit carries (genuine, this person's, unexpired), so a dialog's submit costs no second Graph call;
+   * otherwise from Graph, once across instances (the others wait for it in the cache).
    */
   async lookupItem(ctx: CallContext, ref: DriveItemRef, sealed?: unknown): Promise<DriveItemInfo> {
-    const cached = this.items.get(this.itemKey(ctx.caller, ref));
+    const key = this.itemKey(ctx.caller, ref);
+    const read = async () => {
+      const cached = await this.items.get(key);
+      return cached === undefined ? undefined : (JSON.parse(cached) as DriveItemInfo);
+    };
+    const cached = await read();
     if (cached) return cached;
     const unsealed = sealed === undefined ? undefined : this.deps.itemSeal?.open(ctx.caller, ref, sealed);
     if (unsealed) return unsealed;
     if (sealed !== undefined)
       this.deps.log.info({ driveId: ref.driveId }, 'share: dialog seal not accepted; looking the item up');
-    const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
-    this.remember(ctx.caller, item);
-    return item;
+    return this.itemFetches.run(
+      key,
+      read,
+      async () => {
+        const item = await this.deps.graph.getItem(ref, { token: ctx.token, deadline: ctx.deadline });
+        await this.remember(ctx.caller, item);
+        return item;
+      },
+      ctx.deadline,
+    );
   }
 
   /** Resolves file links (e.g. a message's reference attachments) to drive items, in parallel. */
@@ -127,9 +150,9 @@ export class ShareService {
       links.map((l) => this.deps.graph.resolveShareUrl(l.url, { token: ctx.token, deadline: ctx.deadline })),
     );
     const out: AttachmentResolution = { items: [], failures: [] };
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? this.remember(ctx.caller, s.value) : undefined)));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') {
-        this.remember(ctx.caller, s.value);
         if (!out.items.some((x) => x.driveId === s.value.driveId && x.itemId === s.value.itemId))
           out.items.push(s.value);
       } else {
@@ -161,11 +184,48 @@ export class ShareService {
     if (existing) {
       this.deps.log.info(
         { driveId: item.driveId, itemId: item.itemId },
-        'share: identical request within the window; returning the first result',
+        'share: identical request in flight on this instance; returning its result',
       );
       return existing;
     }
-    const attempt = (async () => {
+    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId);
+    this.inflight.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  /** Claims the request (across instances), waits for another claimant's result, or creates the link. */
+  private async shareOnce(
+    ctx: CallContext,
+    item: DriveItemInfo,
+    validated: ReturnType<typeof validateLinkRequest>,
+    key: string,
+    timeZone: string | undefined,
+    conversationId: string | undefined,
+  ): Promise<ShareOutcome> {
+    const { idempotency } = this.deps.state;
+    const pendingMs = Math.max(5000, ctx.deadline - this.deps.clock.now() + 5000);
+    for (;;) {
+      const claim = await idempotency.claim(key, pendingMs);
+      if (claim.kind === 'done') {
+        this.deps.log.info(
+          { driveId: item.driveId, itemId: item.itemId },
+          'share: identical request within the window; returning the first result',
+        );
+        return JSON.parse(claim.result) as ShareOutcome;
+      }
+      if (claim.kind === 'claimed') break;
+      // Another instance is creating this very link: wait for its answer rather than send the e-mails twice.
+      if (this.deps.clock.now() + 300 >= ctx.deadline) {
+        throw new ShareError('transient', 'This link is still being created. Try again in a moment.');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      await this.checkRateLimit(ctx.caller);
       const result = await this.deps.graph.createLink(
         { kind: 'drive', driveId: item.driveId, itemId: item.itemId },
         validated.body,
@@ -183,18 +243,35 @@ export class ShareService {
       );
       if (extra.audience) outcome.audience = extra.audience;
       await this.deps.writer.record(
-        toRecord(ctx.caller, outcome, validated.body.sendNotification === true, extra.conversationId),
+        toRecord(ctx.caller, outcome, validated.body.sendNotification === true, conversationId),
+      );
+      await idempotency.complete(
+        key,
+        JSON.stringify(outcome),
+        this.windowMs,
+        permissionTag(ctx.caller.tenantId, outcome.permissionId),
       );
       return outcome;
-    })();
-    this.inflight.set(key, attempt);
-    try {
-      return await attempt;
     } catch (err) {
       // A failed attempt must not pin the failure: the person (or Teams) may retry.
-      this.inflight.delete(key);
+      await idempotency.release(key);
       throw err;
     }
+  }
+
+  /** The per-person share limit (the same on every instance with Redis); a clear "try again in N s" when hit. */
+  private async checkRateLimit(caller: Caller): Promise<void> {
+    const limit = this.deps.rateLimit;
+    if (!limit || limit.max <= 0) return;
+    const key = `${caller.tenantId.toLowerCase()}|${caller.userObjectId.toLowerCase()}`;
+    const { allowed, retryAfterMs } = await this.deps.state.rateLimiter.hit(key, limit.max, limit.windowMs);
+    if (allowed) return;
+    this.deps.log.info({ limit: limit.max, windowMs: limit.windowMs }, 'share: per-person rate limit reached');
+    throw new ShareError(
+      'throttled',
+      `You have created ${limit.max} links in a short time, the most Share Link allows. Wait a little before the next one.`,
+      { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), code: 'shareRateLimit' },
+    );
   }
 
   /** The record of a link shared through the app, if any. */
@@ -216,13 +293,15 @@ export class ShareService {
       token: ctx.token,
       deadline: ctx.deadline,
     });
+    // A retried submit must not hand out the revoked link again, on any instance.
+    await this.deps.state.idempotency.invalidate(permissionTag(ctx.caller.tenantId, permissionId));
     const at = new Date(this.deps.clock.now()).toISOString();
     await this.deps.shareLog.markRevoked(ctx.caller.tenantId, permissionId, at, ctx.caller.userObjectId);
     return { ...record, revokedAt: at, revokedBy: ctx.caller.userObjectId };
   }
 
-  private remember(caller: Caller, item: DriveItemInfo): void {
-    this.items.set(this.itemKey(caller, item), item);
+  private remember(caller: Caller, item: DriveItemInfo): Promise<void> {
+    return this.items.set(this.itemKey(caller, item), JSON.stringify(item), this.itemTtlMs);
   }
 
   private itemKey(caller: Caller, ref: DriveItemRef): string {
@@ -236,7 +315,7 @@ export class ShareService {
     apiVersion: 'v1.0' | 'beta',
   ): string {
     const passwordDigest = body.password
-      ? createHmac('sha256', this.secret).update(body.password).digest('hex')
+      ? createHmac('sha256', this.deps.state.digestKey).update(body.password).digest('hex')
       : undefined;
     const canonical = idempotencyCanonical({
       tenantId: caller.tenantId,
@@ -246,8 +325,13 @@ export class ShareService {
       apiVersion,
       passwordDigest,
     });
-    return createHmac('sha256', this.secret).update(canonical).digest('hex');
+    return createHmac('sha256', this.deps.state.digestKey).update(canonical).digest('hex');
   }
+}
+
+/** Idempotency results are tagged with the permission they created, so revoking it forgets them. */
+function permissionTag(tenantId: string, permissionId: string): string {
+  return `${tenantId.toLowerCase()}|${permissionId}`;
 }
 
 /** What the share log keeps of an outcome: no password, no token. */

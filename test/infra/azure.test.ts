@@ -139,6 +139,10 @@ describe('infra/azure.bicep', () => {
       POLICY_ALLOWED_TYPES: '',
       POLICY_MAX_EXPIRATION_DAYS: '0',
       POLICY_REQUIRE_EXPIRATION_FOR_ANONYMOUS: 'false',
+      // redisSku none (the default): no Redis, everything per instance.
+      REDIS_URL: '',
+      REDIS_ENCRYPTION_KEY: '',
+      SHARE_RATE_LIMIT: '60',
     };
     const env: Record<string, string> = {};
     for (const [name, value] of appSettings) {
@@ -159,6 +163,41 @@ describe('infra/azure.bicep', () => {
       connectionString: env.AZURE_TABLE_CONNECTION_STRING,
       table: 'ShareLog',
     });
+  });
+
+  it('optional Azure Cache for Redis: TLS only, its URL and the encryption key wired, the instance count a parameter', () => {
+    const cache = blockAfter(azureBicep, /resource redis 'Microsoft\.Cache\/redis@[\w-]+' = if \(useRedis\) /);
+    assert.match(cache, /enableNonSslPort: false/);
+    assert.match(cache, /minimumTlsVersion: '1\.2'/);
+    assert.match(azureBicep, /param redisSku string = 'none'/);
+    assert.match(azureBicep, /var useRedis = redisSku != 'none'/);
+    assert.match(
+      appSettings.get('REDIS_URL') ?? '',
+      /^useRedis \? 'rediss:\/\/:\$\{redis\.listKeys\(\)\.primaryKey\}@/,
+    );
+    assert.equal(appSettings.get('REDIS_ENCRYPTION_KEY'), 'redisEncryptionKey');
+    const params = bicepParams(azureBicep);
+    assert.ok(params.find((p) => p.name === 'redisEncryptionKey')?.secure, 'the key is a @secure() parameter');
+    assert.match(
+      blockAfter(azureBicep, /resource serverFarm 'Microsoft\.Web\/serverfarms@[\w-]+' = /),
+      /capacity: instanceCount/,
+    );
+    // As deployed with redisSku Standard: the service shares its state in Redis, encrypted with the key.
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const deployed = {
+      APP_MODE: 'production',
+      BOT_ID: '6e1c7c5a-62a4-4c4a-9b39-2d0e1f7d1a01',
+      BOT_PASSWORD: 'secret-value',
+      BOT_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      APPLICATION_ID_URI: 'api://sharelink-ab12cd34.azurewebsites.net/botid-6e1c7c5a-62a4-4c4a-9b39-2d0e1f7d1a01',
+      BOT_ENDPOINT: 'https://sharelink-ab12cd34.azurewebsites.net',
+      OAUTH_CONNECTION_NAME: 'GraphConnection',
+      REDIS_URL: 'rediss://:a2V5@sharelink-ab12cd34.redis.cache.windows.net:6380',
+      REDIS_ENCRYPTION_KEY: key,
+    };
+    assert.equal(loadConfig(deployed).state.redis?.url, deployed.REDIS_URL);
+    // A Redis without the key (SECRET_REDIS_ENCRYPTION_KEY forgotten): production refuses to start.
+    assert.throws(() => loadConfig({ ...deployed, REDIS_ENCRYPTION_KEY: '' }), /REDIS_ENCRYPTION_KEY is required/);
   });
 
   it('runs a supported Node LTS on Linux, one package.json engines accepts, over https only, always on, without FTP', () => {

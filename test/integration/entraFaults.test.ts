@@ -28,9 +28,11 @@ describe('integration: Entra and Token Service faults', function () {
   });
 
   let issued = 0;
+  const firstSecond = Math.floor(Date.now() / 1000);
   async function search(upn: string): Promise<InvokeReply> {
     // A token unlike any earlier one (tokens minted in the same second are identical): msal's cache cannot answer.
-    const sso = await h.sandbox.ssoToken(upn, { nowSeconds: Math.floor(Date.now() / 1000) - ++issued });
+    // Counted down from a fixed second: "now − n" repeated itself when a test took as long as n grew.
+    const sso = await h.sandbox.ssoToken(upn, { nowSeconds: firstSecond - ++issued });
     h.secrets.add(sso);
     return h.send(
       invokeActivity(h.user(upn), 'composeExtension/query', {

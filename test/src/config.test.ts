@@ -74,4 +74,44 @@ describe('config', () => {
       (err: ConfigError) => err.problems.some((p) => p.startsWith('POLICY_ALLOWED_SCOPES')),
     );
   });
+
+  it('shared state: no Redis by default; REDIS_URL without a key refused (in production too), the URL never echoed', () => {
+    const plain = loadConfig(PROD);
+    assert.equal(plain.state.redis, undefined, 'no Redis setting: everything in-process');
+    assert.deepEqual(plain.state.shareRateLimit, { max: 60, windowMs: 60_000 });
+    const url = 'rediss://:AccessKey123SECRET@contoso.redis.cache.windows.net:6380';
+    assert.throws(
+      () => loadConfig({ ...PROD, REDIS_URL: url }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.ok(err.problems.some((p) => p.startsWith('REDIS_ENCRYPTION_KEY is required')));
+        assert.ok(!err.message.includes('AccessKey123SECRET'));
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ REDIS_URL: url }), /REDIS_ENCRYPTION_KEY is required/, 'sandbox mode too');
+    assert.throws(
+      () => loadConfig({ ...PROD, REDIS_URL: 'http://:AccessKey123SECRET@x', REDIS_ENCRYPTION_KEY: 'short' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.ok(err.problems.some((p) => p.startsWith('REDIS_URL must be a redis:// or rediss:// URL')));
+        assert.ok(err.problems.some((p) => p.startsWith('REDIS_ENCRYPTION_KEY must be 32 bytes')));
+        assert.ok(!err.message.includes('AccessKey123SECRET'));
+        return true;
+      },
+    );
+    const key = Buffer.alloc(32, 7);
+    const shared = loadConfig({
+      ...PROD,
+      REDIS_URL: url,
+      REDIS_ENCRYPTION_KEY: key.toString('base64'),
+      SHARE_RATE_LIMIT: '0',
+    });
+    assert.deepEqual(shared.state.redis, { url, key, prefix: 'sharelink', timeoutMs: 50 });
+    assert.equal(shared.state.shareRateLimit.max, 0);
+    assert.deepEqual(
+      loadConfig({ ...PROD, REDIS_URL: url, REDIS_ENCRYPTION_KEY: key.toString('hex') }).state.redis?.key,
+      key,
+    );
+  });
 });

@@ -27,7 +27,8 @@ describe('sandbox Entra ID', () => {
   const realFetch = globalThis.fetch;
 
   before(async () => {
-    sandbox = await startTestSandbox();
+    // These tests read the sandbox's own JWTs: pin the JWT form even when SANDBOX_FIDELITY asks for opaque tokens.
+    sandbox = await startTestSandbox({ fidelity: { opaqueGraphTokens: false } });
     // Every https request of this process is recorded; any host but the sandbox fails the test loudly. Both
     // transports: msal-node up to 3.x used https.request, msal-node 5+ uses the global fetch.
     globalThis.fetch = function (input: string | URL | Request, init?: RequestInit) {

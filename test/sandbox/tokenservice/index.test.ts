@@ -62,7 +62,11 @@ describe('sandbox Bot Framework Token Service', () => {
   let client: UserTokenClient;
 
   before(async () => {
-    sandbox = await startTestSandbox({ signedInUsers: ['megan@contoso.example'] });
+    // These tests read the sandbox's own JWTs: pin the JWT form even when SANDBOX_FIDELITY asks for opaque tokens.
+    sandbox = await startTestSandbox({
+      signedInUsers: ['megan@contoso.example'],
+      fidelity: { opaqueGraphTokens: false },
+    });
     const cca = new ConfidentialClientApplication({
       auth: { clientId: APP.clientId, clientSecret: APP.clientSecret, ...sandbox.msalAuthority('botframework.com') },
     });
