@@ -188,7 +188,7 @@ export class ShareService {
       );
       return existing;
     }
-    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId);
+    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId, extra.audience);
     this.inflight.set(key, attempt);
     try {
       return await attempt;
@@ -205,6 +205,7 @@ export class ShareService {
     key: string,
     timeZone: string | undefined,
     conversationId: string | undefined,
+    audience?: ShareAudience,
   ): Promise<ShareOutcome> {
     const { idempotency } = this.deps.state;
     const pendingMs = Math.max(5000, ctx.deadline - this.deps.clock.now() + 5000);
@@ -241,7 +242,7 @@ export class ShareService {
         { item, body: validated.body, apiVersion: result.apiVersion, timeZone },
         this.deps.clock.now(),
       );
-      if (extra.audience) outcome.audience = extra.audience;
+      if (audience) outcome.audience = audience;
       await this.deps.writer.record(
         toRecord(ctx.caller, outcome, validated.body.sendNotification === true, conversationId),
       );
