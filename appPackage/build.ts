@@ -36,6 +36,86 @@ export class UnresolvedPlaceholderError extends Error {
   }
 }
 
+/** Where the package is published (APP_DISTRIBUTION): the organization's app catalog, or the Teams Store. */
+export type Distribution = 'organization' | 'store';
+export const DISTRIBUTIONS: readonly Distribution[] = ['organization', 'store'];
+
+/**
+ * Suffixes nobody publishing this app controls: Microsoft's shared SharePoint, tenant and consumer OneDrive domains.
+ * Learn "Link unfurling" and the manifest schema (validDomains): "Don't add domains that are outside your control,
+ * either directly or through wildcards" (their example: `*.onmicrosoft.com`).
+ */
+const SHARED_SUFFIXES = [
+  'sharepoint.com',
+  'sharepoint.us',
+  'sharepoint.de',
+  'sharepoint.cn',
+  'sharepoint-mil.us',
+  'onmicrosoft.com',
+  'live.com',
+  'microsoft.com',
+  'office.com',
+  'cloud.microsoft',
+  '1drv.ms',
+];
+const HOST_LABEL = /^(?:\*|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
+
+/** Why one link-unfurling domain may not be registered ([] when it may): a domain your organization controls. */
+export function unfurlDomainProblems(domain: string): string[] {
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((l) => HOST_LABEL.test(l))) {
+    return [`"${domain}" is not a host name (no scheme, path or port; a wildcard only as a whole leading label)`];
+  }
+  const wildcards = labels.findIndex((l) => l !== '*');
+  if (wildcards < 0 || labels.slice(wildcards).includes('*')) {
+    return [`"${domain}": a wildcard label may only be followed by other wildcards or the domain`];
+  }
+  const base = labels.slice(wildcards).join('.');
+  const underShared = SHARED_SUFFIXES.some((s) => base === s || base.endsWith(`.${s}`));
+  if (wildcards > 0 && (labels.length - wildcards < 2 || underShared)) {
+    return [`"${domain}" covers hosts outside your control (other organizations' or Microsoft's)`];
+  }
+  if (SHARED_SUFFIXES.includes(base) || base === 'onedrive.live.com') {
+    return [`"${domain}" is a Microsoft domain, not one your organization controls`];
+  }
+  return [];
+}
+
+/**
+ * The build-time choice of where the package goes (docs/deploy.md, "Distribution and link unfurling"):
+ * `organization` (default) registers `LINK_UNFURL_DOMAINS` — your tenant's own SharePoint hosts — for link
+ * unfurling; `store` registers none, since SharePoint and OneDrive hosts belong to Microsoft and to each customer.
+ * Sets `composeExtensions[0].messageHandlers` on the rendered manifest and returns what is wrong ([] when fine).
+ */
+export function applyDistribution(manifest: Manifest, vars: Env): string[] {
+  const distribution = (vars.APP_DISTRIBUTION ?? '').trim() || 'organization';
+  if (!(DISTRIBUTIONS as readonly string[]).includes(distribution)) {
+    return [`APP_DISTRIBUTION "${distribution}" is not one of ${DISTRIBUTIONS.join(', ')}`];
+  }
+  const domains = [
+    ...new Set(
+      (vars.LINK_UNFURL_DOMAINS ?? '')
+        .split(/[\s,;]+/)
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  const problems: string[] = [];
+  if (distribution === 'store' && domains.length) {
+    problems.push(
+      'LINK_UNFURL_DOMAINS must be empty for APP_DISTRIBUTION=store: the Store accepts only domains you control, ' +
+        "and SharePoint and OneDrive hosts are Microsoft's and your customers'",
+    );
+  }
+  if (distribution === 'organization') for (const d of domains) problems.push(...unfurlDomainProblems(d));
+  const ext = (manifest.composeExtensions as Array<Record<string, unknown>> | undefined)?.[0];
+  if (ext) delete ext.messageHandlers;
+  if (ext && domains.length && !problems.length) {
+    ext.messageHandlers = [{ type: 'link', value: { domains, supportsAnonymizedPayloads: false } }];
+  }
+  return problems.map((p) => (p.startsWith('LINK_') || p.startsWith('APP_') ? p : `LINK_UNFURL_DOMAINS: ${p}`));
+}
+
 /** The rendered manifest breaks the Teams schema or one of the cross-field rules. */
 export class ManifestInvalidError extends Error {
   constructor(public readonly problems: string[]) {
@@ -144,6 +224,13 @@ export function checkManifestRules(manifest: Manifest): string[] {
   }
   for (const domain of validDomains) {
     if (/^\*\.[^.]+$/.test(domain) || domain === '*') problems.push(`validDomains entry "${domain}" is too broad`);
+  }
+  // Link-unfurling domains, however they got into the manifest, must be ones the publisher controls.
+  for (const ext of (manifest.composeExtensions as Array<Record<string, unknown>> | undefined) ?? []) {
+    const handlers = (ext.messageHandlers as Array<{ value?: { domains?: string[] } }> | undefined) ?? [];
+    for (const d of handlers.flatMap((h) => h.value?.domains ?? [])) {
+      problems.push(...unfurlDomainProblems(d).map((p) => `messageHandlers: ${p}`));
+    }
   }
   return problems;
 }
@@ -276,7 +363,8 @@ export function buildAppPackage(opts: { envName: string; vars: Env; rootDir?: st
   const pkgDir = path.join(rootDir, 'appPackage');
   const outDir = opts.outDir ?? path.join(pkgDir, 'build');
   const manifest = renderManifest(opts.vars, path.join(pkgDir, 'manifest.json'));
-  const problems = validateManifest(manifest);
+  const problems = applyDistribution(manifest, opts.vars);
+  problems.push(...validateManifest(manifest));
   const languages = renderLocalizations(manifest, opts.vars, pkgDir);
   problems.push(...validateLocalizations(manifest, languages));
   const icons = manifest.icons as { color: string; outline: string };

@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     clock: services.clock,
     publicBaseUrl: config.publicBaseUrl,
     connectionName: config.bot.oauthConnectionName,
+    teamsAppId: config.teamsAppId,
     allowedTenantIds: config.allowedTenantIds,
   });
   const server = await listen(createHttpApp(services), config.host, config.port);

@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationError, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Activity } from 'botframework-schema';
+import { decodeJwt } from 'jose';
 import type { AppConfig } from '../src/config';
 
 const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
@@ -16,6 +17,7 @@ const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBefo
  */
 export class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
   override async authenticateRequest(activity: Activity, authHeader: string) {
+    requireExpiry(authHeader);
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (err) {
@@ -26,6 +28,22 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
       throw err;
     }
   }
+}
+
+/**
+ * botbuilder (jsonwebtoken) accepts a token without `exp` as never expiring; the Bot Framework's own rule is that
+ * the token has not expired, so one without an expiry is refused. Undecodable tokens are left to botbuilder.
+ */
+function requireExpiry(authHeader: string): void {
+  const token = /^Bearer\s+(\S+)$/i.exec(authHeader ?? '')?.[1];
+  if (!token) return;
+  let exp: unknown;
+  try {
+    exp = decodeJwt(token).exp;
+  } catch {
+    return;
+  }
+  if (typeof exp !== 'number') throw new AuthenticationError('Unauthorized: the token has no expiry (exp)', 401);
 }
 
 /** botbuilder settings for the configured cloud (public, national, or the local sandbox). */

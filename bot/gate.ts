@@ -3,15 +3,30 @@ import type { TokenBroker, TokenServiceClient, UserTokenClientLike } from '../sr
 import type { CallContext } from '../src/share/shareService';
 import type { TurnFacts } from './turn';
 import { userTokenClientOf } from './turn';
-import { adaptiveCardLoginRequest, preconditionFailed, signInRequired, silentAuth, composeMessage } from './responses';
+import {
+  adaptiveCardLoginRequest,
+  adaptiveCardMessage,
+  composeMessage,
+  preconditionFailed,
+  signInRequired,
+  silentAuth,
+  taskMessage,
+} from './responses';
 
-/** How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol). */
-export type SignInStyle = 'search' | 'link' | 'action' | 'cardAction';
+/**
+ * How the invoke kind wants a missing sign-in answered (each Teams surface has its own protocol):
+ * `search` silentAuth/412, `link` and `action` the `auth` answer, `dialog` a sign-in dialog card (action commands:
+ * `auth` to fetchTask was seen rendered as "unsupported", OfficeDev/Microsoft-Teams-Samples#928), `cardAction` the
+ * Universal Action loginRequest.
+ */
+export type SignInStyle = 'search' | 'link' | 'action' | 'dialog' | 'cardAction';
 
 export interface GateInput {
   ssoToken?: string | null;
-  /** `value.state`: the magic code after a Token Service sign-in. */
+  /** `value.state`: the magic code after a Token Service sign-in (or the code typed into the sign-in dialog). */
   state?: string | null;
+  /** Shown on the sign-in dialog, e.g. "not signed in yet" after Continue (dialog style only). */
+  notice?: string;
 }
 
 /** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
@@ -31,6 +46,8 @@ export interface GateDeps {
   /** Time budget of one invoke (Teams waits ~5 s; we answer well before). */
   budgetMs: number;
   texts: { signIn: string; signInUnavailable: string };
+  /** The sign-in dialog answer (dialog style): a card whose "Continue" comes back as submitAction. */
+  signInDialog: (signInLink: string, facts: TurnFacts, notice?: string) => InvokeResponse;
 }
 
 /** Gets the person's delegated Graph token, or the sign-in answer this invoke kind needs. */
@@ -76,23 +93,26 @@ export async function acquire(
       return { ok: false, response: link ? silentAuth(link, deps.texts.signIn) : preconditionFailed() };
     case 'link':
       // 412 renders nothing for link unfurling; `auth` shows a sign-in link.
-      return {
-        ok: false,
-        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
-      };
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
     case 'action':
-      return {
-        ok: false,
-        response: link ? signInRequired(link, deps.texts.signIn) : composeMessage(deps.texts.signInUnavailable),
-      };
+      return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
+    case 'dialog':
+      return { ok: false, response: link ? deps.signInDialog(link, facts, input.notice) : unavailable(deps, style) };
     case 'cardAction':
       return {
         ok: false,
         response: link
           ? adaptiveCardLoginRequest(link, deps.texts.signIn, deps.connectionName)
-          : composeMessage(deps.texts.signInUnavailable),
+          : unavailable(deps, style),
       };
   }
+}
+
+/** "Sign-in isn't available" in the envelope of the invoke kind (Universal Actions have their own). */
+function unavailable(deps: GateDeps, style: SignInStyle) {
+  if (style === 'cardAction') return adaptiveCardMessage(deps.texts.signInUnavailable);
+  if (style === 'dialog') return taskMessage(deps.texts.signInUnavailable);
+  return composeMessage(deps.texts.signInUnavailable);
 }
 
 /**
@@ -109,5 +129,5 @@ export async function reauthenticate(
   const client = userTokenClientOf(context) as UserTokenClientLike | undefined;
   if (client) await deps.tokenService.signOut(client, facts.teamsUserId, facts.channelId);
   const again = await acquire(deps, context, facts, {}, style);
-  return again.ok ? composeMessage(deps.texts.signInUnavailable) : again.response;
+  return again.ok ? unavailable(deps, style) : again.response;
 }

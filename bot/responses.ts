@@ -22,6 +22,11 @@ export function taskContinue(
   };
 }
 
+/** Closes the dialog flow with a plain message (a `task` answer with no card). */
+export function taskMessage(text: string): InvokeResponse {
+  return { status: 200, body: { task: { type: 'message', value: text } } };
+}
+
 /** Inserts cards into the compose box (answer to submitAction / selectItem / query). */
 export function composeResult(
   attachments: Array<{ content: CardJson; preview?: { contentType: string; content: CardJson } }>,
@@ -95,9 +100,30 @@ export function adaptiveCardLoginRequest(signInLink: string, text: string, conne
   };
 }
 
-/** Universal Action error, shown by Teams as a message. */
-export function adaptiveCardError(statusCode: 400 | 403 | 412 | 500, code: string, message: string): InvokeResponse {
+/**
+ * Universal Action answers always go out as HTTP 200 with `{statusCode, type, value}`; the status codes and types are
+ * those of the Universal Action Model's response table (200 card / 200 message / 400 error / 401 loginRequest /
+ * 412 preconditionFailed / 500 error). 403 is not in it: a refusal is a 200 message or a 400 error instead.
+ */
+export function adaptiveCardError(statusCode: 400 | 500, code: string, message: string): InvokeResponse {
   return { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } } };
+}
+
+/** Universal Action answer that leaves the card as it is and shows the person a message. */
+export function adaptiveCardMessage(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
+}
+
+/** Universal Action answer to an SSO token that cannot be used: Teams falls back to the sign-in flow. */
+export function adaptiveCardPreconditionFailed(message: string): InvokeResponse {
+  return {
+    status: 200,
+    body: {
+      statusCode: 412,
+      type: 'application/vnd.microsoft.error.preconditionFailed',
+      value: { code: 'PreconditionFailed', message },
+    },
+  };
 }
 
 /** A 400-class answer to a payload the bot cannot parse. */

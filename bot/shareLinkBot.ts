@@ -23,14 +23,19 @@ import {
   EXECUTE_VERBS,
   MAX_FINDER_RESULTS,
   SUBMIT_ACTIONS,
+  INPUT_IDS,
+  signInDialog,
   errorCard,
   errorSummary,
   fileFinderDialog,
+  linkCardWithoutDetails,
   linkOptionsDialog,
+  mySharedLinksDeepLink,
   searchResultAttachment,
   peopleUnavailableText,
   sharedLinkCard,
   strings,
+  type LinkCardSnapshot,
   type LinkOptionField,
 } from '../src/cards';
 import { LINK_OPTION_FIELDS } from '../src/cards';
@@ -51,6 +56,8 @@ import {
 import { linkOptionsFromInputs, valuesToKeep } from './options';
 import {
   adaptiveCardError,
+  adaptiveCardMessage,
+  adaptiveCardPreconditionFailed,
   adaptiveCardUpdate,
   badRequest,
   composeMessage,
@@ -71,6 +78,8 @@ export interface BotDeps {
   clock: Clock;
   publicBaseUrl: string;
   connectionName: string;
+  /** Teams app id for deep links to the "My shared links" tab (catalog id once published, else manifest id). */
+  teamsAppId: string;
   /** Tenants served; an activity from any other tenant is refused before anything else happens. */
   allowedTenantIds: readonly string[];
   /** Answer every invoke within this many ms (Teams gives up after ~5 s). */
@@ -81,10 +90,17 @@ export interface BotDeps {
 
 const FIND_FILE_COMMAND = 'findFile';
 
-/** How each invoke asks for a sign-in (Teams handles it differently per surface). */
+/**
+ * How each invoke asks for a sign-in (Teams handles it differently per surface; see sandbox/FIDELITY.md, Teams).
+ * Action commands get a sign-in dialog card rather than `auth` (reported as "unsupported" on fetchTask, #928); the
+ * search pick (`selectItem`, no dialog open) keeps the documented `auth`. Every surface still redeems `state`.
+ */
 const SIGN_IN_STYLE: Record<string, SignInStyle> = {
   'composeExtension/query': 'search',
   'composeExtension/queryLink': 'link',
+  'composeExtension/selectItem': 'action',
+  'composeExtension/fetchTask': 'dialog',
+  'composeExtension/submitAction': 'dialog',
   'adaptiveCard/action': 'cardAction',
 };
 const PAGE_SIZE = MAX_FINDER_RESULTS;
@@ -108,6 +124,27 @@ const cardActionDataSchema = z.object({
   driveId: z.string().min(1).max(512),
   itemId: z.string().min(1).max(512),
 });
+const httpsUrl = z
+  .string()
+  .max(4096)
+  .regex(/^https:\/\/[^\s]+$/i);
+/** The card's own account of itself (LinkCardSnapshot), read back from an untrusted refresh. */
+const snapshotSchema = z.object({
+  itemName: z.string().max(1024),
+  itemWebUrl: httpsUrl,
+  itemKind: z.enum(['file', 'folder']),
+  driveType: z.enum(['personal', 'business', 'documentLibrary']),
+  itemSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  mimeType: z.string().max(255).optional(),
+  linkUrl: httpsUrl,
+  type: z.string().max(64).optional(),
+  scope: z.string().max(64).optional(),
+  roles: z.array(z.string().max(64)).max(10),
+  expirationDateTime: z.string().datetime({ offset: true }).optional(),
+  passwordProtected: z.boolean(),
+  reused: z.boolean(),
+  createdAt: z.string().datetime({ offset: true }),
+});
 
 /**
  * The Teams protocol handler. It only translates: parses each invoke, gets a token through the TokenBroker, calls
@@ -125,6 +162,12 @@ export class ShareLinkBot extends TeamsActivityHandler {
       connectionName: deps.connectionName,
       budgetMs: deps.invokeBudgetMs ?? 3000,
       texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
+      signInDialog: (signInLink, facts, notice) =>
+        taskContinue(
+          signInDialog({ ...this.env(facts), signInLink, notice }).card,
+          this.title(facts, 'signIn'),
+          'medium',
+        ),
     };
   }
 
@@ -177,26 +220,35 @@ export class ShareLinkBot extends TeamsActivityHandler {
 
   /** Errors that escaped a handler: malformed input, refused tenants and forged tokens, and the unexpected. */
   private failure(err: unknown, name: string, facts: TurnFacts, log: Logger): InvokeResponse {
+    // Universal Actions get the Universal Action Model's envelope for every answer, refusals included.
+    const universal = name === 'adaptiveCard/action';
     if (err instanceof MalformedInvokeError) {
       log.warn({ issues: err.issues }, 'malformed invoke');
-      return badRequest(strings(facts.locale).bot.errors.malformed);
+      const message = strings(facts.locale).bot.errors.malformed;
+      return universal ? adaptiveCardError(400, 'BadRequest', message) : badRequest(message);
     }
     if (err instanceof TenantNotAllowedError) {
       log.warn({ tenantId: err.tenantId }, 'invoke from a tenant that is not allowed');
-      return {
-        status: 403,
-        body: { error: { code: 'TenantNotAllowed', message: strings(facts.locale).bot.errors.tenantNotAllowed } },
-      };
+      const message = strings(facts.locale).bot.errors.tenantNotAllowed;
+      if (universal) return adaptiveCardError(400, 'TenantNotAllowed', message);
+      return { status: 403, body: { error: { code: 'TenantNotAllowed', message } } };
     }
     if (err instanceof InvalidSsoTokenError) {
       log.warn({ reason: err.reason }, 'rejected SSO token');
       const message = strings(facts.locale).bot.errors.invalidToken;
+      if (universal) return adaptiveCardPreconditionFailed(message);
       return { status: 401, body: { error: { code: 'InvalidToken', message } } };
     }
     const shareError = isShareError(err) ? err : undefined;
     if (!shareError) log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'invoke failed');
     const error = shareError ?? new ShareError('transient', 'Something went wrong on our side. Try again in a moment.');
-    if (name === 'adaptiveCard/action') return adaptiveCardError(500, error.kind, errorSummary(error, facts.locale));
+    if (universal) {
+      // What the person can act on is a message; only our own or Microsoft's failures are a 500.
+      const summary = errorSummary(error, facts.locale);
+      return error.kind === 'throttled' || error.kind === 'transient'
+        ? adaptiveCardError(500, error.kind, summary)
+        : adaptiveCardMessage(summary);
+    }
     if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') {
       return taskContinue(errorCard(error, { locale: facts.locale, inDialog: true }).card, this.title(facts, 'error'));
     }
@@ -207,7 +259,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return { publicBaseUrl: this.deps.publicBaseUrl, locale: facts.locale, timeZone: facts.timeZone ?? 'UTC' };
   }
 
-  private title(facts: TurnFacts, which: 'finder' | 'options' | 'error' | 'attachments'): string {
+  private title(facts: TurnFacts, which: 'finder' | 'options' | 'error' | 'attachments' | 'signIn'): string {
     const t = strings(facts.locale).bot.dialogTitles;
     return t[which];
   }
@@ -215,10 +267,11 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private async token(
     context: TurnContext,
     facts: TurnFacts,
-    input: { authentication?: { token?: string } | null; state?: string | null },
+    input: { authentication?: { token?: string } | null; state?: string | null; notice?: string },
     style: SignInStyle,
   ) {
-    return acquire(this.gate, context, facts, { ssoToken: input.authentication?.token, state: input.state }, style);
+    const { authentication, state, notice } = input;
+    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice }, style);
   }
 
   // ---- search command (findFile): SSO via silentAuth, results as list items ---------------------------------
@@ -241,7 +294,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
   /** A search result was picked: create the organization's default link at once and insert the card. */
   private async onSelectItem(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const ref = parseInvoke('composeExtension/selectItem', selectItemValueSchema, context.activity.value);
-    const gate = await this.token(context, facts, {}, 'action');
+    const gate = await this.token(context, facts, {}, SIGN_IN_STYLE['composeExtension/selectItem']);
     if (!gate.ok) return gate.response;
     const options: LinkOptions = {
       useOrganizationDefault: true,
@@ -353,7 +406,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
 
   private async onFetchTask(context: TurnContext, facts: TurnFacts): Promise<InvokeResponse> {
     const value = parseInvoke('composeExtension/fetchTask', actionValueSchema, context.activity.value);
-    const gate = await this.token(context, facts, value, 'action');
+    const gate = await this.token(context, facts, value, SIGN_IN_STYLE['composeExtension/fetchTask']);
     if (!gate.ok) return gate.response;
     if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
       return this.dialogForMessage(context, gate.call, facts, value.messagePayload ?? undefined);
@@ -459,10 +512,28 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const value: ActionValue = parseInvoke('composeExtension/submitAction', actionValueSchema, context.activity.value);
     const data = value.data ?? {};
     const action = typeof data.action === 'string' ? data.action : '';
-    const gate = await this.token(context, facts, value, 'action');
+    // "Continue" on the sign-in dialog: the code typed there (if any) is the Token Service's magic code.
+    const signedIn = action === SUBMIT_ACTIONS.signedIn;
+    const code = signedIn ? inputString(data[INPUT_IDS.signInCode], 16)?.replace(/\s+/g, '') : undefined;
+    const gate = await this.token(
+      context,
+      facts,
+      {
+        authentication: value.authentication,
+        state: code ?? value.state,
+        notice: signedIn ? strings(facts.locale).signIn.notYet : undefined,
+      },
+      SIGN_IN_STYLE['composeExtension/submitAction'],
+    );
     if (!gate.ok) return gate.response;
     const call = gate.call;
     switch (action) {
+      case SUBMIT_ACTIONS.signedIn:
+        // Go on where the dialog would have started: the message's file, or the finder.
+        if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
+          return this.dialogForMessage(context, call, facts, value.messagePayload ?? undefined);
+        }
+        return this.recentFinder(call, facts);
       case SUBMIT_ACTIONS.search: {
         const query = inputString(data.q, 255) ?? '';
         const pageIndex = Math.max(0, Math.min(20, Number(data.page ?? 0) || 0));
@@ -551,7 +622,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private linkCard(
     outcome: ShareOutcome,
     facts: TurnFacts,
-    view: { forSharer?: boolean; revoked?: { at: string; by?: string } } = {},
+    view: { forSharer?: boolean; revoked?: { at: string; by?: string }; withRefresh?: boolean } = {},
   ) {
     return sharedLinkCard(outcome, {
       ...this.env(facts),
@@ -559,8 +630,13 @@ export class ShareLinkBot extends TeamsActivityHandler {
       sharerAadObjectId: facts.aadObjectId ?? '',
       sharerUserId: facts.teamsUserId,
       organizationName: this.deps.organizationName?.(facts.tenantId),
+      manageLinksUrl: this.manageLinksUrl(facts),
       ...view,
     }).card;
+  }
+
+  private manageLinksUrl(facts: TurnFacts): string {
+    return mySharedLinksDeepLink(this.deps.teamsAppId, facts.tenantId);
   }
 
   // ---- link unfurling: a pasted OneDrive/SharePoint link shows the file ---------------------------------------
@@ -571,7 +647,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (!gate.ok) return gate.response;
     const resolved = await this.deps.shares.resolveLinks(gate.call, [{ url: value.url }]);
     if (!resolved.items.length) return composeResult([]);
-    return composeResult([searchResultAttachment(resolved.items[0], this.env(facts))]);
+    return composeResult([searchResultAttachment(resolved.items[0], this.env(facts), 'unfurl')]);
   }
 
   // ---- buttons on posted cards (Universal Actions) ----------------------------------------------------------
@@ -583,15 +659,16 @@ export class ShareLinkBot extends TeamsActivityHandler {
     if (value.action.verb !== EXECUTE_VERBS.refreshLinkCard && value.action.verb !== EXECUTE_VERBS.revokeLink) {
       throw new MalformedInvokeError('adaptiveCard/action', [`unknown verb ${value.action.verb.slice(0, 40)}`]);
     }
-    const record = await this.deps.shares.recordOf(facts.tenantId, data.permissionId);
-    if (!record || record.driveId !== data.driveId || record.itemId !== data.itemId) {
-      return adaptiveCardError(400, 'notFound', strings(facts.locale).errors.notFound.title);
-    }
-    const isSharer = record.userObjectId === facts.aadObjectId;
+    const found = await this.deps.shares.recordOf(facts.tenantId, data.permissionId, facts.aadObjectId ?? '');
+    const record = found && found.driveId === data.driveId && found.itemId === data.itemId ? found : undefined;
+    const sh = strings(facts.locale).shared;
     if (value.action.verb === EXECUTE_VERBS.refreshLinkCard) {
-      return adaptiveCardUpdate(this.recordCard(record, facts, isSharer));
+      // A failed refresh shows "Something went wrong" on the card: without a record, answer the plain card.
+      if (!record) return adaptiveCardUpdate(this.cardWithoutRecord(value.action.data, facts));
+      return adaptiveCardUpdate(this.recordCard(record, facts, record.userObjectId === facts.aadObjectId));
     }
-    if (!isSharer) return adaptiveCardError(403, 'accessDenied', strings(facts.locale).errors.accessDenied.title);
+    if (!record) return adaptiveCardMessage(sh.unknownLink);
+    if (record.userObjectId !== facts.aadObjectId) return adaptiveCardMessage(sh.onlySharerRevokes);
     const gate = await this.token(
       context,
       facts,
@@ -603,8 +680,44 @@ export class ShareLinkBot extends TeamsActivityHandler {
     return adaptiveCardUpdate(this.recordCard(revoked, facts, true));
   }
 
+  /**
+   * The plain (everyone's) card drawn from the card's own refresh data, for a refresh whose record is gone (another
+   * store, a lost log, a card from before). Nothing in it is trusted for decisions: no revoke button, no refresh.
+   */
+  private cardWithoutRecord(raw: Record<string, unknown> | null | undefined, facts: TurnFacts) {
+    const shown = snapshotSchema.safeParse((raw ?? {}).shown);
+    const ids = cardActionDataSchema.parse(raw ?? {});
+    if (!shown.success)
+      return linkCardWithoutDetails({ ...this.env(facts), manageLinksUrl: this.manageLinksUrl(facts) }).card;
+    const s: LinkCardSnapshot = shown.data;
+    const record: ShareRecord = {
+      permissionId: ids.permissionId,
+      tenantId: facts.tenantId,
+      userObjectId: '',
+      driveId: ids.driveId,
+      itemId: ids.itemId,
+      itemName: s.itemName,
+      itemWebUrl: s.itemWebUrl,
+      itemKind: s.itemKind,
+      driveType: s.driveType,
+      itemSize: s.itemSize,
+      mimeType: s.mimeType,
+      linkUrl: s.linkUrl,
+      type: s.type,
+      scope: s.scope,
+      roles: s.roles,
+      expirationDateTime: s.expirationDateTime,
+      passwordProtected: s.passwordProtected,
+      recipients: [],
+      notified: false,
+      reused: s.reused,
+      createdAt: s.createdAt,
+    };
+    return this.recordCard(record, facts, false, { withRefresh: false });
+  }
+
   /** Rebuilds the link card from the share log (refresh and revoke have no outcome at hand). */
-  private recordCard(record: ShareRecord, facts: TurnFacts, forSharer: boolean) {
+  private recordCard(record: ShareRecord, facts: TurnFacts, forSharer: boolean, view: { withRefresh?: boolean } = {}) {
     const outcome: ShareOutcome = {
       item: {
         driveId: record.driveId,
@@ -635,12 +748,19 @@ export class ShareLinkBot extends TeamsActivityHandler {
       createdAt: record.createdAt,
       ...(record.audience ? { audience: record.audience } : {}),
     };
-    const sharerFacts = { ...facts, aadObjectId: record.userObjectId };
+    // refresh.userIds name the sharer only: their object id always, their Teams id when they are the one asking.
+    const askerIsSharer = Boolean(record.userObjectId) && record.userObjectId === facts.aadObjectId;
+    const sharerFacts = {
+      ...facts,
+      aadObjectId: record.userObjectId,
+      teamsUserId: askerIsSharer ? facts.teamsUserId : '',
+    };
     // The log keeps who revoked as an object id; the card names that person only when it is the one asking.
     const revokedBy = record.revokedBy && record.revokedBy === facts.aadObjectId ? facts.userName : undefined;
     return this.linkCard(outcome, sharerFacts, {
       forSharer: forSharer && !record.revokedAt,
       revoked: record.revokedAt ? { at: record.revokedAt, by: revokedBy } : undefined,
+      ...view,
     });
   }
 }

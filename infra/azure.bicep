@@ -55,6 +55,12 @@ param allowedTenantIds string = ''
 
 param oauthConnectionName string = 'GraphConnection'
 
+@description('Teams app (manifest) id; deep links to the "My shared links" tab use it until the app is published.')
+param teamsAppId string
+
+@description('Id the organization\'s app catalog gave the app (TEAMS_APP_PUBLISHED_APP_ID after publish); empty before.')
+param teamsAppCatalogId string = ''
+
 param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read Chat.ReadBasic openid profile offline_access'
 
 @description('Admin policy, see docs/deploy.md: allowed link scopes, e.g. "organization,users" (empty = all).')
@@ -178,6 +184,8 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     APPLICATION_ID_URI: applicationIdUri
     BOT_ENDPOINT: 'https://${botDomain}'
     OAUTH_CONNECTION_NAME: oauthConnectionName
+    TEAMS_APP_ID: teamsAppId
+    TEAMS_APP_CATALOG_ID: teamsAppCatalogId
     ALLOWED_TENANT_IDS: empty(allowedTenantIds) ? botTenantId : allowedTenantIds
     AZURE_TABLE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
     AZURE_TABLE_NAME: shareLogTable.name

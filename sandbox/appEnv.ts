@@ -1,4 +1,4 @@
-import { sandboxEndpoints } from '../src/config';
+import { SANDBOX_TEAMS_APP_ID, sandboxEndpoints } from '../src/config';
 import { SANDBOX_IDENTITIES } from './identities';
 
 /**
@@ -17,6 +17,7 @@ export function productionEnvFor(sandboxUrl: string, overrides: Record<string, s
     APPLICATION_ID_URI: app.applicationIdUri,
     BOT_ENDPOINT: 'https://share.example.test',
     OAUTH_CONNECTION_NAME: app.oauthConnectionName,
+    TEAMS_APP_ID: SANDBOX_TEAMS_APP_ID,
     GRAPH_BASE_URL: sandboxUrl,
     AAD_APP_OAUTH_AUTHORITY_HOST: sandboxUrl,
     BOTFRAMEWORK_OPENID_METADATA_URL: bf.openIdMetadataUrl,

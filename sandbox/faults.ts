@@ -22,6 +22,12 @@ export interface FaultRule {
   retryAfter?: number | string;
   /** Destroy the connection without answering (the client sees a reset socket). */
   drop?: boolean;
+  /**
+   * Serve the request (its effects happen, e.g. the link is created) but spoil the answer: `truncated` sends the
+   * headers and half the body, then drops the connection; `html` answers 200 with an HTML page instead of JSON
+   * (what a gateway or proxy in the path can send).
+   */
+  answer?: 'truncated' | 'html';
   /** Number of matching requests the rule affects; unlimited when omitted. */
   times?: number;
 }
@@ -69,8 +75,11 @@ function compile(rule: FaultRule, id: number): StoredRule {
     if (!ok) throw new FaultRuleError('retryAfter must be a number of seconds or an HTTP date.');
     if (rule.status === undefined) throw new FaultRuleError('retryAfter needs a status.');
   }
-  if (!rule.latencyMs && !rule.status && !rule.drop) {
-    throw new FaultRuleError('A fault rule needs at least one of latencyMs, status or drop.');
+  if (rule.answer !== undefined && rule.answer !== 'truncated' && rule.answer !== 'html') {
+    throw new FaultRuleError('answer must be "truncated" or "html".');
+  }
+  if (!rule.latencyMs && !rule.status && !rule.drop && !rule.answer) {
+    throw new FaultRuleError('A fault rule needs at least one of latencyMs, status, drop or answer.');
   }
   let path: RegExp | undefined;
   try {
@@ -246,6 +255,29 @@ export function faultMiddleware(controller: FaultController) {
       res.status(rule.status).json(faultBody(kind, rule.status));
       return;
     }
+    if (rule?.answer) spoilAnswer(req, res, rule.answer);
     next();
   };
+}
+
+const GATEWAY_PAGE =
+  '<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h1>Service Unavailable</h1>' +
+  '<p>The service is temporarily unavailable. Please try again later.</p></body></html>';
+
+/** Lets the route run, then replaces what it answers (see FaultRule.answer). */
+function spoilAnswer(req: Request, res: Response, how: 'truncated' | 'html'): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => Response;
+  res.end = ((chunk?: unknown) => {
+    if (how === 'html') {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(GATEWAY_PAGE));
+      return end(GATEWAY_PAGE);
+    }
+    const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
+    res.setHeader('Content-Length', body.length);
+    res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+    res.locals.dropped = true;
+    return res;
+  }) as Response['end'];
 }

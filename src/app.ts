@@ -16,9 +16,8 @@ import { createApp, type ReadinessCheck, type ServerDeps } from './server';
 import { ShareService } from './share/shareService';
 import { ItemSeal } from './share/itemSeal';
 import { ShareError } from './domain/errors';
-import { DurableShareLogWriter } from './store/durableWriter';
-import type { ShareLog } from './store/shareLog';
-import { createShareLog, shareLogSpoolPath } from './store';
+import type { JournaledShareLog } from './store/journaledShareLog';
+import { openShareLog } from './store';
 import { createTabRouter } from './tabApi';
 import { createSharedState, type SharedState } from './state';
 
@@ -30,8 +29,8 @@ export interface AppServices {
   http: HttpClient;
   graph: DriveClient;
   auth: AuthServices;
-  shareLog: ShareLog;
-  writer: DurableShareLogWriter;
+  /** The share log (store behind the share journal). */
+  shareLog: JournaledShareLog;
   /** Hot state: per process, or shared by every instance through Redis. */
   state: SharedState;
   shares: ShareService;
@@ -75,17 +74,11 @@ export async function createAppServices(
     clock,
     log: log.child({ component: 'graph' }),
   });
-  const shareLog = createShareLog(config.store);
-  const writer = new DurableShareLogWriter(
-    shareLog,
-    shareLogSpoolPath(config.store, config.dataDir),
-    log.child({ component: 'share-log' }),
-  );
-  await writer.start();
+  const shareLog = await openShareLog(config.store, config.dataDir, log);
   const shares = new ShareService({
     graph,
     shareLog,
-    writer,
+    appId: config.sso.clientId,
     policy: config.policy,
     clock,
     log: log.child({ component: 'share' }),
@@ -115,6 +108,7 @@ export async function createAppServices(
     clock,
     publicBaseUrl: config.publicBaseUrl,
     connectionName: config.bot.oauthConnectionName,
+    teamsAppId: config.teamsAppId,
     allowedTenantIds: config.allowedTenantIds,
     organizationName: options.organizationName,
   });
@@ -126,14 +120,12 @@ export async function createAppServices(
     graph,
     auth,
     shareLog,
-    writer,
     state,
     shares,
     people,
     adapter,
     bot,
     close: async () => {
-      writer.stop();
       await auth.broker.drain();
       await shareLog.close();
       await state.close();

@@ -76,6 +76,11 @@ export interface AppConfig {
     /** Tenant of the app registration (used for the OBO authority when single-tenant). */
     tenantId: string;
   };
+  /**
+   * Teams app id used in deep links to the "My shared links" tab: the organization's catalog id (or Store id) once
+   * published (TEAMS_APP_CATALOG_ID), else the manifest id (TEAMS_APP_ID) as for an uploaded custom app.
+   */
+  teamsAppId: string;
   /** Tenants served. Tokens and activities from other tenants are refused. */
   allowedTenantIds: string[];
   graph: { baseUrl: string };
@@ -99,6 +104,9 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+/** The manifest id of the app package sandbox mode renders for the Agents Playground (nothing checks it). */
+export const SANDBOX_TEAMS_APP_ID = '5ca1ab1e-0000-4000-8000-0000000a99ed';
 const httpsUrl = z.url('must be a URL').refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 const anyUrl = z.url('must be a URL');
 
@@ -348,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         authorityHost: endpoints.authorityHost,
         tenantId: id.homeTenantId,
       },
+      teamsAppId: SANDBOX_TEAMS_APP_ID,
       allowedTenantIds: list(env.ALLOWED_TENANT_IDS).length ? list(env.ALLOWED_TENANT_IDS) : [...id.allowedTenantIds],
       graph: { baseUrl: env.GRAPH_BASE_URL || endpoints.graph },
       botFramework: endpoints.botFramework,
@@ -386,6 +395,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   );
   const publicBaseUrl = collect(problems, 'BOT_ENDPOINT', httpsUrl, env.BOT_ENDPOINT);
   const oauthConnectionName = collect(problems, 'OAUTH_CONNECTION_NAME', z.string().min(1), env.OAUTH_CONNECTION_NAME);
+  const manifestAppId = collect(problems, 'TEAMS_APP_ID', guid, env.TEAMS_APP_ID);
+  const catalogAppId = env.TEAMS_APP_CATALOG_ID
+    ? collect(problems, 'TEAMS_APP_CATALOG_ID', guid, env.TEAMS_APP_CATALOG_ID)
+    : undefined;
   const authorityHost = collect(
     problems,
     'AAD_APP_OAUTH_AUTHORITY_HOST',
@@ -413,6 +426,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authorityHost: authorityHost.replace(/\/$/, ''),
       tenantId: env.AAD_APP_TENANT_ID || tenantId,
     },
+    teamsAppId: catalogAppId ?? manifestAppId,
     allowedTenantIds,
     graph: { baseUrl: graphBaseUrl.replace(/\/$/, '') },
     botFramework,

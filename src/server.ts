@@ -6,10 +6,37 @@ import type { Activity, ActivityHandler, InvokeResponse } from 'botbuilder';
 import type { ShareLinkAdapter } from '../bot/adapter';
 import { AuthenticationError } from 'botframework-connector';
 import type { Logger } from './log';
-import { asyncRoute, errorResponder, notFoundResponder } from './routeErrors';
+import { asyncRoute, errorResponder, notFoundResponder, ServiceUnavailableError } from './routeErrors';
 
 /** How long /readyz waits for one check; a hung dependency is reported as not ready, not waited for. */
 const READINESS_CHECK_TIMEOUT_MS = 2_000;
+
+/** How long a readiness outcome is reused: /readyz is unauthenticated, so it must not cost a dependency call each. */
+export const READINESS_CACHE_MS = 5_000;
+
+/**
+ * A readiness check whose outcome is reused for `ttlMs` and whose concurrent callers share one run, so any number
+ * of /readyz requests costs each dependency at most one call per `ttlMs` (issue 9, defect 10).
+ */
+export function cachedCheck(check: ReadinessCheck, ttlMs: number, now: () => number = Date.now): ReadinessCheck {
+  let last: { at: number; outcome: Promise<void> } | undefined;
+  return {
+    ...check,
+    check: () => {
+      const t = now();
+      if (!last || t - last.at >= ttlMs) {
+        const outcome = Promise.resolve().then(() => check.check());
+        const entry = { at: t, outcome };
+        // Only a healthy outcome is reused: a dependency that is back must show as ready on the next probe.
+        outcome.catch(() => {
+          if (last === entry) last = undefined;
+        });
+        last = entry;
+      }
+      return last.outcome;
+    },
+  };
+}
 
 /** A dependency /readyz probes; it throws (or rejects) when the dependency is not usable. */
 export interface ReadinessCheck {
@@ -26,6 +53,8 @@ export interface ServerDeps {
   readiness?: ReadinessCheck[];
   /** Extra routes (tab API, static tab pages, sandbox-only endpoints), mounted after the built-in ones. */
   routers?: Router[];
+  /** How long /readyz reuses a check's outcome (default READINESS_CACHE_MS). */
+  readinessCacheMs?: number;
   /** Runs before the adapter sees a request; may answer it (e.g. the sandbox-only anonymous Playground path). */
   beforeBot?: (req: Request, res: Response, next: NextFunction) => void;
 }
@@ -41,6 +70,7 @@ declare module 'express-serve-static-core' {
 export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const readiness = (deps.readiness ?? []).map((r) => cachedCheck(r, deps.readinessCacheMs ?? READINESS_CACHE_MS));
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
     req.id = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -65,7 +95,7 @@ export function createApp(deps: ServerDeps): express.Express {
     '/readyz',
     asyncRoute(async (req, res) => {
       const results = await Promise.all(
-        (deps.readiness ?? []).map(async (r) => {
+        readiness.map(async (r) => {
           const degradesOnly = r.degradesOnly === true;
           try {
             await withTimeout(
@@ -108,6 +138,10 @@ export function createApp(deps: ServerDeps): express.Express {
           deps.bot.run(context),
         );
       } catch (err) {
+        // botbuilder reports channel keys it could not load as an AuthenticationError with status 500: an outage.
+        if (err instanceof AuthenticationError && err.statusCode >= 500) {
+          throw new ServiceUnavailableError('The Bot Framework signing keys cannot be loaded right now.');
+        }
         if (err instanceof AuthenticationError) {
           req.log.info({ err: { name: err.name, message: err.message } }, 'refused: channel authentication failed');
           res.status(401).json({ message: 'The request is not authenticated by the Bot Framework.' });

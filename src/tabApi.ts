@@ -3,6 +3,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Clock } from './clock';
 import type { ShareLog, ShareRecord } from './store/shareLog';
 import { isShareError } from './domain/errors';
+import { plainText } from './domain/displayText';
 import { asyncRoute, ServiceUnavailableError } from './routeErrors';
 import { errorSummary } from './cards/error-card';
 import { formattingLocale, pickLanguage, strings, textDirection } from './cards/strings';
@@ -36,6 +37,9 @@ export const FRAME_ANCESTORS = [
   '*.microsoft365.com',
   '*.skype.com',
 ];
+
+/** Origins teams-js itself requests from the tab page. */
+export const TEAMS_JS_ORIGINS = ['https://res.cdn.office.net'];
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -72,7 +76,8 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    // teams-js fetches the list of valid host origins from Microsoft's CDN (validDomains.json).
+    `connect-src 'self' ${TEAMS_JS_ORIGINS.join(' ')}`,
     `frame-ancestors 'self' ${[...FRAME_ANCESTORS, ...extraFrameAncestors].map((h) => (h.includes('://') ? h : `https://${h}`)).join(' ')}`,
   ].join('; ');
   const root = path.resolve(__dirname, '..', '..', 'tabs');
@@ -133,15 +138,21 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
       res.json({
         shares: records.map((r) => ({
           permissionId: r.permissionId,
-          itemName: r.itemName,
+          // One line, no control or bidi override characters (the tab isolates the name itself).
+          itemName: plainText(r.itemName),
           itemWebUrl: r.itemWebUrl,
           linkUrl: r.linkUrl,
           type: r.type,
           scope: r.scope,
           expirationDateTime: graphExpiration(r.expirationDateTime),
           passwordProtected: r.passwordProtected,
-          recipients: r.recipients,
-          audience: r.audience,
+          recipients: r.recipients.map(plainText),
+          audience: r.audience && {
+            kind: r.audience.kind,
+            name: r.audience.name === undefined ? undefined : plainText(r.audience.name),
+            people: r.audience.people.map(plainText),
+            excluded: r.audience.excluded.map((e) => ({ displayName: plainText(e.displayName), reason: e.reason })),
+          },
           createdAt: r.createdAt,
           status: status(r, now),
           revokedAt: r.revokedAt,
@@ -156,8 +167,8 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
     asyncRoute(async (req: Request, res) => {
       const user = req.tabUser!;
       const permissionId = String(req.params.permissionId);
-      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId));
-      if (!record || record.userObjectId !== user.userObjectId) {
+      const record = await fromStore(req, () => deps.shareLog.get(user.tenantId, permissionId, user.userObjectId));
+      if (!record) {
         res.status(404).json({ message: texts(req).notYours });
         return;
       }

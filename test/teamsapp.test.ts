@@ -36,6 +36,8 @@ const OPERATOR_SUPPLIED: Record<string, string[]> = {
     'ALLOWED_TENANT_IDS',
     'POLICY_ALLOWED_SCOPES',
     'POLICY_ALLOWED_TYPES',
+    // Empty until `publish` writes the catalog id; provisioning again then passes it to the service.
+    'TEAMS_APP_PUBLISHED_APP_ID',
     // Only needed with REDIS_SKU other than none; the operator puts it into env/.env.dev.user.
     'SECRET_REDIS_ENCRYPTION_KEY',
   ],
@@ -178,7 +180,7 @@ describe('teamsapp.yml lifecycle', () => {
         'arm/deploy',
         'aadApp/update',
         'teamsApp/validateManifest',
-        'teamsApp/zipAppPackage',
+        'cli/runNpmCommand',
         'teamsApp/validateAppPackage',
         'teamsApp/update',
       ],
@@ -197,6 +199,17 @@ describe('teamsapp.yml lifecycle', () => {
     );
     assert.equal(doc.deploy?.[2].with?.resourceId, '${{AZURE_APP_SERVICE_RESOURCE_ID}}');
     assert.equal(doc.publish?.at(-1)?.uses, 'teamsApp/publishAppPackage');
+  });
+
+  it('zips the package with the package builder (distribution-aware), never teamsApp/zipAppPackage', () => {
+    for (const file of ['teamsapp.yml', 'teamsapp.local.yml']) {
+      const project = load(file).doc;
+      const steps = [...project.provision, ...(project.publish ?? [])];
+      assert.ok(!steps.some((s) => s.uses === 'teamsApp/zipAppPackage'), file);
+      const builds = steps.filter((s) => s.uses === 'cli/runNpmCommand' && /package:app/.test(String(s.with?.args)));
+      assert.ok(builds.length >= 1, file);
+      for (const b of builds) assert.equal(b.with?.args, 'run package:app -- ${{TEAMSFX_ENV}}');
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import type { DriveItemInfo } from '../domain/types';
 import { fileKindOf, iconUrl } from './file-kinds';
 import { formatDetails, formatLocation } from './format';
+import { plainText } from '../domain/displayText';
 import { formattingLocale, strings, textDirection, type CardStrings } from './strings';
 import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
 import itemHeaderTemplate from './templates/item-header.json';
@@ -43,7 +44,7 @@ export function itemView(item: DriveItemInfo, env: ResolvedEnv) {
   return {
     iconUrl: iconUrl(env.publicBaseUrl, kind),
     iconAlt: env.s.fileTypes[kind],
-    name: item.name || env.s.search.untitled,
+    name: plainText(item.name).trim() ? plainText(item.name) : env.s.search.untitled,
     location: formatLocation(item, env.s),
     details: formatDetails(item, env.locale, env.timeZone, env.s),
   };

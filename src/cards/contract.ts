@@ -17,6 +17,8 @@ export const SUBMIT_ACTIONS = {
    * then reopen the options for `{driveId, itemId}`.
    */
   grantPeople: 'grantPeople',
+  /** Sign-in dialog "Continue": `{action, signInCode?}`; the dialog goes on where it would have started. */
+  signedIn: 'signedIn',
 } as const;
 
 /** The scope choice value of "People in this chat / channel / meeting" (a users link; not a Graph scope). */
@@ -34,6 +36,8 @@ export const EXECUTE_VERBS = {
 export const INPUT_IDS = {
   /** Finder search text. */
   query: 'q',
+  /** Sign-in dialog: the code the Token Service page shows when the sign-in ends outside Teams' window. */
+  signInCode: 'signInCode',
   /** "Use my organization's default link" toggle: "true" | "false". */
   useOrganizationDefault: 'useOrganizationDefault',
   /** Link type (a LinkType). */
@@ -85,6 +89,33 @@ export interface LinkCardExecuteData {
   permissionId: string;
   driveId: string;
   itemId: string;
+}
+
+/**
+ * What the card shows, carried in the refresh action's data (`shown`) so that a refresh which finds no record in the
+ * share log can still answer with the plain card instead of an error. Field names as in the share log's record.
+ * Untrusted on the way back: it is only ever drawn for the person whose client sent it, never the sharer's view.
+ */
+export interface LinkCardSnapshot {
+  itemName: string;
+  itemWebUrl: string;
+  itemKind: 'file' | 'folder';
+  driveType: 'personal' | 'business' | 'documentLibrary';
+  itemSize?: number;
+  mimeType?: string;
+  linkUrl: string;
+  type?: string;
+  scope?: string;
+  roles: string[];
+  expirationDateTime?: string;
+  passwordProtected: boolean;
+  reused: boolean;
+  createdAt: string;
+}
+
+/** Data of the refresh Action.Execute: the ids plus the snapshot. */
+export interface LinkCardRefreshData extends LinkCardExecuteData {
+  shown: LinkCardSnapshot;
 }
 
 /** `tap.value` of a search result; arrives as `composeExtension/selectItem` value. */

@@ -1,3 +1,4 @@
+import { plainText } from '../domain/displayText';
 import type { DriveItemInfo } from '../domain/types';
 import { itemView, resolveEnv, withDirection, type CardEnv } from './common';
 import { SUBMIT_ACTIONS } from './contract';
@@ -26,7 +27,7 @@ export interface FileFinderInput extends CardEnv {
 export function fileFinderDialog(input: FileFinderInput): Expansion {
   const env = resolveEnv(input);
   const f = env.s.finder;
-  const query = input.query.trim();
+  const query = plainText(input.query).trim();
   const page = input.page ?? { index: 0, hasMore: false };
   const rows = input.results.slice(0, MAX_FINDER_RESULTS).map((item) => {
     const view = itemView(item, env);

@@ -2,13 +2,15 @@ import type { DriveItemInfo, Recipient } from '../domain/types';
 import { fill, plural, type CardStrings } from './strings';
 import { dateTimeFormat, isKnownTimeZone, numberFormat } from '../domain/intl';
 import { graphInstant } from '../domain/graphDates';
+import { plainText } from '../domain/displayText';
 
 /**
  * Wraps text a person or Graph supplied (names, paths) in Unicode first-strong isolates, so an RTL name
- * inside an English sentence does not reorder the words around it.
+ * inside an English sentence does not reorder the words around it. Control and bidirectional formatting characters
+ * inside are dropped first: an override or a stray isolate end must not leak into the sentence.
  */
 export function isolate(text: string): string {
-  return `\u2068${text}\u2069`;
+  return `\u2068${plainText(text)}\u2069`;
 }
 
 /** Shortens text for list rows (the full text stays in the dialog that follows). */
@@ -75,7 +77,7 @@ export function calendarDate(now: Date, timeZone: string, addDays = 0): string {
 /** Where an item lives, in words: "OneDrive › Documents/Plans". */
 export function formatLocation(item: Pick<DriveItemInfo, 'driveType' | 'parentPath'>, s: CardStrings): string {
   const drive = s.drives[item.driveType] ?? item.driveType;
-  return item.parentPath ? `${drive} › ${item.parentPath}` : drive;
+  return item.parentPath ? `${drive} › ${isolate(item.parentPath)}` : drive;
 }
 
 /** Size and last change of an item: "12 KB · Modified 3 Mar 2026 by Megan". */

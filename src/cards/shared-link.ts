@@ -1,6 +1,6 @@
 import type { ShareOutcome } from '../domain/types';
 import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
-import { EXECUTE_VERBS, type LinkCardExecuteData } from './contract';
+import { EXECUTE_VERBS, type LinkCardExecuteData, type LinkCardRefreshData, type LinkCardSnapshot } from './contract';
 import { formatDate, formatDateTime, formatList, isolate, recipientLabel } from './format';
 import { scopeInWords } from './link-options';
 import { say } from './messages';
@@ -17,6 +17,13 @@ export interface SharedLinkOptions extends CardEnv {
   sharerAadObjectId: string;
   /** The sharer's Teams user id (`activity.from.id`, "29:…"), added to `refresh.userIds` when known. */
   sharerUserId?: string;
+  /**
+   * Deep link to the "My shared links" tab (see manage-link.ts), on every card: revoking never depends on the host
+   * running the card's refresh (AdaptiveCards#8001, Learn "Work with Universal Actions": 1.5 for inserted cards).
+   */
+  manageLinksUrl: string;
+  /** Keep the `refresh` that swaps in the sharer's view (default). Off for the plain card answered without a record. */
+  withRefresh?: boolean;
   /** Build the sharer's view (with "Revoke link"); the default is the view everyone else sees. */
   forSharer?: boolean;
   /** The tenant's display name, for "People in Contoso with the link". */
@@ -29,8 +36,8 @@ export interface SharedLinkOptions extends CardEnv {
 
 /**
  * The AC 1.4 (Outlook-safe) card for the conversation: the file, the link, and what Graph really returned.
- * Everyone's view has no button; `refresh` (Action.Execute, userIds = the sharer) swaps in the sharer's view,
- * which adds "Revoke link". The revoked variant has neither.
+ * Everyone's view has "Open link" and "My shared links"; `refresh` (Action.Execute, userIds = the sharer) swaps in the
+ * sharer's view, which adds "Revoke link". The revoked variant keeps only "My shared links" and has no refresh.
  */
 export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): Expansion {
   const env = resolveEnv(opts);
@@ -43,25 +50,27 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
     itemId: outcome.item.itemId,
   };
   const actions: object[] = [];
-  if (!revoked) {
-    actions.push({ type: 'Action.OpenUrl', title: sh.open, url: outcome.webUrl });
-    if (opts.forSharer) {
-      actions.push({
-        type: 'Action.Execute',
-        title: sh.revoke,
-        verb: EXECUTE_VERBS.revokeLink,
-        style: 'destructive',
-        data: executeData,
-      });
-    }
+  if (!revoked) actions.push({ type: 'Action.OpenUrl', title: sh.open, url: outcome.webUrl });
+  actions.push({ type: 'Action.OpenUrl', title: sh.manage, url: opts.manageLinksUrl });
+  if (!revoked && opts.forSharer) {
+    actions.push({
+      type: 'Action.Execute',
+      title: sh.revoke,
+      verb: EXECUTE_VERBS.revokeLink,
+      style: 'destructive',
+      data: executeData,
+    });
   }
-  const userIds = [...new Set([opts.sharerAadObjectId, opts.sharerUserId].filter((x): x is string => Boolean(x)))];
+  const refreshData: LinkCardRefreshData = { ...executeData, shown: snapshotOf(outcome) };
   const differences = (outcome.differenceMessages?.map((m) => say(m, env)) ?? outcome.differences).map((d) => ({
     line: `• ${d}`,
   }));
   const expansion = expandTemplate(template, {
     s: sh,
-    refresh: { action: { type: 'Action.Execute', verb: EXECUTE_VERBS.refreshLinkCard, data: executeData }, userIds },
+    refresh: {
+      action: { type: 'Action.Execute', verb: EXECUTE_VERBS.refreshLinkCard, data: refreshData },
+      userIds: refreshUserIds(opts.sharerAadObjectId, opts.sharerUserId),
+    },
     header: itemHeader(outcome.item, env, warnings),
     revoked,
     statusText: `${outcome.reused ? sh.reusedLink : sh.newLink}${env.s.common.detailSeparator}${fill(sh.sharedBy, {
@@ -77,8 +86,61 @@ export function sharedLinkCard(outcome: ShareOutcome, opts: SharedLinkOptions): 
     actions,
   });
   const card: AdaptiveCardJson = { ...expansion.card };
-  if (revoked) delete card.refresh;
+  if (revoked || opts.withRefresh === false) delete card.refresh;
   return withDirection({ card, warnings: [...warnings, ...expansion.warnings] }, env);
+}
+
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `refresh.userIds` in the two documented formats only (Learn "Universal Actions for search based message
+ * extensions": `29:<id>` or `8:orgid:<Entra object id>`): the sharer, nobody else.
+ */
+export function refreshUserIds(sharerAadObjectId: string, sharerUserId?: string): string[] {
+  const ids: string[] = [];
+  if (sharerUserId && /^29:\S+$/.test(sharerUserId)) ids.push(sharerUserId);
+  if (ENTRA_OBJECT_ID.test(sharerAadObjectId)) ids.push(`8:orgid:${sharerAadObjectId.toLowerCase()}`);
+  return ids;
+}
+
+/** What the card shows, for the refresh data (see LinkCardSnapshot). */
+function snapshotOf(outcome: ShareOutcome): LinkCardSnapshot {
+  const item = outcome.item;
+  return {
+    itemName: item.name,
+    itemWebUrl: item.webUrl,
+    itemKind: item.kind,
+    driveType: item.driveType,
+    ...(item.size !== undefined ? { itemSize: item.size } : {}),
+    ...(item.mimeType ? { mimeType: item.mimeType } : {}),
+    linkUrl: outcome.webUrl,
+    ...(outcome.type ? { type: outcome.type } : {}),
+    ...(outcome.scope ? { scope: outcome.scope } : {}),
+    roles: outcome.roles,
+    ...(outcome.expiration.granted ? { expirationDateTime: outcome.expiration.granted } : {}),
+    passwordProtected: outcome.passwordProtected,
+    reused: outcome.reused,
+    createdAt: outcome.createdAt,
+  };
+}
+
+/**
+ * The plain card answered to a refresh when neither the share log nor the card's own data can say what the link is:
+ * a short note and the way to "My shared links", never an error (a failed refresh shows "Something went wrong").
+ */
+export function linkCardWithoutDetails(opts: CardEnv & { manageLinksUrl: string }): Expansion {
+  const env = resolveEnv(opts);
+  const sh = env.s.shared;
+  return {
+    card: {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.4',
+      body: [{ type: 'TextBlock', text: sh.noDetails, wrap: true }],
+      actions: [{ type: 'Action.OpenUrl', title: sh.manage, url: opts.manageLinksUrl }],
+    },
+    warnings: [],
+  };
 }
 
 function revokedText(revoked: SharedLinkOptions['revoked'], env: ResolvedEnv): string {

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderManifest } from '../../appPackage/build';
+import { SANDBOX_TEAMS_APP_ID } from '../config';
 import { describePlayground, startPlayground, type RunningPlayground } from './playground';
-
-/** A fixed Teams app id for the local manifest (the Playground does not check it). */
-const SANDBOX_TEAMS_APP_ID = '5ca1ab1e-0000-4000-8000-0000000a99ed';
 
 /**
  * Sandbox mode's Agents Playground: renders the app manifest for the local bot (so the banner can name the

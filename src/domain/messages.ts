@@ -42,6 +42,12 @@ export const DOMAIN_MESSAGES = {
   inheritedPersonal: 'Items in OneDrive personal have no inherited permissions to keep or remove.',
   optionUnavailable: 'This option is not available.',
 
+  // The share journal (share/shareService.ts): Graph's answer lost, or nowhere to write the intent.
+  answerLost:
+    "Microsoft 365's answer did not arrive complete, so it is not certain the link was created. Try again in a moment: if it was, you get the same link, and it is listed under My shared links.",
+  shareLogUnavailable:
+    'Share Link cannot keep a record of links right now, so it did not create one. Try again in a few minutes.',
+
   // The dialog's fields (validation.ts, expiration.ts, bot/options.ts).
   recipientsNotAList: 'The list of people is not valid. Add the people again.',
   recipientInvalid: 'One of the people is not valid. Remove it and add the person again.',

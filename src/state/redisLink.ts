@@ -11,6 +11,9 @@ export class RedisUnavailableError extends Error {
   }
 }
 
+/** Down episodes starting within this long of the last reported one are not logged again. */
+const DOWN_REPORT_INTERVAL_MS = 60_000;
+
 export interface RedisLinkOptions {
   /** `redis://` or `rediss://` (TLS), with the access key as password. */
   url: string;
@@ -35,6 +38,9 @@ export class RedisLink {
   private everUp = false;
   private skipUntil = 0;
   private downLogged = false;
+  /** Whether this down episode was reported; a hiccup soon after the last report is not a new outage. */
+  private downReported = false;
+  private lastDownReportAt = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(private readonly options: RedisLinkOptions) {
@@ -110,11 +116,12 @@ export class RedisLink {
   private markUp(): void {
     this.up = true;
     this.skipUntil = 0;
-    if (this.downLogged || !this.everUp) {
+    if (this.downReported || !this.everUp) {
       this.options.log.info(this.everUp ? 'Redis is back: shared state resumes' : 'Redis connected: state is shared');
     }
     this.everUp = true;
     this.downLogged = false;
+    this.downReported = false;
   }
 
   private markDown(reason: string): void {
@@ -126,6 +133,11 @@ export class RedisLink {
   private logDown(reason: string): void {
     if (this.downLogged || this.closed) return;
     this.downLogged = true;
+    // A slow call on a busy machine flaps down and up within moments: one line per outage, not one per hiccup.
+    const now = this.options.clock.now();
+    if (now - this.lastDownReportAt < DOWN_REPORT_INTERVAL_MS) return;
+    this.lastDownReportAt = now;
+    this.downReported = true;
     this.options.log.warn(
       { reason: reason.slice(0, 200) },
       'Redis unavailable: serving with per-process state until it is back (logged once per outage)',

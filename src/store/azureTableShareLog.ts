@@ -3,7 +3,11 @@ import type { ShareLog, ShareRecord } from './shareLog';
 
 /**
  * Layout (one partition per tenant, so every write of a share is one entity-group transaction):
- * - share row   RowKey `s!{b64(permissionId)}`: point reads by permission id (get, markRevoked, put).
+ * - share row   RowKey `s!{b64(permissionId)}!{b64(userObjectId)}`: one per permission and sharer (Graph returns the
+ *   same permission to everyone who asks for the same link); point reads for get and put, a range scan over
+ *   `s!{b64(permissionId)}!` for every sharer of a permission (revocation). Tables written before sharers were
+ *   part of the key hold `s!{b64(permissionId)}` rows: they are read as their sharer's record and replaced by the
+ *   new key on that person's next put.
  * - by-user row RowKey `u!{b64(userObjectId)}!{inverted createdAt}!{b64(permissionId)}`: a copy of the share
  *   row, so "newest first for one user" is a RowKey range scan that the service already returns in order and
  *   can stop after `limit` rows. Azure Tables has no server-side sort, and filtering the tenant's partition on
@@ -69,12 +73,14 @@ export class AzureTableShareLog implements ShareLog {
 
   async put(record: ShareRecord): Promise<void> {
     const pk = partitionKey(record.tenantId);
-    const shareKey = shareRowKey(record.permissionId);
+    const shareKey = shareRowKey(record.permissionId, record.userObjectId);
     const userKey = userRowKey(record.userObjectId, record.createdAt, record.permissionId);
     await this.withRetries(async () => {
       const existing = await this.readShare(pk, shareKey);
+      const legacy = existing ? undefined : await this.readLegacyShare(pk, record.permissionId, record.userObjectId);
+      const before = existing ?? legacy;
       // Like the SQLite store, a revocation survives a later put of the same permission.
-      const revoked = existing?.revokedAt ? existing : record;
+      const revoked = before?.revokedAt ? before : record;
       const columns = toColumns(record, userKey, revoked.revokedAt, revoked.revokedBy);
       const actions: TransactionAction[] = [];
       if (existing) {
@@ -84,11 +90,12 @@ export class AzureTableShareLog implements ShareLog {
           'Replace',
           { etag: existing.etag },
         ]);
-        if (existing.userRowKey !== userKey)
-          actions.push(['delete', { partitionKey: pk, rowKey: existing.userRowKey }]);
       } else {
         actions.push(['create', { partitionKey: pk, rowKey: shareKey, ...columns, kind: 'share' }]);
       }
+      if (legacy) actions.push(['delete', { partitionKey: pk, rowKey: legacy.rowKey! }]);
+      if (before && before.userRowKey !== userKey)
+        actions.push(['delete', { partitionKey: pk, rowKey: before.userRowKey }]);
       actions.push(['upsert', { partitionKey: pk, rowKey: userKey, ...columns, kind: 'byUser' }, 'Replace']);
       await this.client.submitTransaction(actions, { abortSignal: this.deadline() });
     });
@@ -116,25 +123,34 @@ export class AzureTableShareLog implements ShareLog {
     });
   }
 
-  async get(tenantId: string, permissionId: string): Promise<ShareRecord | undefined> {
-    const row = await this.withTable(() => this.readShare(partitionKey(tenantId), shareRowKey(permissionId)));
+  async get(tenantId: string, permissionId: string, userObjectId: string): Promise<ShareRecord | undefined> {
+    const pk = partitionKey(tenantId);
+    const row = await this.withTable(
+      async () =>
+        (await this.readShare(pk, shareRowKey(permissionId, userObjectId))) ??
+        (await this.readLegacyShare(pk, permissionId, userObjectId)),
+    );
     return row ? toRecord(row) : undefined;
+  }
+
+  async listByPermission(tenantId: string, permissionId: string): Promise<ShareRecord[]> {
+    const rows = await this.withTable(() => this.readSharesOf(partitionKey(tenantId), permissionId));
+    return rows.map(toRecord).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
   async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
     const pk = partitionKey(tenantId);
-    const shareKey = shareRowKey(permissionId);
     await this.withRetries(async () => {
-      const existing = await this.readShare(pk, shareKey);
-      if (!existing) return;
+      const rows = (await this.readSharesOf(pk, permissionId)).filter((r) => !r.revokedAt);
+      if (!rows.length) return;
       const patch = { revokedAt: at, revokedBy: by };
-      await this.client.submitTransaction(
-        [
-          ['update', { partitionKey: pk, rowKey: shareKey, ...patch }, 'Merge', { etag: existing.etag }],
-          ['update', { partitionKey: pk, rowKey: existing.userRowKey, ...patch }, 'Merge'],
-        ],
-        { abortSignal: this.deadline() },
-      );
+      const actions: TransactionAction[] = rows.flatMap((row): TransactionAction[] => [
+        ['update', { partitionKey: pk, rowKey: row.rowKey!, ...patch }, 'Merge', { etag: row.etag }],
+        ['update', { partitionKey: pk, rowKey: row.userRowKey, ...patch }, 'Merge'],
+      ]);
+      // An entity-group transaction holds at most 100 operations: two per sharer.
+      for (let i = 0; i < actions.length; i += 100)
+        await this.client.submitTransaction(actions.slice(i, i + 100), { abortSignal: this.deadline() });
     });
   }
 
@@ -159,6 +175,30 @@ export class AzureTableShareLog implements ShareLog {
       if (err instanceof RestError && err.statusCode === 404 && errorCode(err) !== 'TableNotFound') return undefined;
       throw err;
     }
+  }
+
+  /** The share row of a table written before sharers were part of the key, when it is this person's. */
+  private async readLegacyShare(
+    pk: string,
+    permissionId: string,
+    userObjectId: string,
+  ): Promise<TableEntityResult<ShareColumns> | undefined> {
+    const row = await this.readShare(pk, `${SHARE_PREFIX}${b64(permissionId)}`);
+    return row && row.userObjectId === userObjectId ? row : undefined;
+  }
+
+  /** Every share row of a permission: one per sharer, plus a row of the earlier layout if there is one. */
+  private async readSharesOf(pk: string, permissionId: string): Promise<Array<TableEntityResult<ShareColumns>>> {
+    const legacy = `${SHARE_PREFIX}${b64(permissionId)}`;
+    const rows = this.client.listEntities<ShareColumns>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${pk} and ((RowKey ge ${`${legacy}!`} and RowKey lt ${`${legacy}"`}) or RowKey eq ${legacy})`,
+      },
+      abortSignal: this.deadline(),
+    });
+    const out: Array<TableEntityResult<ShareColumns>> = [];
+    for await (const row of rows) out.push(row);
+    return out;
   }
 
   /** Re-reads and rewrites when another writer got there first (412 on the ETag, 409 on create). */
@@ -215,8 +255,8 @@ function partitionKey(tenantId: string): string {
   return b64(tenantId);
 }
 
-function shareRowKey(permissionId: string): string {
-  return `${SHARE_PREFIX}${b64(permissionId)}`;
+function shareRowKey(permissionId: string, userObjectId: string): string {
+  return `${SHARE_PREFIX}${b64(permissionId)}!${b64(userObjectId)}`;
 }
 
 function userRowKey(userObjectId: string, createdAt: string, permissionId: string): string {

@@ -5,10 +5,10 @@ import type { ShareAudience } from '../domain/types';
  * "My shared links" tab and revocation need.
  */
 export interface ShareRecord {
-  /** Graph permission id of the link (unique per item). */
+  /** Graph permission id of the link (unique per item; several people may get the same one back). */
   permissionId: string;
   tenantId: string;
-  /** Entra object id of the person who shared. */
+  /** Entra object id of the person who shared. A record is keyed by permission AND this person. */
   userObjectId: string;
   driveId: string;
   itemId: string;
@@ -37,13 +37,21 @@ export interface ShareRecord {
   revokedBy?: string;
 }
 
-/** Storage of share records (SQLite by default, Azure Table Storage when configured). */
+/**
+ * Storage of share records (SQLite by default, Azure Table Storage when configured). One record per permission
+ * and person: Graph hands the same permission to everyone who asks for the same link of an item, and each of
+ * them shared it.
+ */
 export interface ShareLog {
-  /** Inserts or replaces the record of a permission. */
+  /** Inserts or replaces the record of (permission, sharer); a revocation already recorded is kept. */
   put(record: ShareRecord): Promise<void>;
   /** Newest first. */
   listByUser(tenantId: string, userObjectId: string, limit: number): Promise<ShareRecord[]>;
-  get(tenantId: string, permissionId: string): Promise<ShareRecord | undefined>;
+  /** The record of this permission shared by this person. */
+  get(tenantId: string, permissionId: string, userObjectId: string): Promise<ShareRecord | undefined>;
+  /** Every record of a permission, one per person who shared it. */
+  listByPermission(tenantId: string, permissionId: string): Promise<ShareRecord[]>;
+  /** Marks the permission revoked in every sharer's record: once deleted in Graph the link is gone for all. */
   markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void>;
   /** Throws when the store cannot be used (readiness probe). */
   ping(): Promise<void>;

@@ -13,38 +13,85 @@ interface Row {
   record: string;
 }
 
+/** Schema versions (PRAGMA user_version): 0/1 keyed by permission only, 2 keyed by permission and sharer. */
+const SCHEMA_VERSION = 2;
+
+export interface SqliteShareLogOptions {
+  /**
+   * How long a statement waits for another connection's lock. better-sqlite3 waits synchronously, so this is time
+   * the whole event loop stands still: it must stay far below an invoke's budget (the writer retries later).
+   */
+  busyTimeoutMs?: number;
+}
+
+const SHARES_TABLE = (name: string) => `
+  CREATE TABLE ${name} (
+    tenant_id TEXT NOT NULL,
+    permission_id TEXT NOT NULL,
+    user_object_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    record TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, permission_id, user_object_id)
+  )`;
+
 /** Share log in an embedded SQLite file (WAL mode); the default store. */
 export class SqliteShareLog implements ShareLog {
   private readonly db: Database.Database;
   /** Statements prepared once (preparing on every write showed in the benchmark profile). */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteShareLogOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    // Opening and migrating happen before the server listens, so they may wait for a lock a while.
+    this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS shares (
-        tenant_id TEXT NOT NULL,
-        permission_id TEXT NOT NULL,
-        user_object_id TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT,
-        revoked_by TEXT,
-        record TEXT NOT NULL,
-        PRIMARY KEY (tenant_id, permission_id)
-      );
-      CREATE INDEX IF NOT EXISTS shares_by_user ON shares (tenant_id, user_object_id, created_at DESC);
-    `);
+    this.migrate();
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 20))}`);
+  }
+
+  /** Creates the schema, or moves a file of an earlier version to the current one in one transaction. */
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    this.db
+      .transaction(() => {
+        const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'shares'`).get();
+        if (!exists) {
+          this.db.exec(SHARES_TABLE('shares'));
+        } else {
+          const keyed = this.db
+            .prepare(`SELECT name FROM pragma_table_info('shares') WHERE pk > 0`)
+            .all()
+            .map((r) => (r as { name: string }).name);
+          if (!keyed.includes('user_object_id')) {
+            // Version 1 kept one record per permission (the last sharer's); each becomes its sharer's record.
+            this.db.exec(`
+              ${SHARES_TABLE('shares_v2')};
+              INSERT INTO shares_v2 (tenant_id, permission_id, user_object_id, created_at, revoked_at, revoked_by, record)
+                SELECT tenant_id, permission_id, user_object_id, created_at, revoked_at, revoked_by, record FROM shares;
+              DROP INDEX IF EXISTS shares_by_user;
+              DROP TABLE shares;
+              ALTER TABLE shares_v2 RENAME TO shares;
+            `);
+          }
+        }
+        this.db.exec(
+          `CREATE INDEX IF NOT EXISTS shares_by_user ON shares (tenant_id, user_object_id, created_at DESC)`,
+        );
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
   }
 
   async put(r: ShareRecord): Promise<void> {
     this.stmt(
       `INSERT INTO shares (tenant_id, permission_id, user_object_id, created_at, revoked_at, revoked_by, record)
          VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (tenant_id, permission_id) DO UPDATE SET
-           user_object_id = excluded.user_object_id, created_at = excluded.created_at, record = excluded.record`,
+         ON CONFLICT (tenant_id, permission_id, user_object_id) DO UPDATE SET
+           created_at = excluded.created_at, record = excluded.record`,
     ).run(
       r.tenantId,
       r.permissionId,
@@ -63,21 +110,26 @@ export class SqliteShareLog implements ShareLog {
     return rows.map(toRecord);
   }
 
-  async get(tenantId: string, permissionId: string): Promise<ShareRecord | undefined> {
-    const row = this.stmt(`SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ?`).get(
+  async get(tenantId: string, permissionId: string, userObjectId: string): Promise<ShareRecord | undefined> {
+    const row = this.stmt(`SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ? AND user_object_id = ?`).get(
       tenantId,
       permissionId,
+      userObjectId,
     ) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
+  async listByPermission(tenantId: string, permissionId: string): Promise<ShareRecord[]> {
+    const rows = this.stmt(
+      `SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ? ORDER BY created_at ASC`,
+    ).all(tenantId, permissionId) as Row[];
+    return rows.map(toRecord);
+  }
+
   async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
-    this.stmt(`UPDATE shares SET revoked_at = ?, revoked_by = ? WHERE tenant_id = ? AND permission_id = ?`).run(
-      at,
-      by,
-      tenantId,
-      permissionId,
-    );
+    this.stmt(
+      `UPDATE shares SET revoked_at = ?, revoked_by = ? WHERE tenant_id = ? AND permission_id = ? AND revoked_at IS NULL`,
+    ).run(at, by, tenantId, permissionId);
   }
 
   async ping(): Promise<void> {

@@ -36,6 +36,18 @@ export class LruCache<V> {
     this.entries.delete(key);
   }
 
+  /** Removes every entry whose value matches; returns how many. */
+  deleteWhere(matches: (value: V) => boolean): number {
+    let removed = 0;
+    for (const [key, entry] of this.entries) {
+      if (matches(entry.value)) {
+        this.entries.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   get size(): number {
     return this.entries.size;
   }

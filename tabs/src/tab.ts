@@ -110,12 +110,22 @@ function isolated(text: string): string {
   return `\u2068${text}\u2069`;
 }
 
+/** The URL when it is an https address; anything else (javascript:, data:, relative) is never put in an href. */
+function httpsUrl(url: string): string | undefined {
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The link's kind; a link only while it still works (a revoked or expired URL leads nowhere). */
 function linkCell(s: ShareView): Node {
   const words = s.type ? (t().types[s.type] ?? s.type) : t().organizationDefault;
-  if (s.status !== 'active') return document.createTextNode(words);
+  const href = httpsUrl(s.linkUrl);
+  if (s.status !== 'active' || !href) return document.createTextNode(words);
   return el('a', {
-    href: s.linkUrl,
+    href,
     target: '_blank',
     rel: 'noopener',
     title: t().openLink,
@@ -318,7 +328,9 @@ function render(shares: ShareView[], token: string): void {
         'td',
         {},
         // dir=auto: a Hebrew or Arabic file name reads correctly in an English table and vice versa.
-        el('a', { href: s.itemWebUrl, target: '_blank', rel: 'noopener', textContent: s.itemName, dir: 'auto' }),
+        httpsUrl(s.itemWebUrl)
+          ? el('a', { href: s.itemWebUrl, target: '_blank', rel: 'noopener', textContent: s.itemName, dir: 'auto' })
+          : el('span', { textContent: s.itemName, dir: 'auto' }),
       ),
       el('td', {}, linkCell(s)),
       el('td', {}, ...audience(s)),

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { PNG } from 'pngjs';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import {
+  applyDistribution,
   buildAppPackage,
   findPlaceholders,
   loadBuildEnv,
@@ -17,6 +18,7 @@ import {
   renderTemplate,
   repoRoot,
   UnresolvedPlaceholderError,
+  unfurlDomainProblems,
   validateLocalizations,
   validateManifest,
   type Manifest,
@@ -128,22 +130,15 @@ describe('appPackage/manifest.json', () => {
     assert.equal(shareFromMessage.title, 'Share this file');
   });
 
-  it('wires the bot, the message extension and link unfurling for SharePoint and OneDrive to BOT_ID', () => {
+  it('wires the bot and the message extension to BOT_ID; link-unfurling domains come from the distribution', () => {
     const bots = manifest.bots as Array<{ botId: string; scopes: string[] }>;
     assert.equal(bots.length, 1);
     assert.equal(bots[0].botId, TEST_ENV.BOT_ID);
     assert.deepEqual(bots[0].scopes, ['personal', 'team', 'groupChat']);
     const ext = (manifest.composeExtensions as Array<Record<string, unknown>>)[0];
     assert.equal(ext.botId, TEST_ENV.BOT_ID);
-    const handlers = ext.messageHandlers as Array<{ type: string; value: { domains: string[] } }>;
-    assert.deepEqual(
-      handlers.map((h) => h.type),
-      ['link'],
-    );
-    const domains = handlers[0].value.domains;
-    assert.deepEqual(domains, ['*.sharepoint.com', 'onedrive.live.com', '1drv.ms']);
-    // A wildcard matches exactly one label and may not cover a whole top-level domain.
-    for (const d of domains) assert.ok(!/^\*\.[^.]+$/.test(d) && d.split('*').length <= 2, d);
+    // The template registers none: appPackage/build.ts adds the organization's own hosts (see below).
+    assert.equal(ext.messageHandlers, undefined);
   });
 
   it('points SSO at api://{BOT_DOMAIN}/botid-{BOT_ID} and lists the domains Teams must trust', () => {
@@ -300,6 +295,105 @@ describe('appPackage/build.ts package', () => {
       (err: unknown) => err instanceof ManifestInvalidError && err.problems.some((p) => p.startsWith('/id ')),
     );
     assert.deepEqual(fs.readdirSync(outDir), []);
+  });
+});
+
+describe('appPackage/build.ts: link-unfurling domains per distribution (issue 16)', () => {
+  const rendered = () => renderManifest(TEST_ENV);
+  const handlersOf = (m: Manifest) =>
+    (m.composeExtensions as Array<{ messageHandlers?: Array<{ type: string; value: { domains: string[] } }> }>)[0]
+      .messageHandlers;
+  const TENANT_HOSTS = 'contoso.sharepoint.com, contoso-my.sharepoint.com';
+
+  it('the template registers no link domains; organization registers exactly LINK_UNFURL_DOMAINS', () => {
+    assert.equal(handlersOf(rendered()), undefined);
+    const m = rendered();
+    assert.deepEqual(applyDistribution(m, { LINK_UNFURL_DOMAINS: TENANT_HOSTS }), []);
+    assert.deepEqual(handlersOf(m), [
+      {
+        type: 'link',
+        value: { domains: ['contoso.sharepoint.com', 'contoso-my.sharepoint.com'], supportsAnonymizedPayloads: false },
+      },
+    ]);
+    assert.deepEqual(validateManifest(m), []);
+    assert.deepEqual(validateWithVendored(m, '1.30'), []);
+    const none = rendered();
+    assert.deepEqual(applyDistribution(none, { APP_DISTRIBUTION: 'organization', LINK_UNFURL_DOMAINS: '' }), []);
+    assert.equal(handlersOf(none), undefined, 'empty: no unfurling');
+  });
+
+  it('store registers none and refuses LINK_UNFURL_DOMAINS', () => {
+    const m = rendered();
+    assert.deepEqual(applyDistribution(m, { APP_DISTRIBUTION: 'store' }), []);
+    assert.equal(handlersOf(m), undefined);
+    const problems = applyDistribution(rendered(), { APP_DISTRIBUTION: 'store', LINK_UNFURL_DOMAINS: TENANT_HOSTS });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /must be empty for APP_DISTRIBUTION=store/);
+    assert.match(applyDistribution(rendered(), { APP_DISTRIBUTION: 'catalog' })[0]!, /not one of organization, store/);
+  });
+
+  it("refuses domains outside the organization's control, naming each", () => {
+    for (const bad of [
+      '*.sharepoint.com',
+      '*.*.sharepoint.com',
+      'sharepoint.com',
+      'onedrive.live.com',
+      '1drv.ms',
+      '*.onmicrosoft.com',
+      '*.com',
+      'https://contoso.sharepoint.com',
+      'contoso.sharepoint.com/sites',
+      'contoso.*.com',
+      'foo*.contoso.com',
+    ]) {
+      const m = rendered();
+      const problems = applyDistribution(m, { LINK_UNFURL_DOMAINS: `contoso.sharepoint.com,${bad}` });
+      assert.equal(problems.length, 1, `${bad}: ${problems.join(' | ')}`);
+      assert.ok(problems[0]!.includes(bad.toLowerCase()), problems[0]);
+      assert.equal(handlersOf(m), undefined, `${bad}: nothing registered`);
+    }
+  });
+
+  it("accepts the tenant's own hosts and wildcards over a domain it owns", () => {
+    for (const good of ['contoso.sharepoint.com', 'contoso-my.sharepoint.com', '*.contoso.com', 'files.contoso.de']) {
+      assert.deepEqual(unfurlDomainProblems(good), [], good);
+    }
+  });
+
+  it('validation refuses a manifest edited to register *.sharepoint.com, and the builder writes nothing then', () => {
+    const m = rendered();
+    (m.composeExtensions as Array<Record<string, unknown>>)[0]!.messageHandlers = [
+      { type: 'link', value: { domains: ['*.sharepoint.com'] } },
+    ];
+    assert.ok(validateManifest(m).some((p) => p.startsWith('messageHandlers: "*.sharepoint.com"')));
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'share-link-dist-'));
+    try {
+      assert.throws(
+        () =>
+          buildAppPackage({ envName: 'test', vars: { ...TEST_ENV, LINK_UNFURL_DOMAINS: '*.sharepoint.com' }, outDir }),
+        ManifestInvalidError,
+      );
+      assert.deepEqual(fs.readdirSync(outDir), []);
+      const built = buildAppPackage({
+        envName: 'test',
+        vars: { ...TEST_ENV, APP_DISTRIBUTION: 'organization', LINK_UNFURL_DOMAINS: TENANT_HOSTS },
+        outDir,
+      });
+      assert.deepEqual(handlersOf(built.manifest)?.[0]?.value.domains, [
+        'contoso.sharepoint.com',
+        'contoso-my.sharepoint.com',
+      ]);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the committed environments choose the organization catalog with no domains until the tenant names them', () => {
+    for (const env of ['dev', 'local']) {
+      const vars = loadBuildEnv(env, root, {});
+      assert.equal(vars.APP_DISTRIBUTION, 'organization', env);
+      assert.equal(vars.LINK_UNFURL_DOMAINS ?? '', '', env);
+    }
   });
 });
 

@@ -7,4 +7,5 @@ export const PRODUCTION_SETTINGS = {
   APPLICATION_ID_URI: 'api://share.example.com/botid-11111111-2222-4333-8444-555555555555',
   BOT_ENDPOINT: 'https://share.example.com',
   OAUTH_CONNECTION_NAME: 'GraphConnection',
+  TEAMS_APP_ID: '77777777-8888-4999-8aaa-bbbbbbbbbbbb',
 } as const;

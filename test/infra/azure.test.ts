@@ -104,6 +104,7 @@ describe('infra/azure.bicep', () => {
       'APPLICATION_ID_URI',
       'BOT_ENDPOINT',
       'OAUTH_CONNECTION_NAME',
+      'TEAMS_APP_ID',
       'ALLOWED_TENANT_IDS',
       'AZURE_TABLE_CONNECTION_STRING',
     ]) {
@@ -131,6 +132,8 @@ describe('infra/azure.bicep', () => {
       APPLICATION_ID_URI: 'api://sharelink-ab12cd34.azurewebsites.net/botid-6e1c7c5a-62a4-4c4a-9b39-2d0e1f7d1a01',
       BOT_ENDPOINT: 'https://sharelink-ab12cd34.azurewebsites.net',
       OAUTH_CONNECTION_NAME: 'GraphConnection',
+      TEAMS_APP_ID: '0b2c6f1e-5d4a-4e3b-9c8d-7a6b5c4d3e2f',
+      TEAMS_APP_CATALOG_ID: '',
       ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       AZURE_TABLE_CONNECTION_STRING:
         'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;EndpointSuffix=core.windows.net',
@@ -192,6 +195,7 @@ describe('infra/azure.bicep', () => {
       APPLICATION_ID_URI: 'api://sharelink-ab12cd34.azurewebsites.net/botid-6e1c7c5a-62a4-4c4a-9b39-2d0e1f7d1a01',
       BOT_ENDPOINT: 'https://sharelink-ab12cd34.azurewebsites.net',
       OAUTH_CONNECTION_NAME: 'GraphConnection',
+      TEAMS_APP_ID: '0b2c6f1e-5d4a-4e3b-9c8d-7a6b5c4d3e2f',
       REDIS_URL: 'rediss://:a2V5@sharelink-ab12cd34.redis.cache.windows.net:6380',
       REDIS_ENCRYPTION_KEY: key,
     };

@@ -156,7 +156,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     }
   });
-  const config = loadConfig({ ...productionEnv(sandbox.url, path.join(tmp, 'share-log.sqlite')), ...options.env });
+  const config = loadConfig({
+    ...productionEnv(sandbox.url, path.join(tmp, 'share-log.sqlite')),
+    DATA_DIR: tmp,
+    ...options.env,
+  });
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const services = await createAppServices(config, log);
   const server = await listen(createHttpApp(services), '127.0.0.1', 0);

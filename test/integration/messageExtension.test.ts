@@ -261,8 +261,8 @@ describe('integration: message extension journeys over HTTP', function () {
         commandId: 'shareLink',
         commandContext: 'compose',
       });
-      assert.equal(fetchTask.body.composeExtension.type, 'auth');
-      const link = fetchTask.body.composeExtension.suggestedActions.actions[0].value as string;
+      // Action commands ask for the first sign-in with a dialog card (issue 16): its "Sign in" is the link.
+      const link = findAll(dialogCard(fetchTask.body), (o) => o.type === 'Action.OpenUrl')[0]?.url as string;
       const page = await plainFetch()(link);
       const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
       assert.ok(signinId);
@@ -282,15 +282,15 @@ describe('integration: message extension journeys over HTTP', function () {
   });
 
   describe('(4) sign-in for action commands', () => {
-    it('no Token Service token → auth with a sign-in link; after the sign-in page, the magic code completes it', async () => {
+    it('no Token Service token → a sign-in dialog; after the sign-in page, its magic code in the dialog goes on', async () => {
       const fetchTask = { commandId: 'shareLink', commandContext: 'compose', context: { theme: 'default' } };
       const first = await as(USERS.alex, 'composeExtension/fetchTask', fetchTask);
       assert.equal(first.status, 200);
-      assert.equal(first.body.composeExtension.type, 'auth');
-      const action = first.body.composeExtension.suggestedActions.actions[0];
-      assert.equal(action.type, 'openUrl');
-      const link = new URL(action.value);
+      const signInCard = dialogCard(first.body);
+      const open = findAll(signInCard, (o) => o.type === 'Action.OpenUrl')[0];
+      const link = new URL(open?.url);
       assert.ok(link.href.startsWith(h.sandbox.url), link.href);
+      assert.ok(inputById(signInCard, 'signInCode'), 'a box for the code the sign-in page shows');
 
       // The person opens the link, picks their account, and the page shows the magic code.
       const page = await plainFetch()(link.href);
@@ -307,19 +307,22 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.ok(code, 'a magic code');
       h.secrets.add(code);
 
-      const second = await as(USERS.alex, 'composeExtension/fetchTask', { ...fetchTask, state: code });
+      const second = await submit(USERS.alex, { action: 'signedIn', signInCode: ` ${code} ` });
       assert.ok(inputById(dialogCard(second.body), 'q'), 'the finder after sign-in');
       const third = await as(USERS.alex, 'composeExtension/fetchTask', fetchTask);
       assert.ok(inputById(dialogCard(third.body), 'q'), 'silent from now on');
     });
 
-    it('a wrong magic code does not sign anyone in', async () => {
+    it('a wrong magic code does not sign anyone in (re-sent state, or typed into the dialog)', async () => {
       const reply = await as(USERS.lee, 'composeExtension/fetchTask', {
         commandId: 'shareLink',
         commandContext: 'compose',
         state: '000000',
       });
-      assert.equal(reply.body.composeExtension.type, 'auth');
+      assert.ok(inputById(dialogCard(reply.body), 'signInCode'), 'still the sign-in dialog');
+      const typed = await submit(USERS.lee, { action: 'signedIn', signInCode: '000000' });
+      assert.ok(inputById(dialogCard(typed.body), 'signInCode'), 'still the sign-in dialog');
+      assert.match(cardText(dialogCard(typed.body)), /not signed in yet/);
     });
 
     it('Graph refusing the stored token (401) → signed out of the Token Service and asked to sign in again', async () => {
@@ -332,17 +335,14 @@ describe('integration: message extension journeys over HTTP', function () {
       h.sandbox.faults.add({ path: '/createLink$', status: 401, times: 1 });
       const refused = await submit(USERS.megan, createData({ driveId: D.megan, itemId: '01MEGAN_PLAN_DOCX' }));
       assert.equal(refused.status, 200);
-      assert.equal(refused.body.composeExtension?.type, 'auth', JSON.stringify(refused.body).slice(0, 300));
-      assert.match(
-        refused.body.composeExtension.suggestedActions.actions[0].value,
-        /\/tokenservice\/api\/oauth\/signin/,
-      );
+      const signIn = dialogCard(refused.body);
+      assert.match(findAll(signIn, (o) => o.type === 'Action.OpenUrl')[0]?.url, /\/tokenservice\/api\/oauth\/signin/);
       // The stale token is gone from the broker and from the Token Service: the next action asks again.
       const next = await as(USERS.megan, 'composeExtension/fetchTask', {
         commandId: 'shareLink',
         commandContext: 'compose',
       });
-      assert.equal(next.body.composeExtension?.type, 'auth');
+      assert.ok(inputById(dialogCard(next.body), 'signInCode'), 'the sign-in dialog again');
     });
 
     it('a user signed in to the Token Service beforehand is silent', async () => {
@@ -384,11 +384,12 @@ describe('integration: message extension journeys over HTTP', function () {
       assert.equal(revokeButtons(theirs.body.value).length, 0);
     });
 
-    it('revoke by someone else → 403 and the link stays', async () => {
+    it('revoke by someone else → a message (Universal Action 200, not 403) and the link stays', async () => {
       const reply = await execute('megan', 'revokeLink');
       assert.equal(reply.status, 200);
-      assert.equal(reply.body.statusCode, 403);
-      assert.equal(reply.body.type, 'application/vnd.microsoft.error');
+      assert.equal(reply.body.statusCode, 200);
+      assert.equal(reply.body.type, 'application/vnd.microsoft.activity.message');
+      assert.equal(reply.body.value, 'Only the person who shared this link can revoke it.');
       const perms = await h.permissionsOf(USERS.adele, data.driveId, data.itemId);
       assert.ok(perms.some((p) => p.id === data.permissionId));
     });

@@ -93,7 +93,12 @@ describe('integration: inbound security and recorded payloads', function () {
           trigger: 'automatic',
         }),
       );
-      assert.equal(refresh.status, 403);
+      // Universal Actions answer in their own envelope (HTTP 200); 403 is not in its table, so a 400 error.
+      assert.equal(refresh.status, 200);
+      assert.deepEqual(
+        [refresh.body.statusCode, refresh.body.type, refresh.body.value.code],
+        [400, 'application/vnd.microsoft.error', 'TenantNotAllowed'],
+      );
       assert.equal(h.sandbox.count('graph.'), 0);
       assert.equal(h.sandbox.count('entra.token.obo'), 0);
     });

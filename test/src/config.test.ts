@@ -32,6 +32,7 @@ describe('config', () => {
         'APPLICATION_ID_URI',
         'BOT_ENDPOINT',
         'OAUTH_CONNECTION_NAME',
+        'TEAMS_APP_ID',
       ]) {
         assert.ok(
           err.problems.some((p) => p.startsWith(name)),

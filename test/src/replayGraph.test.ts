@@ -8,9 +8,16 @@ import { interpretCreateLink } from '../../src/domain/interpret';
 import type { CreateLinkBody } from '../../src/domain/types';
 import { toDriveItemInfo, toGraphPermission, type GraphDriveItem } from '../../src/graph/driveItemMapping';
 import { assertSensible } from '../helpers/sensibleOutput';
+import { MANAGE_URL } from './cards/fixtures';
 
 const EXAMPLES = path.resolve(__dirname, '../../../test/contracts/examples');
-const ENV = { publicBaseUrl: 'https://share-link.example.com', locale: 'en-US', timeZone: 'Europe/Berlin' };
+// Every link card carries the deep link to "My shared links" (issue 16).
+const ENV = {
+  publicBaseUrl: 'https://share-link.example.com',
+  locale: 'en-US',
+  timeZone: 'Europe/Berlin',
+  manageLinksUrl: MANAGE_URL,
+};
 const NOW = Date.parse('2026-11-27T10:00:00Z');
 const ITEM = {
   driveId: 'b!contoso',

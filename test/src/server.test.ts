@@ -18,6 +18,7 @@ describe('server', () => {
       log: createLogger('silent'),
       adapter: createCloudAdapter(config),
       bot: new TeamsActivityHandler(),
+      readinessCacheMs: 0,
       readiness: [
         {
           name: 'probe',

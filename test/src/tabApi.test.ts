@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { strict as assert } from 'node:assert';
 import express from 'express';
 import { createTabRouter } from '../../src/tabApi';
@@ -99,7 +100,7 @@ describe('tab API', () => {
     const ok = await call('/api/shares/mine/revoke', 'good-adele', 'POST');
     assert.equal(ok.status, 200);
     assert.deepEqual(revoked, ['mine']);
-    assert.ok((await log.get('t1', 'mine'))?.revokedAt);
+    assert.ok((await log.get('t1', 'mine', 'adele'))?.revokedAt);
   });
 
   it('serves the tab pages with a frame-ancestors policy limited to Microsoft 365 hosts', async () => {
@@ -110,5 +111,17 @@ describe('tab API', () => {
     assert.doesNotMatch(csp, /frame-ancestors[^;]*\*(\s|;|$)/);
     assert.equal((await call('/tab/vendor/teams-js.js')).status, 200);
     assert.equal((await call('/tab/tab.js')).status, 200);
+  });
+
+  it('lets teams-js make its own requests (connect-src) and keeps frame-ancestors (issue 9, also noted)', async () => {
+    const res = await fetch(server.url + '/tab/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const connect = (/connect-src ([^;]+)/.exec(csp)?.[1] ?? '').split(/\s+/);
+    const bundle = fs.readFileSync(require.resolve('@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js'), 'utf8');
+    const urls = [...new Set(bundle.match(/https:\/\/res\.cdn\.office\.net\/[^"'\s]+/g) ?? [])];
+    assert.ok(urls.length > 0, 'teams-js names the CDN it fetches from');
+    for (const u of urls)
+      assert.ok(connect.includes(new URL(u).origin), `${u} is allowed by connect-src ${connect.join(' ')}`);
+    assert.match(csp, /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/);
   });
 });

@@ -136,7 +136,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     planLinkUrl = plan.webUrl;
     // A record as a real answer could have left it before MinValue was understood: "no expiration" spelled
     // 0001-01-01T00:00:00Z (permission resource). The tab must still say Never and Active.
-    const planRecord = await services.shareLog.get(CONTOSO, plan.permissionId);
+    const planRecord = await services.shareLog.get(CONTOSO, plan.permissionId, adele.caller.userObjectId);
     assert.ok(planRecord, 'the share log holds the plan link');
     await services.shareLog.put({ ...planRecord, expirationDateTime: '0001-01-01T00:00:00Z' });
     await services.shares.share(
@@ -155,7 +155,7 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
       link({ type: 'view', scope: 'organization', expirationDate: dateFromToday(2) }),
     );
     // Time passes: the kickoff link's expiry date is now behind us (the record is what the tab API reads).
-    const record = await services.shareLog.get(CONTOSO, kickoff.permissionId);
+    const record = await services.shareLog.get(CONTOSO, kickoff.permissionId, adele.caller.userObjectId);
     assert.ok(record, 'the share log holds the kickoff link');
     await services.shareLog.put({ ...record, expirationDateTime: new Date(Date.now() - 86_400_000).toISOString() });
     const megan = await ctx(MEGAN);
@@ -515,5 +515,31 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
         await page.close();
       }
     });
+  });
+
+  it('shows a hostile file name as typed and never links anything but https (issue 9, defect 9 and "also noted")', async () => {
+    const [planRecord] = await services.shareLog.listByPermission(CONTOSO, planPermissionId);
+    assert.ok(planRecord);
+    await services.shareLog.put({
+      ...planRecord,
+      permissionId: 'hostile-permission',
+      itemName: '<b>x</b>[click me](https://evil.example) invoice\u202egpj.exe\u0000\r\n',
+      itemWebUrl: 'javascript:alert(1)',
+      linkUrl: 'javascript:alert(2)',
+      createdAt: new Date().toISOString(),
+    });
+    const { page, tab } = await openTab({ theme: 'default' });
+    try {
+      const row = tab.locator('#shares tr', { hasText: 'invoice' });
+      const name = (await row.locator('td').first().textContent()) ?? '';
+      assert.equal(name, '<b>x</b>[click me](https://evil.example) invoicegpj.exe ');
+      assert.equal(await row.locator('a').count(), 0, 'no javascript: (or other non-https) link is rendered');
+      for (const href of await tab
+        .locator('#shares a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '')))
+        assert.match(href, /^https:/);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -8,7 +8,10 @@ import {
   fileKindOf,
   iconDirectory,
   linkOptionsDialog,
+  MY_SHARED_LINKS_ENTITY_ID,
+  mySharedLinksDeepLink,
   pickLanguage,
+  refreshUserIds,
   searchResultAttachment,
   sharedLinkCard,
   strings,
@@ -29,6 +32,7 @@ import {
   PUBLIC_BASE_URL,
   rtl,
   SHARER,
+  MANAGE_URL,
   TIME_ZONE,
   trickyName,
 } from './fixtures';
@@ -183,7 +187,7 @@ describe('cards: linkOptionsDialog', () => {
 });
 
 describe('cards: sharedLinkCard', () => {
-  const opts = { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' };
+  const opts = { ...env, manageLinksUrl: MANAGE_URL, sharerAadObjectId: SHARER, organizationName: 'Contoso' };
 
   it('tells what Graph returned: type, scope in words, roles, new vs reused', () => {
     const texts = visibleTexts(sharedLinkCard(outcomes.organizationEdit!, opts).card).join('\n');
@@ -215,17 +219,20 @@ describe('cards: sharedLinkCard', () => {
     assert.ok(runs.includes(outcomes.embed!.webHtml));
   });
 
-  it('gives the sharer a Revoke Action.Execute with the permission, and the revoked card no actions', () => {
+  it('gives the sharer a Revoke Action.Execute with the permission, and the revoked card only "My shared links"', () => {
     const { card } = sharedLinkCard(outcomes.organizationEdit!, { ...opts, forSharer: true, sharerUserId: '29:abc' });
     const revoke = nodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'revokeLink')!;
     assert.deepEqual(revoke.data, { permissionId: '123ABC', driveId: docx.driveId, itemId: docx.itemId });
-    assert.deepEqual((card.refresh as { userIds: string[] }).userIds, [SHARER, '29:abc']);
+    // Documented formats only (29:<id>, 8:orgid:<Entra object id>), both naming the sharer.
+    assert.deepEqual((card.refresh as { userIds: string[] }).userIds, ['29:abc', `8:orgid:${SHARER}`]);
     const revoked = sharedLinkCard(outcomes.organizationEdit!, {
       ...opts,
       forSharer: true,
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
     }).card;
-    assert.deepEqual(revoked.actions, []);
+    assert.deepEqual(revoked.actions, [
+      { type: 'Action.OpenUrl', title: 'Manage in My shared links', url: MANAGE_URL },
+    ]);
     assert.match(visibleTexts(revoked).join('\n'), /Link revoked by \u2068Ellen Adams\u2069 on Mar 11, 2026, 5:45 PM/);
   });
 });
@@ -295,5 +302,42 @@ describe('cards: strings and icons', () => {
     assert.equal(fileKindOf({ name: 'noext', kind: 'file', mimeType: 'image/png' }), 'image');
     assert.equal(fileKindOf({ name: 'x.docx', kind: 'folder' }), 'folder');
     assert.equal(fileKindOf({ name: 'x.weird', kind: 'file' }), 'generic');
+  });
+});
+
+describe('cards: refresh.userIds and the way to "My shared links"', () => {
+  const opts = { ...env, manageLinksUrl: MANAGE_URL, sharerAadObjectId: SHARER };
+
+  it('lists only the sharer, in the documented formats, and drops ids of any other shape', () => {
+    assert.deepEqual(refreshUserIds(SHARER), [`8:orgid:${SHARER}`]);
+    assert.deepEqual(refreshUserIds(SHARER.toUpperCase(), '29:1abc-XYZ'), ['29:1abc-XYZ', `8:orgid:${SHARER}`]);
+    assert.deepEqual(refreshUserIds('not-a-guid', 'a:1personal'), []);
+  });
+
+  it("puts the deep link on everyone's view, the sharer's view and the revoked card", () => {
+    for (const view of [{}, { forSharer: true }, { revoked: { at: '2026-03-11T16:45:00Z' } }]) {
+      const { card } = sharedLinkCard(outcomes.organizationEdit!, { ...opts, ...view });
+      const open = nodes(card).filter((n) => n.type === 'Action.OpenUrl' && n.url === MANAGE_URL);
+      assert.equal(open.length, 1, JSON.stringify(view));
+    }
+  });
+
+  it('carries what the card shows in the refresh data, never a password', () => {
+    const { card } = sharedLinkCard(outcomes.passwordAndRecipients!, opts);
+    const data = (card.refresh as { action: { data: { shown: Record<string, unknown> } } }).action.data;
+    assert.equal(data.shown.linkUrl, outcomes.passwordAndRecipients!.webUrl);
+    assert.equal(data.shown.passwordProtected, true);
+    assert.ok(!JSON.stringify(data).includes(PASSWORD));
+  });
+
+  it('builds the Teams deep link of Learn "Deep link to an application" with nothing URI-encoded', () => {
+    const url = mySharedLinksDeepLink('0b2c6f1e-5d4a-4e3b-9c8d-7a6b5c4d3e2f', '72f988bf-86f1-41af-91ab-2d7cd011db47');
+    assert.equal(url, MANAGE_URL);
+    assert.doesNotMatch(url, /%/);
+    assert.throws(() => mySharedLinksDeepLink('x/../y'));
+    const manifest = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../../../appPackage/manifest.json'), 'utf8'),
+    );
+    assert.equal(manifest.staticTabs[0].entityId, MY_SHARED_LINKS_ENTITY_ID);
   });
 });

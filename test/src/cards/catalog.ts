@@ -2,8 +2,10 @@
 import {
   errorCard,
   fileFinderDialog,
+  linkCardWithoutDetails,
   linkOptionsDialog,
   searchResultCard,
+  signInDialog,
   sharedLinkCard,
   strings,
   type AdaptiveCardJson,
@@ -15,6 +17,7 @@ import {
   fiftyRecipients,
   folder,
   longName,
+  MANAGE_URL,
   manyResults,
   NOW,
   outcomes,
@@ -46,7 +49,7 @@ const chatPeople = planRecipients(
 export interface CatalogEntry {
   name: string;
   /** The Adaptive Card version the card must keep to. */
-  target: '1.4' | '1.5';
+  target: '1.3' | '1.4' | '1.5';
   card: AdaptiveCardJson;
   warnings: string[];
 }
@@ -55,7 +58,7 @@ export interface CatalogEntry {
 export function catalog(locale = 'en-US'): CatalogEntry[] {
   const env = { publicBaseUrl: PUBLIC_BASE_URL, locale, timeZone: TIME_ZONE };
   const out: CatalogEntry[] = [];
-  const add = (name: string, target: '1.4' | '1.5', e: { card: AdaptiveCardJson; warnings: string[] }) =>
+  const add = (name: string, target: CatalogEntry['target'], e: { card: AdaptiveCardJson; warnings: string[] }) =>
     out.push({ name, target, ...e });
 
   add(
@@ -153,12 +156,23 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
     add(
       `shared-${key}`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso' }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+      }),
     );
     add(
       `shared-${key}-sharer`,
       '1.4',
-      sharedLinkCard(outcome, { ...env, sharerAadObjectId: SHARER, organizationName: 'Contoso', forSharer: true }),
+      sharedLinkCard(outcome, {
+        ...env,
+        manageLinksUrl: MANAGE_URL,
+        sharerAadObjectId: SHARER,
+        organizationName: 'Contoso',
+        forSharer: true,
+      }),
     );
   }
   add(
@@ -166,6 +180,7 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
     '1.4',
     sharedLinkCard(outcomes.organizationEdit!, {
       ...env,
+      manageLinksUrl: MANAGE_URL,
       sharerAadObjectId: SHARER,
       forSharer: true,
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
@@ -184,9 +199,19 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
       excluded: chatPeople.excluded.map((p) => ({ displayName: p.displayName, reason: p.reason })),
     },
   };
-  add('shared-people', '1.4', sharedLinkCard(peopleOutcome, { ...env, sharerAadObjectId: SHARER }));
+  add(
+    'shared-people',
+    '1.4',
+    sharedLinkCard(peopleOutcome, { ...env, manageLinksUrl: MANAGE_URL, sharerAadObjectId: SHARER }),
+  );
   for (const err of shareErrors)
     add(`error-${err.kind}`, '1.4', errorCard(err, { locale, inDialog: err.kind !== 'consentRequired' }));
   add('search-result', '1.4', searchResultCard(longName, env));
+  // Link unfurling renders Adaptive Cards 1.3 and earlier only (Learn "Link unfurling", msteams-docs#7286).
+  add('search-result-unfurl', '1.3', searchResultCard(longName, env, 'unfurl'));
+  add('shared-without-details', '1.4', linkCardWithoutDetails({ ...env, manageLinksUrl: MANAGE_URL }));
+  const signInLink = 'https://token.botframework.com/api/oauth/signin?signin=abc';
+  add('sign-in', '1.5', signInDialog({ ...env, signInLink }));
+  add('sign-in-not-yet', '1.5', signInDialog({ ...env, signInLink, notice: 'You are not signed in yet.' }));
   return out;
 }

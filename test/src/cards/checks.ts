@@ -89,8 +89,8 @@ function propertyVersion(def: Json, key: string, definitions: Record<string, Jso
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
 /** Parser and validateProperties messages at the target version, minus the two the people picker always causes. */
-export function parserIssues(card: unknown, target: '1.4' | '1.5'): string[] {
-  const version = target === '1.4' ? AC.Versions.v1_4 : AC.Versions.v1_5;
+export function parserIssues(card: unknown, target: '1.3' | '1.4' | '1.5'): string[] {
+  const version = { '1.3': AC.Versions.v1_3, '1.4': AC.Versions.v1_4, '1.5': AC.Versions.v1_5 }[target];
   const ac = new AC.AdaptiveCard();
   const ctx = new AC.SerializationContext(version);
   ac.parse(card, ctx);

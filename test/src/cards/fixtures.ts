@@ -36,6 +36,9 @@ export const PUBLIC_BASE_URL = 'https://share-link.example.com';
 export const NOW = new Date('2026-03-10T09:30:00Z');
 export const TIME_ZONE = 'Europe/Berlin';
 export const SHARER = '00000000-0000-4000-8000-0000000000a1';
+/** The deep link to "My shared links" every link card carries (a made-up app id and tenant). */
+export const MANAGE_URL =
+  'https://teams.microsoft.com/l/entity/0b2c6f1e-5d4a-4e3b-9c8d-7a6b5c4d3e2f/mySharedLinks?tenantId=72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const PASSWORD = 'Tr0ub4dor&3-never-shown';
 
 const sharesItem = example<{ id: string; name: string; size: number }>('graph-v1.0-shares-driveItem.response.json');

@@ -8,11 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { AzureTableShareLog } from '../../../src/store/azureTableShareLog';
-import { DurableShareLogWriter } from '../../../src/store/durableWriter';
-import { createShareLog, shareLogSpoolPath } from '../../../src/store';
+import { JournaledShareLog } from '../../../src/store/journaledShareLog';
+import { ShareJournal } from '../../../src/store/shareJournal';
+import { createShareLog, shareJournalPath } from '../../../src/store';
 import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
 import type { ShareRecord } from '../../../src/store/shareLog';
 import { loadConfig } from '../../../src/config';
+import { assertRecordPerSharer } from './shareLogContract';
 import { createLogger } from '../../../src/log';
 
 /** The emulator's well-known development account (public, documented by Microsoft). */
@@ -132,13 +134,13 @@ describe('Azure Table share log (against Azurite)', function () {
     assert.deepEqual(await log.listByUser('t3', 'u1', 10), []);
     assert.deepEqual(await log.listByUser('t1', 'u1', 0), []);
 
-    assert.deepEqual(await log.get('t1', middle.permissionId), {
+    assert.deepEqual(await log.get('t1', middle.permissionId, 'u1'), {
       ...middle,
       revokedAt: undefined,
       revokedBy: undefined,
     });
-    assert.equal(await log.get('t2', middle.permissionId), undefined, 'another tenant does not see it');
-    assert.equal(await log.get('t1', 'no-such-permission'), undefined);
+    assert.equal(await log.get('t2', middle.permissionId, 'u1'), undefined, 'another tenant does not see it');
+    assert.equal(await log.get('t1', 'no-such-permission', 'u1'), undefined);
   });
 
   it('marks revocations on the record and in the user listing, and keeps them when the record is put again', async () => {
@@ -146,20 +148,24 @@ describe('Azure Table share log (against Azurite)', function () {
     const r = record();
     await log.put(r);
     await log.markRevoked('t1', r.permissionId, '2026-11-27T00:00:00.000Z', 'u1');
-    const got = await log.get('t1', r.permissionId);
+    const got = await log.get('t1', r.permissionId, 'u1');
     assert.equal(got?.revokedAt, '2026-11-27T00:00:00.000Z');
     assert.equal(got?.revokedBy, 'u1');
     assert.equal((await log.listByUser('t1', 'u1', 10))[0].revokedAt, '2026-11-27T00:00:00.000Z');
 
     await log.put({ ...r, reused: true });
-    assert.equal((await log.get('t1', r.permissionId))?.revokedAt, '2026-11-27T00:00:00.000Z');
-    assert.equal((await log.get('t1', r.permissionId))?.reused, true);
+    assert.equal((await log.get('t1', r.permissionId, 'u1'))?.revokedAt, '2026-11-27T00:00:00.000Z');
+    assert.equal((await log.get('t1', r.permissionId, 'u1'))?.reused, true);
 
     await log.markRevoked('t1', 'never-recorded', '2026-11-27T00:00:00.000Z', 'u1');
-    assert.equal(await log.get('t1', 'never-recorded'), undefined, 'revoking an unknown permission creates nothing');
+    assert.equal(
+      await log.get('t1', 'never-recorded', 'u1'),
+      undefined,
+      'revoking an unknown permission creates nothing',
+    );
   });
 
-  it('replaces a record on a second put, moving it in the listings when its date or owner changes', async () => {
+  it('replaces a record on a second put, moving it in the listings when its date changes', async () => {
     const log = fresh();
     const r = record({ createdAt: '2026-11-01T00:00:00.000Z' });
     const other = record({ createdAt: '2026-11-02T00:00:00.000Z' });
@@ -169,11 +175,49 @@ describe('Azure Table share log (against Azurite)', function () {
     const mine = await log.listByUser('t1', 'u1', 10);
     assert.deepEqual(ids(mine), [r.permissionId, other.permissionId], 'listed once, at its new date');
     assert.equal(mine[0].itemName, 'Renamed.docx');
-    assert.equal((await log.get('t1', r.permissionId))?.itemName, 'Renamed.docx');
+    assert.equal((await log.get('t1', r.permissionId, 'u1'))?.itemName, 'Renamed.docx');
+  });
 
-    await log.put({ ...r, userObjectId: 'u9' });
-    assert.deepEqual(ids(await log.listByUser('t1', 'u1', 10)), [other.permissionId]);
-    assert.deepEqual(ids(await log.listByUser('t1', 'u9', 10)), [r.permissionId]);
+  it("keeps a record per sharer of the same permission: a second sharer never takes the first one's", async () => {
+    const log = fresh();
+    await assertRecordPerSharer(log);
+  });
+
+  it('reads a table written before sharers were keyed, and moves a row to the new key on its next put', async () => {
+    const log = fresh();
+    const client = TableClient.fromConnectionString(cs, table, { allowInsecureConnection: true });
+    await log.ping();
+    const old = record({ userObjectId: 'adele', createdAt: '2026-11-01T00:00:00.000Z' });
+    const pk = Buffer.from('t1').toString('base64url');
+    const legacyKey = `s!${Buffer.from(old.permissionId).toString('base64url')}`;
+    const userKey = `u!${Buffer.from('adele').toString('base64url')}!${String(8_640_000_000_000_000 - Date.parse(old.createdAt)).padStart(16, '0')}!${Buffer.from(old.permissionId).toString('base64url')}`;
+    const columns = {
+      tenantId: 't1',
+      permissionId: old.permissionId,
+      userObjectId: 'adele',
+      createdAt: old.createdAt,
+      userRowKey: userKey,
+      recordParts: 1,
+      record0: JSON.stringify(old),
+    };
+    await client.createEntity({ partitionKey: pk, rowKey: legacyKey, kind: 'share', ...columns });
+    await client.createEntity({ partitionKey: pk, rowKey: userKey, kind: 'byUser', ...columns });
+
+    assert.equal((await log.get('t1', old.permissionId, 'adele'))?.itemName, old.itemName);
+    assert.equal(await log.get('t1', old.permissionId, 'megan'), undefined);
+    assert.deepEqual(ids(await log.listByPermission('t1', old.permissionId)), [old.permissionId]);
+
+    await log.put({ ...old, userObjectId: 'megan', createdAt: '2026-11-02T00:00:00.000Z' });
+    await log.put({ ...old, itemName: 'Again.docx' });
+    const rows: string[] = [];
+    for await (const e of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${pk}'` } }))
+      rows.push(String(e.rowKey));
+    assert.ok(!rows.includes(legacyKey), 'the legacy row was replaced by the keyed one');
+    assert.equal((await log.get('t1', old.permissionId, 'adele'))?.itemName, 'Again.docx');
+    assert.deepEqual(ids(await log.listByUser('t1', 'adele', 10)), [old.permissionId]);
+    assert.deepEqual(ids(await log.listByUser('t1', 'megan', 10)), [old.permissionId]);
+    await log.markRevoked('t1', old.permissionId, '2026-11-27T00:00:00.000Z', 'adele');
+    assert.equal((await log.listByUser('t1', 'megan', 10))[0].revokedAt, '2026-11-27T00:00:00.000Z');
   });
 
   it('keeps one listing entry per share when writers race on the same permission', async () => {
@@ -191,7 +235,7 @@ describe('Azure Table share log (against Azurite)', function () {
     );
     const listed = await a.listByUser('t1', 'u1', 10);
     assert.equal(listed.length, 1, `listed ${listed.length} times`);
-    assert.deepEqual(listed[0], await a.get('t1', base.permissionId), 'the listing matches the share row');
+    assert.deepEqual(listed[0], await a.get('t1', base.permissionId, 'u1'), 'the listing matches the share row');
   });
 
   it('accepts ids with characters Azure forbids in keys, and quotes in user ids, without collisions', async () => {
@@ -211,19 +255,22 @@ describe('Azure Table share log (against Azurite)', function () {
     }
     await log.put(record({ permissionId: 'a/b', tenantId: tenant, userObjectId: "O'Brien" }));
     for (const permissionId of awkward) {
-      assert.equal((await log.get(tenant, permissionId))?.permissionId, permissionId, JSON.stringify(permissionId));
+      assert.equal(
+        (await log.get(tenant, permissionId, user))?.permissionId,
+        permissionId,
+        JSON.stringify(permissionId),
+      );
     }
-    assert.deepEqual(
-      ids(await log.listByUser(tenant, user, 20)),
-      [...awkward].reverse().filter((p) => p !== 'a/b'),
-    );
+    assert.deepEqual(ids(await log.listByUser(tenant, user, 20)), [...awkward].reverse());
     assert.deepEqual(
       ids(await log.listByUser(tenant, "O'Brien", 20)),
       ['a/b'],
       'a user id that is a prefix of another lists only its own',
     );
+    assert.equal((await log.get(tenant, 'a/b', "O'Brien"))?.userObjectId, "O'Brien");
+    assert.deepEqual((await log.listByPermission(tenant, 'a')).length, 0, 'a permission id prefix matches nothing');
     await log.markRevoked(tenant, 'a?b', '2026-11-27T00:00:00.000Z', user);
-    assert.equal((await log.get(tenant, 'a?b'))?.revokedBy, user);
+    assert.equal((await log.get(tenant, 'a?b', user))?.revokedBy, user);
   });
 
   it('fits a record with 50 recipients, and splits a record larger than one 64 KB property', async () => {
@@ -232,14 +279,14 @@ describe('Azure Table share log (against Azurite)', function () {
       recipients: Array.from({ length: 50 }, (_, i) => `recipient.with.a.long.name.${i}@subsidiary.contoso.example`),
     });
     await log.put(fifty);
-    assert.deepEqual((await log.get('t1', fifty.permissionId))?.recipients, fifty.recipients);
+    assert.deepEqual((await log.get('t1', fifty.permissionId, 'u1'))?.recipients, fifty.recipients);
 
     // 120,000 characters of emoji (surrogate pairs): with and without a one-character shift, some part boundary
     // falls inside a pair and must move.
     for (const shift of ['', 'a']) {
       const big = record({ itemName: shift + '😀'.repeat(60_000) });
       await log.put(big);
-      assert.equal((await log.get('t1', big.permissionId))?.itemName, big.itemName);
+      assert.equal((await log.get('t1', big.permissionId, 'u1'))?.itemName, big.itemName);
       assert.equal((await log.listByUser('t1', 'u1', 1))[0].itemName, big.itemName);
       const raw = await rawShareRow(cs, table, big);
       assert.ok(Number(raw.recordParts) >= 5, `split into ${String(raw.recordParts)} parts`);
@@ -315,25 +362,31 @@ describe('Azure Table share log when the service goes away', function () {
     await assert.rejects(log.ping());
     assert.ok(Date.now() - started < 5000, `ping took ${Date.now() - started} ms`);
 
-    const writer = new DurableShareLogWriter(log, path.join(dir, 'spool.jsonl'), createLogger('silent'), 60_000);
-    await writer.record(record({ permissionId: 'during-outage-1' }));
-    await writer.record(record({ permissionId: 'during-outage-2' }));
-    assert.deepEqual(ids(writer.pending()), ['during-outage-1', 'during-outage-2']);
+    const silent = createLogger('silent');
+    const journal = await ShareJournal.open(path.join(dir, 'journal'), { log: silent });
+    const writer = new JournaledShareLog(log, journal, silent, { retryMs: 60_000 });
+    await writer.put(record({ permissionId: 'during-outage-1' }));
+    await writer.put(record({ permissionId: 'during-outage-2' }));
+    await writer.flush();
+    assert.deepEqual(
+      writer.pending().map((e) => e.record?.permissionId),
+      ['during-outage-1', 'during-outage-2'],
+    );
 
     // Back on the same port; an in-memory emulator comes back empty, so the store must recreate its table.
     await azurite.start();
     await log.ping();
-    assert.equal(await writer.drain(), 2);
+    await writer.flush();
     assert.deepEqual(writer.pending(), []);
     assert.deepEqual(ids(await log.listByUser('t1', 'u1', 10)).sort(), ['during-outage-1', 'during-outage-2']);
-    writer.stop();
+    await writer.close();
   });
 });
 
 describe('share log selection', () => {
   const cs = connectionString(10002);
 
-  it('picks Azure Table Storage when AZURE_TABLE_CONNECTION_STRING is set, with the spool in DATA_DIR', () => {
+  it('picks Azure Table Storage when AZURE_TABLE_CONNECTION_STRING is set, with the journal in DATA_DIR', () => {
     const prod = {
       ...PRODUCTION_SETTINGS,
       AZURE_TABLE_CONNECTION_STRING: cs,
@@ -351,12 +404,12 @@ describe('share log selection', () => {
     const log = createShareLog(config.store);
     assert.ok(log instanceof AzureTableShareLog);
     assert.equal(
-      shareLogSpoolPath(config.store, config.dataDir),
-      path.join(path.resolve('/srv/share-link'), 'share-log.spool.jsonl'),
+      shareJournalPath(config.store, config.dataDir),
+      path.join(path.resolve('/srv/share-link'), 'share-journal'),
     );
   });
 
-  it('keeps SQLite, with the spool beside its file, when no connection string is set', async () => {
+  it('keeps SQLite, with the journal beside its file, when no connection string is set', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlsel-'));
     try {
       const config = loadConfig({ SANDBOX_DATA_DIR: dir });
@@ -365,7 +418,7 @@ describe('share log selection', () => {
       const log = createShareLog(config.store);
       assert.ok(log instanceof SqliteShareLog);
       await log.close();
-      assert.equal(shareLogSpoolPath(config.store, config.dataDir), path.join(dir, 'share-log.sqlite.spool.jsonl'));
+      assert.equal(shareJournalPath(config.store, config.dataDir), path.join(dir, 'share-log.sqlite.journal'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -376,6 +429,6 @@ describe('share log selection', () => {
 async function rawShareRow(cs: string, tableName: string, r: ShareRecord): Promise<Record<string, unknown>> {
   const client = TableClient.fromConnectionString(cs, tableName, { allowInsecureConnection: true });
   const pk = Buffer.from(r.tenantId).toString('base64url');
-  const rk = `s!${Buffer.from(r.permissionId).toString('base64url')}`;
+  const rk = `s!${Buffer.from(r.permissionId).toString('base64url')}!${Buffer.from(r.userObjectId).toString('base64url')}`;
   return client.getEntity(pk, rk);
 }

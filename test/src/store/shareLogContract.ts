@@ -1,0 +1,49 @@
+import { strict as assert } from 'node:assert';
+import type { ShareLog } from '../../../src/store/shareLog';
+import { shareRecord } from './fixtures';
+
+/**
+ * Issue 9, defect 4: Adele, then Megan, create the same edit/organization link on a group-drive file and Graph
+ * returns the same permission id. Each keeps her own record, lists it, and the revocation (by either) shows in both.
+ */
+export async function assertRecordPerSharer(log: ShareLog): Promise<void> {
+  const permissionId = `shared-perm-${Math.random().toString(36).slice(2)}`;
+  const base = shareRecord(1, { permissionId, type: 'edit', scope: 'organization', roles: ['write'] });
+  const adele = { ...base, userObjectId: 'adele', createdAt: '2026-11-01T08:00:00.000Z' };
+  const megan = { ...base, userObjectId: 'megan', createdAt: '2026-11-01T09:00:00.000Z', reused: true };
+  await log.put(adele);
+  await log.put(megan);
+
+  assert.equal((await log.get('t1', permissionId, 'adele'))?.userObjectId, 'adele', "Adele's record is still hers");
+  assert.equal((await log.get('t1', permissionId, 'megan'))?.userObjectId, 'megan');
+  assert.equal((await log.get('t1', permissionId, 'megan'))?.reused, true);
+  assert.equal(await log.get('t1', permissionId, 'lee'), undefined, 'nobody else has one');
+  assert.deepEqual(
+    (await log.listByUser('t1', 'adele', 10)).map((r) => r.permissionId),
+    [permissionId],
+    "Adele's tab still lists the link",
+  );
+  assert.deepEqual(
+    (await log.listByUser('t1', 'megan', 10)).map((r) => r.permissionId),
+    [permissionId],
+  );
+  assert.deepEqual(
+    (await log.listByPermission('t1', permissionId)).map((r) => r.userObjectId),
+    ['adele', 'megan'],
+  );
+
+  // Adele shares it again (a Teams retry, or later): still one record each.
+  await log.put({ ...adele, createdAt: '2026-11-01T10:00:00.000Z', reused: true });
+  assert.equal((await log.listByPermission('t1', permissionId)).length, 2);
+
+  await log.markRevoked('t1', permissionId, '2026-11-27T00:00:00.000Z', 'megan');
+  for (const who of ['adele', 'megan']) {
+    const r = await log.get('t1', permissionId, who);
+    assert.equal(r?.revokedAt, '2026-11-27T00:00:00.000Z', `${who}'s record shows the link is gone`);
+    assert.equal(r?.revokedBy, 'megan');
+    assert.equal((await log.listByUser('t1', who, 10))[0].revokedAt, '2026-11-27T00:00:00.000Z');
+  }
+  // A later put of the same permission (e.g. a late write) does not resurrect it.
+  await log.put({ ...megan, itemName: 'late.docx' });
+  assert.equal((await log.get('t1', permissionId, 'megan'))?.revokedAt, '2026-11-27T00:00:00.000Z');
+}
