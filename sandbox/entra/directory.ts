@@ -133,9 +133,12 @@ export class Directory {
     return !scopes.some((s) => declined.includes(s.toLowerCase()));
   }
 
-  /** The scopes of `scopes` the person has consented to. */
-  consentedScopes(userId: string, scopes: readonly string[]): string[] {
-    if (!(this.consent.get(userId) ?? false)) return [];
+  /**
+   * The scopes of `scopes` a sign-in the person completed earlier was granted: all of them (that sign-in's consent
+   * prompt covered the app's permissions, even for someone who had never consented) except the ones the seed says
+   * they had not consented to then (`declinedScopes`: asked for after that sign-in).
+   */
+  scopesOfEarlierSignIn(userId: string, scopes: readonly string[]): string[] {
     const declined = (this.declined.get(userId) ?? []).map((d) => d.toLowerCase());
     return scopes.filter((s) => !declined.includes(s.toLowerCase()));
   }

@@ -66,8 +66,9 @@ export class TokenService {
   signIn(userId: string, user: SandboxUser, connectionName: string, channelId: string): void {
     const connection = this.connection(connectionName);
     if (!connection) throw new Error(`No OAuth connection "${connectionName}" on the sandbox bot.`);
-    // A sign-in made before the person consented to everything carries only what they had consented to.
-    const scopes = this.deps.directory.consentedScopes(user.id, connection.scopes);
+    // A sign-in made before the app asked for more carries only what was consented then; never fewer scopes just
+    // because the person had not consented before it (the sign-in's own consent prompt grants them).
+    const scopes = this.deps.directory.scopesOfEarlierSignIn(user.id, connection.scopes);
     this.deps.store.put(userId, connection.name, channelId, { user, scopes });
   }
 
