@@ -162,9 +162,9 @@ export class ShareLinkBot extends TeamsActivityHandler {
       connectionName: deps.connectionName,
       budgetMs: deps.invokeBudgetMs ?? 3000,
       texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
-      signInDialog: (signInLink, facts, notice) =>
+      signInDialog: (signInLink, facts, notice, resume) =>
         taskContinue(
-          signInDialog({ ...this.env(facts), signInLink, notice }).card,
+          signInDialog({ ...this.env(facts), signInLink, notice, resume }).card,
           this.title(facts, 'signIn'),
           'medium',
         ),
@@ -267,11 +267,16 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private async token(
     context: TurnContext,
     facts: TurnFacts,
-    input: { authentication?: { token?: string } | null; state?: string | null; notice?: string },
+    input: {
+      authentication?: { token?: string } | null;
+      state?: string | null;
+      notice?: string;
+      resume?: { driveId: string; itemId: string };
+    },
     style: SignInStyle,
   ) {
-    const { authentication, state, notice } = input;
-    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice }, style);
+    const { authentication, state, notice, resume } = input;
+    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice, resume }, style);
   }
 
   // ---- search command (findFile): SSO via silentAuth, results as list items ---------------------------------
@@ -515,6 +520,9 @@ export class ShareLinkBot extends TeamsActivityHandler {
     // "Continue" on the sign-in dialog: the code typed there (if any) is the Token Service's magic code.
     const signedIn = action === SUBMIT_ACTIONS.signedIn;
     const code = signedIn ? inputString(data[INPUT_IDS.signInCode], 16)?.replace(/\s+/g, '') : undefined;
+    // A sign-in from "Give permission" goes back to that item's options.
+    const resumeRef = signedIn ? refSchema.safeParse(data) : undefined;
+    const resume = resumeRef?.success ? resumeRef.data : undefined;
     const gate = await this.token(
       context,
       facts,
@@ -522,6 +530,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
         authentication: value.authentication,
         state: code ?? value.state,
         notice: signedIn ? strings(facts.locale).signIn.notYet : undefined,
+        resume,
       },
       SIGN_IN_STYLE['composeExtension/submitAction'],
     );
@@ -529,6 +538,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const call = gate.call;
     switch (action) {
       case SUBMIT_ACTIONS.signedIn:
+        if (resume) return this.optionsDialog(context, call, facts, await this.deps.shares.lookupItem(call, resume));
         // Go on where the dialog would have started: the message's file, or the finder.
         if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
           return this.dialogForMessage(context, call, facts, value.messagePayload ?? undefined);
@@ -549,10 +559,13 @@ export class ShareLinkBot extends TeamsActivityHandler {
         return this.recentFinder(call, facts);
       case SUBMIT_ACTIONS.grantPeople: {
         const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
-        // Back from the sign-in (Teams re-sends the submit with the magic code): show the options again.
+        // Back from a sign-in Teams ran itself (it re-sends the submit with the magic code): the options again.
         if (value.state) return this.optionsDialog(context, call, facts, await this.deps.shares.lookupItem(call, ref));
-        // Forget the token that lacks the permission and ask for a sign-in, where the person can consent.
-        return reauthenticate(this.gate, context, facts, 'action');
+        // Forget the token that lacks the permission and show the sign-in dialog, where the person can consent;
+        // its "Continue" reopens this item's options.
+        return reauthenticate(this.gate, context, facts, SIGN_IN_STYLE['composeExtension/submitAction'], {
+          resume: { driveId: ref.driveId, itemId: ref.itemId },
+        });
       }
       case SUBMIT_ACTIONS.create:
         return this.create(context, call, facts, data);

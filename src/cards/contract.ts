@@ -17,7 +17,10 @@ export const SUBMIT_ACTIONS = {
    * then reopen the options for `{driveId, itemId}`.
    */
   grantPeople: 'grantPeople',
-  /** Sign-in dialog "Continue": `{action, signInCode?}`; the dialog goes on where it would have started. */
+  /**
+   * Sign-in dialog "Continue": `{action, signInCode?, driveId?, itemId?}`; the dialog goes on where it would have
+   * started, or with the options of `{driveId, itemId}` when the sign-in came from "Give permission".
+   */
   signedIn: 'signedIn',
 } as const;
 
