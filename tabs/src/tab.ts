@@ -251,25 +251,40 @@ function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
   document.body.dataset.state = kind === 'error' ? 'error' : 'ready';
 }
 
-/** Asks before revoking: a native modal dialog (focus moves in, Escape cancels, focus returns afterwards). */
+/** Settles the confirmation still waiting for an answer, if any (a new one replaces it). */
+let settlePendingConfirm: ((answer: boolean) => void) | undefined;
+
+/**
+ * Asks before revoking: a native modal dialog (focus moves in, Escape cancels, focus returns afterwards). Escape
+ * answers through `cancel`, which fires at once; the dialog's `close` event comes a task later and may arrive after
+ * a quick second Revoke has opened the dialog again, so a `close` while the dialog is open is not an answer.
+ */
 function confirmRevoke(s: ShareView): Promise<boolean> {
+  settlePendingConfirm?.(false);
   const dialog = document.getElementById('confirm') as HTMLDialogElement;
   document.getElementById('confirm-text')!.textContent = fill(t().confirmText, { name: isolated(s.itemName) });
   const yes = document.getElementById('confirm-yes') as HTMLButtonElement;
   const no = document.getElementById('confirm-no') as HTMLButtonElement;
   return new Promise((resolve) => {
     const done = (answer: boolean) => {
+      settlePendingConfirm = undefined;
       yes.removeEventListener('click', onYes);
       no.removeEventListener('click', onNo);
+      dialog.removeEventListener('cancel', onCancel);
       dialog.removeEventListener('close', onClose);
       if (dialog.open) dialog.close();
       resolve(answer);
     };
     const onYes = () => done(true);
     const onNo = () => done(false);
-    const onClose = () => done(false);
+    const onCancel = () => done(false);
+    const onClose = () => {
+      if (!dialog.open) done(false);
+    };
+    settlePendingConfirm = done;
     yes.addEventListener('click', onYes);
     no.addEventListener('click', onNo);
+    dialog.addEventListener('cancel', onCancel);
     dialog.addEventListener('close', onClose);
     dialog.showModal();
     // The safe choice has the focus: Enter right away keeps the link.
