@@ -5,11 +5,12 @@ import {
   findAll,
   inputById,
   invokeActivity,
-  plainFetch,
+  signInOnPage,
   startHarness,
   type ActivityOptions,
   type Harness,
 } from './harness';
+import { createData } from './journeys';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -82,19 +83,7 @@ describe('integration: People in this chat', function () {
   const createFrom = (card: unknown, inputs: Record<string, string>) => {
     const data = findAll(card, (o) => o.data?.action === 'create')[0]?.data;
     assert.ok(data, 'a Create link action');
-    return {
-      ...data,
-      useOrganizationDefault: 'false',
-      type: 'view',
-      expirationDate: '',
-      password: '',
-      recipients: '',
-      externalRecipients: '',
-      message: '',
-      sendNotification: 'false',
-      retainInheritedPermissions: 'true',
-      ...inputs,
-    };
+    return createData({ ...data, ...inputs });
   };
   const createLinkBodies = () =>
     h.calls.filter((c) => c.method === 'POST' && /\/createLink$/.test(c.path)).map((c) => JSON.parse(c.body ?? '{}'));
@@ -104,21 +93,6 @@ describe('integration: People in this chat', function () {
     return body.composeExtension.attachments[0].content;
   };
   const text = (card: unknown) => plain(JSON.stringify(card));
-  /** Completes the sandbox sign-in page as the person would and returns the magic code it shows. */
-  const signInOnPage = async (link: string, upn: string) => {
-    const page = await (await plainFetch()(link)).text();
-    const signinId = /name="signin" value="([^"]+)"/.exec(page)?.[1];
-    assert.ok(signinId, 'the account picker form');
-    const done = await plainFetch()(link, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ signin: signinId, user: upn }).toString(),
-    });
-    const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
-    assert.ok(code, 'a magic code');
-    h.secrets.add(code);
-    return code;
-  };
 
   it('group chat: the choice names the people; the link is made for exactly the ones kept, nobody is emailed', async () => {
     const opts: ActivityOptions = { conversationId: CHAT.group };
@@ -261,7 +235,7 @@ describe('integration: People in this chat', function () {
     assert.match(link, /\/tokenservice\/api\/oauth\/signin/);
     const next = findAll(signIn, (o) => o.data?.action === 'signedIn')[0]?.data;
     assert.deepEqual(next, { action: 'signedIn', ...falcon });
-    const code = await signInOnPage(link, DIEGO);
+    const code = await signInOnPage(h, link, DIEGO);
 
     const again = dialogCard((await submit(DIEGO, { ...next, signInCode: code }, opts)).body);
     assert.match(peopleChoice(again)?.title ?? '', /^People in Share Link sandbox group: Adele, Megan and 2 others$/);
@@ -277,7 +251,7 @@ describe('integration: People in this chat', function () {
       (o) => o.data?.action === 'grantPeople',
     )[0];
     const signIn = dialogCard((await submit(DIEGO, grant.data, opts)).body);
-    const code = await signInOnPage(findAll(signIn, (o) => o.type === 'Action.OpenUrl')[0]?.url as string, DIEGO);
+    const code = await signInOnPage(h, findAll(signIn, (o) => o.type === 'Action.OpenUrl')[0]?.url as string, DIEGO);
     const again = dialogCard((await submit(DIEGO, grant.data, opts, { state: code })).body);
     assert.match(peopleChoice(again)?.title ?? '', /^People in Share Link sandbox group: Adele, Megan and 2 others$/);
   });

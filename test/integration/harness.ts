@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { productionEnvFor } from '../../sandbox/appEnv';
 /**
  * Integration harness: the local sandbox plus the real app (production-mode configuration, real CloudAdapter,
@@ -346,4 +347,23 @@ export function cardText(card: unknown): string {
   return findAll(card, (o) => typeof o.text === 'string')
     .map((o) => o.text as string)
     .join('\n');
+}
+
+/**
+ * Completes the sandbox Token Service sign-in page as `upn` would (open the link, pick the account) and returns the
+ * magic code it shows; the code is added to `h.secrets` (it must never be logged).
+ */
+export async function signInOnPage(h: Pick<Harness, 'secrets'>, link: string, upn: string): Promise<string> {
+  const page = await plainFetch()(link);
+  const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
+  assert.ok(signinId, 'the account picker form');
+  const done = await plainFetch()(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ signin: signinId, user: upn }).toString(),
+  });
+  const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
+  assert.ok(code, 'a magic code');
+  h.secrets.add(code);
+  return code;
 }
