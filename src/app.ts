@@ -3,6 +3,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
 import { warmChannelKeys } from '../bot/channelKeys';
+import { ConversationPeopleService } from './share/conversationPeople';
 import {
   createAuthServices,
   createBotCredentialsFactory,
@@ -43,6 +44,7 @@ export interface AppServices {
   /** Hot state: per process, or shared by every instance through Redis. */
   state: SharedState;
   shares: ShareService;
+  people: ConversationPeopleService;
   adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
   /** Start-up warm-up (keys, metadata, the bot's app token), running in the background; /readyz waits for it. */
@@ -94,6 +96,11 @@ export async function createAppServices(
     // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
     itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
+  const people = new ConversationPeopleService({
+    graph,
+    policy: config.policy,
+    log: log.child({ component: 'people' }),
+  });
   const botFetch = createHttpFetch(http, { operation: 'botframework' });
   const botCredentials = createBotCredentialsFactory(config, botFetch, log, documents);
   const adapter = createCloudAdapter(config, botCredentials);
@@ -102,6 +109,7 @@ export async function createAppServices(
   };
   const bot = new ShareLinkBot({
     shares,
+    people,
     broker: auth.broker,
     tokenService: auth.tokenService,
     log: log.child({ component: 'bot' }),
@@ -141,6 +149,7 @@ export async function createAppServices(
     shareLog,
     state,
     shares,
+    people,
     adapter,
     bot,
     warmUp,
