@@ -17,7 +17,9 @@ import {
 } from './harness';
 
 const PEOPLE = [USERS.adele, USERS.megan, USERS.alex];
-const INVOKES = 160;
+// Enough to put many misses in flight at once (160 before the fix: 52–87 fetches each), few enough that a busy
+// 2-core machine still answers all within the budget: this test counts fetches; speed is the benchmark's job.
+const INVOKES = 64;
 
 /** Outbound calls grouped by path (query dropped), for "at most once per document" checks. */
 function byPath(calls: CapturedCall[], pattern: RegExp): Map<string, number> {
