@@ -73,6 +73,11 @@ export interface HarnessOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Extra environment for loadConfig (e.g. POLICY_*). */
   env?: Record<string, string>;
+  /**
+   * Wait until the app's start-up warm-up has been tried once (default true), so its fetches do not mix into what a
+   * test counts; false returns as soon as the app listens (a cold start).
+   */
+  waitForWarmUp?: boolean;
 }
 
 type Listener = (call: CapturedCall) => void;
@@ -165,6 +170,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const services = await createAppServices(config, log);
   const server = await listen(createHttpApp(services), '127.0.0.1', 0);
+  if (options.waitForWarmUp !== false) await services.warmUp.tried();
 
   const send: Harness['send'] = async (activity, opts = {}) => {
     const authorization =
