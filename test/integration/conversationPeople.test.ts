@@ -435,6 +435,49 @@ describe('integration: People in this chat', function () {
       assert.equal(connector()?.count, 1, 'one page of 51 is enough to know');
     });
 
+    it("search and share in one step in a channel: a view link for the channel's people, nobody emailed", async () => {
+      const reply = await h.send(
+        invokeActivity(
+          h.user(USERS.adele),
+          'composeExtension/selectItem',
+          { driveId: D.adele, itemId: I.adeleBudgetXlsx },
+          inChannel(TEAM.falcon),
+        ),
+      );
+      const body = createLinkBodies()[0];
+      assert.equal(body.scope, 'users');
+      assert.equal(body.type, 'view');
+      assert.deepEqual(
+        body.recipients,
+        [ID.megan, ID.alex, ID.lee, ID.diego, ID.riley].map((objectId) => ({ objectId })),
+      );
+      assert.notEqual(body.sendNotification, true);
+      assert.deepEqual(h.sandbox.outbox(), []);
+      assert.match(text(linkCard(reply.body)), /People in this channel/);
+    });
+
+    it('a roster that fails (503) or hangs: the dialog still opens in time, without the choice and with the reason', async () => {
+      h.sandbox.faults.set([{ kind: 'botframework.connector', status: 503 }]);
+      const failed = await optionsFor(USERS.adele, inChannel(TEAM.falcon));
+      assert.equal(peopleChoice(failed), undefined);
+      assert.match(text(failed), /the list of people could not be loaded right now/);
+
+      h.sandbox.faults.set([{ kind: 'botframework.connector', latencyMs: 15_000 }]);
+      const started = Date.now();
+      const reply = await submit(
+        USERS.adele,
+        { action: 'pick', driveId: D.adele, itemId: I.adelePlanDocx },
+        inChannel(TEAM.falcon),
+      );
+      const elapsed = Date.now() - started;
+      const card = dialogCard(reply.body);
+      // The roster gets what is left of the invoke budget (3 s), so the answer comes before Teams gives up (~5 s).
+      assert.ok(elapsed < 4_500, `answered after ${elapsed} ms`);
+      assert.equal(peopleChoice(card), undefined);
+      assert.match(text(card), /the list of people could not be loaded right now/);
+      h.sandbox.faults.set([]);
+    });
+
     it("Diego, who never consented to reading chats, still gets the channel's people: the roster needs no Graph permission", async () => {
       const card = await optionsFor(DIEGO, inChannel(TEAM.falcon), D.projectFalcon, I.falconSpecDocx);
       assert.equal(peopleChoice(card)?.title, 'People in this channel: Adele, Megan and 3 others');
