@@ -7,7 +7,7 @@ import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
 import { mintAppToken } from '../../../sandbox/tokens';
 import { signJwt } from '../../../sandbox/jwt';
 import { effectivePageSize } from '../../../sandbox/botframework/connector';
-import { startTestSandbox } from '../helpers';
+import { botToken as botTokenOf, startTestSandbox } from '../helpers';
 
 const APP = SANDBOX_IDENTITIES.app;
 const FALCON_TEAM = '19:team@thread.skype';
@@ -52,19 +52,7 @@ describe('sandbox Bot Connector: conversation paged members', () => {
       continuationToken: continuationToken as string,
     });
 
-  async function botToken(): Promise<string> {
-    const res = await fetch(`${sandbox.url}/botframework.com/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: APP.clientId,
-        client_secret: APP.clientSecret,
-        scope: 'https://api.botframework.com/.default',
-      }).toString(),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
+  const botToken = () => botTokenOf(sandbox);
 
   const pagedUrl = (conversationId: string, query: Record<string, string> = {}) => {
     const qs = new URLSearchParams(query).toString();
