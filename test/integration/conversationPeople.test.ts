@@ -421,7 +421,7 @@ describe('integration: People in this chat', function () {
       assert.equal(peopleChoice(card), undefined);
       assert.match(
         text(card),
-        /“People in this channel” isn't available: Share Link isn't added to this team, so it can't see who is in the channel/,
+        /“People in this channel” isn't available: Share Link isn't added to this team or channel, so it can't see who is in the channel/,
       );
       assert.deepEqual(connector()?.statuses, { '403': 1 }, 'the connector answered BotNotInConversationRoster');
       const forged = await submit(
@@ -491,10 +491,14 @@ describe('integration: People in this chat', function () {
         ((inputById(card, 'conversationPeople')?.choices ?? []) as Array<{ value: string }>).map((c) => c.value);
       const recipients = () => createLinkBodies().flatMap((b) => b.recipients ?? []) as Array<Record<string, string>>;
 
-      for (const channelType of [undefined, 'private'] as const) {
+      // A different file per case: the same request from the same person is answered once (idempotency).
+      for (const [channelType, itemId] of [
+        [undefined, I.adeleBriefDocx],
+        ['private', I.adeleTimelineXlsx],
+      ] as const) {
         it(`a private channel (channelData.channel.type ${channelType ?? 'absent'}): only its people are offered and given the link`, async () => {
           const opts = { ...inChannel(TEAM.legal), channelType };
-          const card = await optionsFor(USERS.adele, opts);
+          const card = await optionsFor(USERS.adele, opts, D.adele, itemId);
           assert.equal(peopleChoice(card)?.title, 'People in this channel: Megan and Diego');
           assert.deepEqual(offered(card), [ID.megan, ID.diego], 'the channel, not the team');
           const reply = await submit(
@@ -512,7 +516,7 @@ describe('integration: People in this chat', function () {
 
       it('a private channel: a submit naming team members outside the channel never gives them the link', async () => {
         const opts = { ...inChannel(TEAM.legal), conversationId: `${TEAM.legal.channelId};messageid=1700000000001` };
-        const card = await optionsFor(USERS.adele, opts);
+        const card = await optionsFor(USERS.adele, opts, D.adele, I.adeleContractPdf);
         assert.deepEqual(offered(card), [ID.megan, ID.diego], 'a reply in the channel: the channel');
         await submit(
           USERS.adele,
@@ -543,10 +547,13 @@ describe('integration: People in this chat', function () {
       });
 
       it('a shared channel: its own members; the one from another organization by email, marked as outside', async () => {
-        for (const channelType of [undefined, 'shared']) {
+        for (const [channelType, itemId] of [
+          [undefined, I.adeleNotesTxt],
+          ['shared', I.adeleDiagramPng],
+        ] as const) {
           h.clearCalls();
           const opts = { ...inChannel(TEAM.partners), channelType };
-          const card = await optionsFor(USERS.adele, opts);
+          const card = await optionsFor(USERS.adele, opts, D.adele, itemId);
           assert.equal(peopleChoice(card)?.title, 'People in this channel: Alex and Noah');
           assert.deepEqual(offered(card), [ID.alex, '0fab0000-0000-4000-8000-0000000f0e11']);
           assert.match(text(card), /Noah Fabrikam \(outside your organization\)/);
