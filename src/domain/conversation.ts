@@ -121,13 +121,17 @@ export function conversationRefOf(activity: {
   const id = activity.conversationId;
   const type = (activity.conversationType ?? '').toLowerCase();
   if (type === 'channel' || activity.channelId) {
+    const channelId = activity.channelId ?? id.split(';')[0];
+    // Only the General channel (the team's own thread) is named after the team: a private or shared channel's
+    // people are not the team's, so an unnamed one stays "People in this channel".
+    const general = !!activity.teamId && channelId.split(';')[0].toLowerCase() === activity.teamId.toLowerCase();
     return {
       kind: 'channel',
       id,
-      channelId: activity.channelId ?? id.split(';')[0],
+      channelId,
       ...(activity.channelType ? { channelType: activity.channelType.toLowerCase() } : {}),
       teamId: activity.teamId,
-      name: activity.conversationName ?? activity.teamName,
+      name: activity.conversationName ?? (general ? activity.teamName : undefined),
     };
   }
   if (activity.meetingId || /^19:meeting_/i.test(id)) return { kind: 'meeting', id, name: activity.conversationName };

@@ -86,6 +86,17 @@ describe('domain/conversation', () => {
       });
     });
 
+    it("a channel without a name never borrows the team's (its people may not be the team's); General does", () => {
+      const team = { teamId: '19:team@thread.tacv2', teamName: 'Project Falcon' };
+      assert.equal(channel(team).name, undefined, 'a private channel is not "People in Project Falcon"');
+      assert.equal(channel({ ...team, conversationName: 'Legal' }).name, 'Legal');
+      assert.equal(
+        channel({ ...team, conversationId: '19:team@thread.tacv2;messageid=1' }).name,
+        'Project Falcon',
+        "the General channel's thread is the team's: its people are the team",
+      );
+    });
+
     it('keeps channelData.channel.type, lower-cased; absent stays absent', () => {
       assert.equal(channel({ channelType: 'Shared' }).channelType, 'shared');
       assert.equal('channelType' in channel({}), false);
