@@ -38,9 +38,24 @@ function urlOf(context: Context): string {
   return typeof context.request === 'string' ? context.request : context.request.url;
 }
 
+/**
+ * The request's headers as a plain object with lower-case names (as Headers would give them). The Graph client
+ * hands over a plain object; building a Headers from it costs more than the rest of the middleware, so only other
+ * shapes go through one.
+ */
 function plainHeaders(context: Context): Record<string, string> {
   const out: Record<string, string> = {};
-  new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
+  const given = context.options?.headers;
+  if (given && typeof given === 'object' && !(given instanceof Headers) && !Array.isArray(given)) {
+    for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
+      if (v === undefined || v === null) continue;
+      const name = k.toLowerCase();
+      const value = String(v).trim();
+      out[name] = name in out ? `${out[name]}, ${value}` : value;
+    }
+    return out;
+  }
+  new Headers(given as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
     out[k] = v;
   });
   return out;
