@@ -16,11 +16,18 @@ const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
 
 class RecordingBot extends TeamsActivityHandler {
   turns = 0;
+  /** The per-turn clients botbuilder put on each turn's state. */
+  clients: Array<{ connector: unknown; userToken: unknown }> = [];
   protected override async handleTeamsMessagingExtensionQuery(
-    _ctx: TurnContext,
+    ctx: TurnContext,
     _q: MessagingExtensionQuery,
   ): Promise<MessagingExtensionResponse> {
     this.turns += 1;
+    const adapter = ctx.adapter as unknown as { ConnectorClientKey: symbol; UserTokenClientKey: symbol };
+    this.clients.push({
+      connector: ctx.turnState.get(adapter.ConnectorClientKey),
+      userToken: ctx.turnState.get(adapter.UserTokenClientKey),
+    });
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
   }
 }
@@ -88,6 +95,22 @@ describe('sandbox Bot Framework channel', () => {
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(((await res.json()) as MessagingExtensionResponse).composeExtension?.type, 'result');
     assert.equal(bot.turns, before + 1);
+  });
+
+  it('reuses the connector and Token Service clients across turns (one per service URL), not one per turn', async () => {
+    const from = bot.clients.length;
+    for (const serviceUrl of [SERVICE_URL, SERVICE_URL, 'https://smba.trafficmanager.net/emea/']) {
+      const activity = queryActivity({ serviceUrl });
+      const res = await send(activity, await sandbox.signActivity(activity));
+      assert.equal(res.status, 200);
+    }
+    const [a, b, c] = bot.clients.slice(from);
+    assert.ok(a.connector && a.userToken);
+    assert.equal(b.connector, a.connector);
+    assert.equal(b.userToken, a.userToken);
+    assert.notEqual(c.connector, a.connector, 'another service URL gets its own connector');
+    assert.equal((c.connector as { baseUri?: string }).baseUri, 'https://smba.trafficmanager.net/emea/');
+    assert.equal(c.userToken, a.userToken);
   });
 
   it('refuses forged or mismatched tokens with 401, never 500', async () => {
