@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import {
   AuthenticationConstants,
+  type AuthenticateRequestResult,
   AuthenticationError,
   ConnectorFactory,
   type ClaimsIdentity,
@@ -54,9 +55,20 @@ class ReusingConnectorFactory extends ConnectorFactory {
   }
 }
 
+/** A validated channel token is taken as valid again for at most this long (never past its own expiry). */
+const VALIDATION_REUSE_MS = 10 * 60_000;
+
 /**
  * botbuilder's validation rejects a token signed with the wrong key by throwing a plain JsonWebTokenError, which
  * CloudAdapter turns into a 500. A forged token is an authentication failure: surface it as 401.
+ *
+ * The channel reuses its token for every activity of the hour, and checking it (RSA signature, issuer, audience,
+ * endorsement, service URL) was the largest single cost of an invoke (14 % of the app's CPU per submit in the
+ * benchmark profile). So a token that passed is remembered with the activity fields the check reads (channel id,
+ * service URL): the same token string for the same channel and service URL passes again until it expires (at
+ * most 10 minutes). Anything else is checked in full. Only exactly that string can hit, so nobody gets in who
+ * could not have sent the token anyway; a signing key the channel withdraws is honoured at most 10 minutes longer
+ * (botbuilder itself refreshes the channel's keys only every 24 hours).
  *
  * botbuilder builds a ConnectorClient and a UserTokenClient (each a client with its own pipeline) for every turn,
  * used or not (2–3 % of the app's CPU per invoke in the benchmark profile). They hold nothing of the turn (only the
@@ -65,20 +77,16 @@ class ReusingConnectorFactory extends ConnectorFactory {
 export class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly connectors = new LruCache<Promise<ConnectorClient>>(64);
   private readonly tokenClients = new LruCache<Promise<UserTokenClient>>(8);
+  private readonly passed = new LruCache<{ result: AuthenticateRequestResult; untilMs: number }>(1000);
 
   override async authenticateRequest(activity: Activity, authHeader: string) {
-    requireExpiry(authHeader);
+    const exp = requireExpiry(authHeader);
+    const key = exp === undefined ? undefined : JSON.stringify([authHeader, activity.channelId, activity.serviceUrl]);
+    const known = key === undefined ? undefined : this.passed.get(key);
+    if (known && Date.now() < known.untilMs) return this.withReusedConnectors(known.result);
+    let result: AuthenticateRequestResult;
     try {
-      const result = await super.authenticateRequest(activity, authHeader);
-      if (!result.connectorFactory) return result;
-      return {
-        ...result,
-        connectorFactory: new ReusingConnectorFactory(
-          result.connectorFactory,
-          appIdOf(result.claimsIdentity),
-          this.connectors,
-        ),
-      };
+      result = await super.authenticateRequest(activity, authHeader);
     } catch (err) {
       if (err instanceof AuthenticationError) throw err;
       if (err instanceof Error && JWT_FAILURES.has(err.name)) {
@@ -86,6 +94,10 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
       }
       throw err;
     }
+    if (key !== undefined && exp !== undefined) {
+      this.passed.set(key, { result, untilMs: Math.min(exp * 1000, Date.now() + VALIDATION_REUSE_MS) });
+    }
+    return this.withReusedConnectors(result);
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -98,22 +110,36 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
     }
     return client;
   }
+
+  private withReusedConnectors(result: AuthenticateRequestResult): AuthenticateRequestResult {
+    if (!result.connectorFactory) return result;
+    return {
+      ...result,
+      connectorFactory: new ReusingConnectorFactory(
+        result.connectorFactory,
+        appIdOf(result.claimsIdentity),
+        this.connectors,
+      ),
+    };
+  }
 }
 
 /**
  * botbuilder (jsonwebtoken) accepts a token without `exp` as never expiring; the Bot Framework's own rule is that
  * the token has not expired, so one without an expiry is refused. Undecodable tokens are left to botbuilder.
+ * Returns the token's expiry (seconds), or undefined when there is no decodable token.
  */
-function requireExpiry(authHeader: string): void {
+function requireExpiry(authHeader: string): number | undefined {
   const token = /^Bearer\s+(\S+)$/i.exec(authHeader ?? '')?.[1];
-  if (!token) return;
+  if (!token) return undefined;
   let exp: unknown;
   try {
     exp = decodeJwt(token).exp;
   } catch {
-    return;
+    return undefined;
   }
   if (typeof exp !== 'number') throw new AuthenticationError('Unauthorized: the token has no expiry (exp)', 401);
+  return exp;
 }
 
 /** botbuilder settings for the configured cloud (public, national, or the local sandbox). */

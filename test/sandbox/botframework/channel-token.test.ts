@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
-import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, type TurnContext } from 'botbuilder';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
@@ -111,6 +111,32 @@ describe('sandbox Bot Framework channel', () => {
     assert.notEqual(c.connector, a.connector, 'another service URL gets its own connector');
     assert.equal((c.connector as { baseUri?: string }).baseUri, 'https://smba.trafficmanager.net/emea/');
     assert.equal(c.userToken, a.userToken);
+  });
+
+  it('checks a token once per channel and service URL until it expires; anything else is checked in full', async () => {
+    const proto = ConfigurationBotFrameworkAuthentication.prototype;
+    const original = proto.authenticateRequest;
+    let checks = 0;
+    proto.authenticateRequest = function (this: ConfigurationBotFrameworkAuthentication, ...args) {
+      checks++;
+      return original.apply(this, args);
+    };
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const token = `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 3599, lifetimeSeconds: 3601 })}`;
+      for (let i = 0; i < 3; i++) assert.equal((await send(queryActivity(), token)).status, 200);
+      assert.equal(checks, 1, 'the same token for the same channel and service URL is checked once');
+      // The same token for another service URL: checked again, and refused (its serviceurl claim differs).
+      const elsewhere = await send(queryActivity({ serviceUrl: 'https://smba.trafficmanager.net/emea/' }), token);
+      assert.equal(elsewhere.status, 401);
+      assert.equal(checks, 2);
+      // Past its expiry it is checked again in full (botbuilder allows five minutes of clock skew, so it passes).
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.equal((await send(queryActivity(), token)).status, 200);
+      assert.equal(checks, 3);
+    } finally {
+      proto.authenticateRequest = original;
+    }
   });
 
   it('refuses forged or mismatched tokens with 401, never 500', async () => {
