@@ -44,6 +44,8 @@ interface Settings {
   /** Fresh users of the "many distinct people" phase (RSS per signed-in user). */
   distinctUsers: number;
   c1Journeys: number;
+  /** The baseline's c1 journeys (each pays an OBO and three Token Service round trips: ~0.9 s). */
+  baselineC1Journeys: number;
   c16Ms: number;
   /** Duration of the submit throughput phase at each concurrency. */
   throughputMs: Record<number, number>;
@@ -80,9 +82,10 @@ function parseArgs(argv: string[]): Settings {
     virtualUsers: 64,
     distinctUsers: quick ? 64 : 1000,
     c1Journeys: quick ? 8 : 100,
+    baselineC1Journeys: quick ? 5 : 100,
     c16Ms: quick ? 2000 : 20_000,
     throughputMs: quick ? { 1: 1500, 16: 1500, 64: 2000 } : { 1: 10_000, 16: 10_000, 64: 10_000 },
-    floorMs: quick ? 1000 : 10_000,
+    floorMs: quick ? 700 : 10_000,
     baselineC64Ms: quick ? 1500 : 10_000,
     concurrencies: [1, 16, 64],
   };
@@ -395,7 +398,7 @@ async function main(): Promise<void> {
       iterations: settings.quick ? 1 : 3,
     }),
   ];
-  const journeys = async (label: string, openDialogs: boolean) => ({
+  const journeys = async (label: string, openDialogs: boolean, c1Journeys: number) => ({
     warm: await warmUp(label, openDialogs),
     c1: await run({
       name: `${label} journeys c1`,
@@ -403,7 +406,7 @@ async function main(): Promise<void> {
       concurrency: 1,
       from: 0,
       to: 1,
-      iterations: settings.c1Journeys,
+      iterations: c1Journeys,
     }),
     c16: await run({
       name: `${label} journeys c16`,
@@ -433,7 +436,7 @@ async function main(): Promise<void> {
     ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js')],
   );
   await useTarget(app);
-  const appJourneys = await journeys('app', true);
+  const appJourneys = await journeys('app', true, settings.c1Journeys);
   const memoryFile = path.join(runDir, 'app-memory.json');
   const settledMemory = async () => {
     fs.rmSync(memoryFile, { force: true });
@@ -537,7 +540,7 @@ async function main(): Promise<void> {
   // ---- the samples-pattern baseline ----------------------------------------------------------------------
   const baseline = await startServer('baseline', path.join(__dirname, 'baseline.js'), env);
   await useTarget(baseline);
-  const baseJourneys = await journeys('baseline', false);
+  const baseJourneys = await journeys('baseline', false, settings.baselineC1Journeys);
   const baseC64 = await run({
     name: 'baseline submit c64',
     mode: 'submit',
