@@ -2,7 +2,7 @@ import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsof
 import type { Clock } from '../clock';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
-import { type HttpClient, isHttpTransportError } from '../http/httpClient';
+import { type HttpClient, type HttpResponse, isHttpTransportError } from '../http/httpClient';
 import { transportToShareError } from './errors';
 import { type AttemptOutcome, decideRetry, type RetryPolicy } from './retryPolicy';
 
@@ -17,6 +17,8 @@ export class GraphCallOptions implements MiddlewareOptions {
   attempts = 0;
   /** The ShareError that ended the call inside the chain (the SDK wraps thrown errors; the client rethrows this). */
   failure?: ShareError;
+  /** The last answer, body included, as the HTTP layer read it (the body is not carried by the Response). */
+  answer?: HttpResponse;
 
   constructor(
     public readonly token: string,
@@ -164,7 +166,12 @@ export class DeadlineRetryMiddleware implements Middleware {
   }
 }
 
-/** Sends the request through the product's HTTP layer and stores a buffered Response on the context. */
+/**
+ * Sends the request through the product's HTTP layer. The context gets a Response with the answer's status and
+ * headers (what the retry middleware reads, and what the SDK hands back untouched for the RAW response type the
+ * drive client asks for); the body, already read and bounded, travels in GraphCallOptions.answer rather than being
+ * wrapped into a stream and read back (4 % of the app's CPU per submit in the benchmark profile).
+ */
 export class HttpTerminalMiddleware implements Middleware {
   constructor(private readonly http: HttpClient) {}
 
@@ -183,10 +190,7 @@ export class HttpTerminalMiddleware implements Middleware {
       timeoutMs: opts.attemptTimeoutMs,
       operation: opts.operation,
     });
-    context.response = new Response(res.status === 204 || res.status === 304 ? null : res.body, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    opts.answer = res;
+    context.response = new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 }
