@@ -29,7 +29,7 @@ import { startRoundRobin } from '../test/helpers/roundRobin';
 
 /**
  * `npm run bench [-- --quick] [-- --profile] [-- --token=250 --createLink=150 --itemLookup=60 --search=120
- * --tokenService=90] [-- --instances 2]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
+ * --tokenService=90] [-- --logLevel=warn] [-- --instances 2]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
  * production auth mode, and a separate load process; runs the journeys; then the framework floor and the
  * samples-pattern baseline under the same load. With `--instances 2`, also two app processes sharing a
  * redis-server behind a round-robin balancer. Prints tables and, last, one JSON line. Asserts nothing.
@@ -38,6 +38,8 @@ import { startRoundRobin } from '../test/helpers/roundRobin';
 interface Settings {
   quick: boolean;
   profile: boolean;
+  /** The app's LOG_LEVEL (warn by default; production's default is info). */
+  logLevel: string;
   latency: Required<Pick<LatencyProfile, 'token' | 'createLink' | 'itemLookup' | 'search' | 'tokenService'>>;
   /** Virtual users of the load phases (one per worker at the highest concurrency). */
   virtualUsers: number;
@@ -72,6 +74,7 @@ function parseArgs(argv: string[]): Settings {
     instances,
     quick,
     profile: flag('profile'),
+    logLevel: argv.find((a) => a.startsWith('--logLevel='))?.split('=')[1] ?? 'warn',
     latency: {
       token: num('token', 250),
       createLink: num('createLink', 150),
@@ -318,7 +321,7 @@ async function main(): Promise<void> {
       // The load makes each virtual user share many times a second, far past a person's limit: measure, not limit.
       SHARE_RATE_LIMIT: '0',
     }),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: settings.logLevel,
     NODE_EXTRA_CA_CERTS: ensureTrustBundle(dataDir),
     BENCH_RUN_DIR: runDir,
   };
