@@ -132,6 +132,7 @@ async function main(): Promise<void> {
   );
   services.bot = new ShareLinkBot({
     shares: services.shares,
+    people: services.people,
     broker,
     tokenService: services.auth.tokenService,
     log: log.child({ component: 'bot' }),

@@ -18,6 +18,7 @@ import type { Activity } from 'botframework-schema';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../src/config';
 import { LruCache } from '../src/util/lruCache';
+import { channelKeyCache } from './channelKeys';
 
 const JWT_FAILURES = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
@@ -178,5 +179,8 @@ export function createCloudAdapter(
   config: AppConfig,
   credentialsFactory?: ServiceClientCredentialsFactory,
 ): ShareLinkAdapter {
+  // Concurrent validations share one load of the channel's (and the emulator's) signing keys.
+  channelKeyCache(config.botFramework.openIdMetadataUrl);
+  channelKeyCache(config.botFramework.emulatorOpenIdMetadataUrl);
   return new ShareLinkAdapter(new ChannelAuthentication(botFrameworkOptions(config), credentialsFactory));
 }

@@ -27,6 +27,8 @@ export interface GateInput {
   state?: string | null;
   /** Shown on the sign-in dialog, e.g. "not signed in yet" after Continue (dialog style only). */
   notice?: string;
+  /** The item whose options the sign-in dialog's "Continue" reopens (dialog style only). */
+  resume?: { driveId: string; itemId: string };
 }
 
 /** Part of the invoke budget kept back from Graph calls for building the card and sending the answer. */
@@ -47,7 +49,12 @@ export interface GateDeps {
   budgetMs: number;
   texts: { signIn: string; signInUnavailable: string };
   /** The sign-in dialog answer (dialog style): a card whose "Continue" comes back as submitAction. */
-  signInDialog: (signInLink: string, facts: TurnFacts, notice?: string) => InvokeResponse;
+  signInDialog: (
+    signInLink: string,
+    facts: TurnFacts,
+    notice?: string,
+    resume?: { driveId: string; itemId: string },
+  ) => InvokeResponse;
 }
 
 /** Gets the person's delegated Graph token, or the sign-in answer this invoke kind needs. */
@@ -97,7 +104,10 @@ export async function acquire(
     case 'action':
       return { ok: false, response: link ? signInRequired(link, deps.texts.signIn) : unavailable(deps, style) };
     case 'dialog':
-      return { ok: false, response: link ? deps.signInDialog(link, facts, input.notice) : unavailable(deps, style) };
+      return {
+        ok: false,
+        response: link ? deps.signInDialog(link, facts, input.notice, input.resume) : unavailable(deps, style),
+      };
     case 'cardAction':
       return {
         ok: false,
@@ -124,10 +134,11 @@ export async function reauthenticate(
   context: TurnContext,
   facts: TurnFacts,
   style: SignInStyle,
+  input: Pick<GateInput, 'resume'> = {},
 ): Promise<InvokeResponse> {
   await deps.broker.forget(facts.tenantId, facts.aadObjectId ?? '');
   const client = userTokenClientOf(context) as UserTokenClientLike | undefined;
   if (client) await deps.tokenService.signOut(client, facts.teamsUserId, facts.channelId);
-  const again = await acquire(deps, context, facts, {}, style);
+  const again = await acquire(deps, context, facts, input, style);
   return again.ok ? unavailable(deps, style) : again.response;
 }

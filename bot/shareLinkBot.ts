@@ -1,4 +1,4 @@
-import { TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, TeamsInfo, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/log';
@@ -9,8 +9,17 @@ import type { DomainMessage } from '../src/domain/messages';
 import { graphExpiration } from '../src/domain/graphDates';
 import type { DriveItemInfo, LinkOptions, ShareOutcome } from '../src/domain/types';
 import type { CallContext, ShareService } from '../src/share/shareService';
+import type { ConversationPeopleService, RosterReader } from '../src/share/conversationPeople';
+import {
+  keepChosen,
+  type ConversationMember,
+  type ConversationPeople,
+  type PeopleChoice,
+} from '../src/domain/conversation';
+import type { ShareAudience } from '../src/domain/types';
 import type { ShareRecord } from '../src/store/shareLog';
 import {
+  CONVERSATION_SCOPE,
   EXECUTE_VERBS,
   MAX_FINDER_RESULTS,
   SUBMIT_ACTIONS,
@@ -23,6 +32,7 @@ import {
   linkOptionsDialog,
   mySharedLinksDeepLink,
   searchResultAttachment,
+  peopleUnavailableText,
   sharedLinkCard,
   strings,
   type LinkCardSnapshot,
@@ -59,6 +69,8 @@ import { turnFacts, type TurnFacts } from './turn';
 /** What the bot needs from the rest of the app (passed in; no singletons). */
 export interface BotDeps {
   shares: ShareService;
+  /** "People in this chat / channel / meeting": who is in the conversation, and why not when unavailable. */
+  people: ConversationPeopleService;
   broker: TokenBroker;
   /** To sign a person out of the Token Service when Graph refuses their stored token. */
   tokenService: TokenServiceClient;
@@ -92,6 +104,19 @@ const SIGN_IN_STYLE: Record<string, SignInStyle> = {
   'adaptiveCard/action': 'cardAction',
 };
 const PAGE_SIZE = MAX_FINDER_RESULTS;
+/** The finder's recent files get this much of the invoke budget; slower, and it opens empty with a notice. */
+const RECENT_FILES_BUDGET_MS = 1500;
+/** Link type of the search-and-share fast path when it shares with the people of the conversation. */
+const FAST_PATH_PEOPLE_TYPE = 'view';
+
+/** Splits a comma-separated list of keys from a card input. */
+function keys(value: unknown): string[] {
+  return String(value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .slice(0, 500);
+}
 
 const refSchema = z.object({ driveId: z.string().min(1).max(512), itemId: z.string().min(1).max(512) });
 const cardActionDataSchema = z.object({
@@ -137,9 +162,9 @@ export class ShareLinkBot extends TeamsActivityHandler {
       connectionName: deps.connectionName,
       budgetMs: deps.invokeBudgetMs ?? 3000,
       texts: { signIn: s.bot.auth.signIn, signInUnavailable: s.bot.auth.unavailable },
-      signInDialog: (signInLink, facts, notice) =>
+      signInDialog: (signInLink, facts, notice, resume) =>
         taskContinue(
-          signInDialog({ ...this.env(facts), signInLink, notice }).card,
+          signInDialog({ ...this.env(facts), signInLink, notice, resume }).card,
           this.title(facts, 'signIn'),
           'medium',
         ),
@@ -242,11 +267,16 @@ export class ShareLinkBot extends TeamsActivityHandler {
   private async token(
     context: TurnContext,
     facts: TurnFacts,
-    input: { authentication?: { token?: string } | null; state?: string | null; notice?: string },
+    input: {
+      authentication?: { token?: string } | null;
+      state?: string | null;
+      notice?: string;
+      resume?: { driveId: string; itemId: string };
+    },
     style: SignInStyle,
   ) {
-    const { authentication, state, notice } = input;
-    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice }, style);
+    const { authentication, state, notice, resume } = input;
+    return acquire(this.gate, context, facts, { ssoToken: authentication?.token, state, notice, resume }, style);
   }
 
   // ---- search command (findFile): SSO via silentAuth, results as list items ---------------------------------
@@ -277,10 +307,104 @@ export class ShareLinkBot extends TeamsActivityHandler {
       sendNotification: false,
       timeZone: facts.timeZone,
     };
-    const outcome = await this.deps.shares.share(gate.call, { driveId: ref.driveId, itemId: ref.itemId }, options, {
+    const refOnly = { driveId: ref.driveId, itemId: ref.itemId };
+    const forPeople = await this.fastPathPeople(context, facts, gate.call, refOnly);
+    if (forPeople) {
+      try {
+        const outcome = await this.deps.shares.share(gate.call, refOnly, forPeople.options, {
+          conversationId: facts.conversationId,
+          audience: forPeople.audience,
+        });
+        return composeResult([{ content: this.linkCard(outcome, facts) }]);
+      } catch (err) {
+        // A rule of this drive or the policy refused the people link: fall back to the organization's default.
+        if (!(isShareError(err) && err.details.field)) throw err;
+        this.deps.log.info({ field: err.details.field }, 'fast path: people link refused, using the default link');
+      }
+    }
+    const outcome = await this.deps.shares.share(gate.call, refOnly, options, {
       conversationId: facts.conversationId,
     });
     return composeResult([{ content: this.linkCard(outcome, facts) }]);
+  }
+
+  /**
+   * The search-and-share fast path shares with the people of the conversation when that choice is available
+   * (admin policy allows links for specific people and the view type, the drive supports recipients, the members
+   * resolve within the budget and are at most the limit); otherwise with the organization's default link.
+   */
+  private async fastPathPeople(
+    context: TurnContext,
+    facts: TurnFacts,
+    call: CallContext,
+    ref: { driveId: string; itemId: string },
+  ): Promise<{ options: LinkOptions; audience: ShareAudience } | undefined> {
+    const policy = this.deps.shares.policy;
+    if (policy.allowedTypes.length > 0 && !policy.allowedTypes.includes(FAST_PATH_PEOPLE_TYPE)) return undefined;
+    const item = await this.deps.shares.lookupItem(call, ref);
+    const choice = await this.peopleChoice(context, facts, call, item);
+    if (!choice.available || choice.people.included.length === 0) return undefined;
+    return {
+      options: {
+        useOrganizationDefault: false,
+        type: FAST_PATH_PEOPLE_TYPE,
+        scope: 'users',
+        recipients: choice.people.included.map((p) => p.recipient),
+        // They are in the conversation already: the card is the notification.
+        sendNotification: false,
+        timeZone: facts.timeZone,
+      },
+      audience: audienceOf(choice.people),
+    };
+  }
+
+  /** "People in this chat" for this invoke's conversation and item (never throws; unavailable says why). */
+  private peopleChoice(
+    context: TurnContext,
+    facts: TurnFacts,
+    call: CallContext,
+    item: DriveItemInfo,
+  ): Promise<PeopleChoice> {
+    const roster = facts.conversation.kind === 'channel' ? this.rosterReader(context, call.deadline) : undefined;
+    return this.deps.people.choice(call, facts.conversation, item, roster);
+  }
+
+  /**
+   * The Bot Framework roster (`TeamsInfo.getPagedMembers`): no Graph permission, but only where the app is
+   * installed; the connector answers 403 BotNotInConversationRoster elsewhere.
+   */
+  private rosterReader(context: TurnContext, deadline: number): RosterReader {
+    return async (limit) => {
+      const out: ConversationMember[] = [];
+      let continuationToken: string | undefined;
+      do {
+        const left = deadline - this.deps.clock.now();
+        if (left <= 0) throw Object.assign(new Error('roster: out of time'), { statusCode: 504 });
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error('roster: timeout'), { statusCode: 504 })), left);
+        });
+        try {
+          const page = await Promise.race([
+            TeamsInfo.getPagedMembers(context, Math.min(Math.max(limit, 50), 500), continuationToken),
+            timeout,
+          ]);
+          for (const m of page.members ?? []) {
+            out.push({
+              displayName: m.name ?? '',
+              objectId: m.aadObjectId || undefined,
+              tenantId: m.tenantId || undefined,
+              email: m.email || undefined,
+              role: m.userRole === 'guest' ? 'guest' : m.userRole === 'anonymous' ? 'anonymous' : 'user',
+            });
+          }
+          continuationToken = page.continuationToken || undefined;
+        } finally {
+          clearTimeout(timer);
+        }
+      } while (continuationToken && out.length < limit);
+      return out;
+    };
   }
 
   // ---- action commands (shareLink, shareFromMessage): dialogs ------------------------------------------------
@@ -290,12 +414,32 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const gate = await this.token(context, facts, value, SIGN_IN_STYLE['composeExtension/fetchTask']);
     if (!gate.ok) return gate.response;
     if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
-      return this.dialogForMessage(gate.call, facts, value.messagePayload ?? undefined);
+      return this.dialogForMessage(context, gate.call, facts, value.messagePayload ?? undefined);
     }
-    return this.finder(facts, '', []);
+    return this.recentFinder(gate.call, facts);
+  }
+
+  /**
+   * The finder opens on the person's recent files, as OneDrive's own picker does; when Graph is slow or fails,
+   * it opens empty with a notice instead (within the invoke budget).
+   */
+  private async recentFinder(call: CallContext, facts: TurnFacts, notice?: string): Promise<InvokeResponse> {
+    const deadline = Math.min(call.deadline, facts.receivedAt + RECENT_FILES_BUDGET_MS);
+    try {
+      const found = await this.deps.shares.findFiles({ ...call, deadline }, '', { top: PAGE_SIZE, skip: 0 });
+      return this.finder(facts, '', found.items, notice, { index: 0, hasMore: found.moreAvailable });
+    } catch (err) {
+      if (isShareError(err) && (err.kind === 'signInRequired' || err.kind === 'consentRequired')) throw err;
+      this.deps.log.info(
+        { errorKind: isShareError(err) ? err.kind : undefined },
+        'recent files unavailable: opening the finder empty',
+      );
+      return this.finder(facts, '', [], notice ?? strings(facts.locale).bot.finderNotices.recentSlow);
+    }
   }
 
   private async dialogForMessage(
+    context: TurnContext,
     call: CallContext,
     facts: TurnFacts,
     payload: MessagePayload | undefined,
@@ -306,9 +450,10 @@ export class ShareLinkBot extends TeamsActivityHandler {
         (a) => a.contentType === 'reference' && typeof a.contentUrl === 'string' && /^https:\/\//i.test(a.contentUrl),
       )
       .map((a) => ({ url: a.contentUrl as string, name: a.name ?? undefined }));
-    if (!links.length) return this.finder(facts, '', [], s.finderNotices.noFileInMessage);
+    if (!links.length) return this.recentFinder(call, facts, s.finderNotices.noFileInMessage);
     const resolved = await this.deps.shares.resolveLinks(call, links.slice(0, PAGE_SIZE));
-    if (resolved.items.length === 1 && !resolved.failures.length) return this.optionsDialog(facts, resolved.items[0]);
+    if (resolved.items.length === 1 && !resolved.failures.length)
+      return this.optionsDialog(context, call, facts, resolved.items[0]);
     if (!resolved.items.length) {
       const why = resolved.failures[0]?.error;
       if (
@@ -341,15 +486,21 @@ export class ShareLinkBot extends TeamsActivityHandler {
     );
   }
 
-  private optionsDialog(
+  private async optionsDialog(
+    context: TurnContext,
+    call: CallContext,
     facts: TurnFacts,
     item: DriveItemInfo,
     values?: Partial<LinkOptions>,
     errors?: Partial<Record<LinkOptionField, string | DomainMessage>>,
-  ): InvokeResponse {
+    peopleChosen?: { kept?: string[] },
+  ): Promise<InvokeResponse> {
     const timeZone = values?.timeZone ?? facts.timeZone ?? 'UTC';
     const choices = this.deps.shares.linkChoices(item, timeZone);
+    const people = await this.peopleChoice(context, facts, call, item);
     const card = linkOptionsDialog({
+      people,
+      peopleChosen: people.available ? peopleChosen : undefined,
       ...this.env(facts),
       timeZone,
       item,
@@ -369,6 +520,9 @@ export class ShareLinkBot extends TeamsActivityHandler {
     // "Continue" on the sign-in dialog: the code typed there (if any) is the Token Service's magic code.
     const signedIn = action === SUBMIT_ACTIONS.signedIn;
     const code = signedIn ? inputString(data[INPUT_IDS.signInCode], 16)?.replace(/\s+/g, '') : undefined;
+    // A sign-in from "Give permission" goes back to that item's options.
+    const resumeRef = signedIn ? refSchema.safeParse(data) : undefined;
+    const resume = resumeRef?.success ? resumeRef.data : undefined;
     const gate = await this.token(
       context,
       facts,
@@ -376,6 +530,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
         authentication: value.authentication,
         state: code ?? value.state,
         notice: signedIn ? strings(facts.locale).signIn.notYet : undefined,
+        resume,
       },
       SIGN_IN_STYLE['composeExtension/submitAction'],
     );
@@ -383,49 +538,95 @@ export class ShareLinkBot extends TeamsActivityHandler {
     const call = gate.call;
     switch (action) {
       case SUBMIT_ACTIONS.signedIn:
+        if (resume) return this.optionsDialog(context, call, facts, await this.deps.shares.lookupItem(call, resume));
         // Go on where the dialog would have started: the message's file, or the finder.
         if ((value.commandContext ?? '').toLowerCase() === 'message' || value.messagePayload) {
-          return this.dialogForMessage(call, facts, value.messagePayload ?? undefined);
+          return this.dialogForMessage(context, call, facts, value.messagePayload ?? undefined);
         }
-        return this.finder(facts, '', []);
+        return this.recentFinder(call, facts);
       case SUBMIT_ACTIONS.search: {
         const query = inputString(data.q, 255) ?? '';
         const pageIndex = Math.max(0, Math.min(20, Number(data.page ?? 0) || 0));
-        if (!query) return this.finder(facts, '', []);
+        if (!query && pageIndex === 0) return this.recentFinder(call, facts);
         const found = await this.deps.shares.findFiles(call, query, { top: PAGE_SIZE, skip: pageIndex * PAGE_SIZE });
         return this.finder(facts, query, found.items, undefined, { index: pageIndex, hasMore: found.moreAvailable });
       }
       case SUBMIT_ACTIONS.pick: {
         const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
-        return this.optionsDialog(facts, await this.deps.shares.lookupItem(call, ref));
+        return this.optionsDialog(context, call, facts, await this.deps.shares.lookupItem(call, ref));
       }
       case SUBMIT_ACTIONS.back:
-        return this.finder(facts, '', []);
+        return this.recentFinder(call, facts);
+      case SUBMIT_ACTIONS.grantPeople: {
+        const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
+        // Back from a sign-in Teams ran itself (it re-sends the submit with the magic code): the options again.
+        if (value.state) return this.optionsDialog(context, call, facts, await this.deps.shares.lookupItem(call, ref));
+        // Forget the token that lacks the permission and show the sign-in dialog, where the person can consent;
+        // its "Continue" reopens this item's options.
+        return reauthenticate(this.gate, context, facts, SIGN_IN_STYLE['composeExtension/submitAction'], {
+          resume: { driveId: ref.driveId, itemId: ref.itemId },
+        });
+      }
       case SUBMIT_ACTIONS.create:
-        return this.create(call, facts, data);
+        return this.create(context, call, facts, data);
       default:
         throw new MalformedInvokeError('composeExtension/submitAction', [`unknown action "${action.slice(0, 40)}"`]);
     }
   }
 
   /** "Create link": validation problems come back as the same dialog with the inputs kept. */
-  private async create(call: CallContext, facts: TurnFacts, data: Record<string, unknown>): Promise<InvokeResponse> {
+  private async create(
+    context: TurnContext,
+    call: CallContext,
+    facts: TurnFacts,
+    data: Record<string, unknown>,
+  ): Promise<InvokeResponse> {
     const ref = parseInvoke('composeExtension/submitAction', refSchema, data);
+    const forPeople = data.scope === CONVERSATION_SCOPE;
+    const kept = forPeople ? keys(data.conversationPeople) : undefined;
     let options: LinkOptions | undefined;
+    let typed: LinkOptions['recipients'] | undefined;
     try {
-      options = linkOptionsFromInputs(data, facts.timeZone);
+      options = linkOptionsFromInputs(forPeople ? { ...data, scope: 'users' } : data, facts.timeZone);
+      typed = options.recipients;
+      let audience: ShareAudience | undefined;
+      if (forPeople) {
+        // Resolved again now: the people in the conversation at the time of sharing, minus the ones removed.
+        const item = await this.deps.shares.lookupItem(call, ref, data.item);
+        const choice = await this.peopleChoice(context, facts, call, item);
+        const s = strings(facts.locale);
+        if (!choice.available) {
+          throw new ShareError('invalidRequest', peopleUnavailableText(choice.kind, choice.reason, s, choice.count), {
+            field: 'scope',
+          });
+        }
+        const chosen = keepChosen(choice.people, keys(data.shownPeople), kept ?? []);
+        if (chosen.included.length === 0) throw new ShareError('invalidRequest', s.people.noneKept, { field: 'scope' });
+        options = { ...options, recipients: [...chosen.included.map((p) => p.recipient), ...options.recipients] };
+        audience = audienceOf(chosen);
+      }
       const outcome = await this.deps.shares.share(call, ref, options, {
         conversationId: facts.conversationId,
         sealedItem: data.item,
+        audience,
       });
       return composeResult([{ content: this.linkCard(outcome, facts) }]);
     } catch (err) {
       const field = isShareError(err) ? err.details.field : undefined;
       if (isShareError(err) && field && (LINK_OPTION_FIELDS as readonly string[]).includes(field)) {
         const item = await this.deps.shares.lookupItem(call, ref, data.item);
-        return this.optionsDialog(facts, item, options ? valuesToKeep(options) : undefined, {
-          [field]: err.details.message ?? err.message,
-        });
+        const keep = options ? valuesToKeep(options) : undefined;
+        // Show the people the person typed, not the conversation's (those are the choice's own list).
+        if (keep && typed) keep.recipients = typed;
+        return this.optionsDialog(
+          context,
+          call,
+          facts,
+          item,
+          keep,
+          { [field]: err.details.message ?? err.message },
+          forPeople ? { kept } : undefined,
+        );
       }
       throw err;
     }
@@ -558,6 +759,7 @@ export class ShareLinkBot extends TeamsActivityHandler {
       differences: [],
       apiVersion: 'v1.0',
       createdAt: record.createdAt,
+      ...(record.audience ? { audience: record.audience } : {}),
     };
     // refresh.userIds name the sharer only: their object id always, their Teams id when they are the one asking.
     const askerIsSharer = Boolean(record.userObjectId) && record.userObjectId === facts.aadObjectId;
@@ -574,4 +776,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
       ...view,
     });
   }
+}
+
+/** What the share log and the card keep of the people a link was made for. */
+function audienceOf(people: ConversationPeople): ShareAudience {
+  const kind = people.kind === 'botChat' || people.kind === 'unknown' ? 'groupChat' : people.kind;
+  return {
+    kind,
+    ...(people.name ? { name: people.name } : {}),
+    people: people.included.map((p) => p.displayName),
+    excluded: people.excluded.map((p) => ({ displayName: p.displayName, reason: p.reason })),
+  };
 }

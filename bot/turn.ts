@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Activity } from 'botframework-schema';
+import { conversationRefOf, type ConversationRef } from '../src/domain/conversation';
 import { normalizeTimeZone } from './invokes';
 
 /** Facts about the person and conversation behind an invoke, read from the Bot Framework-authenticated activity. */
@@ -11,6 +12,8 @@ export interface TurnFacts {
   userName?: string;
   channelId: string;
   conversationId: string;
+  /** Chat, meeting or channel, for "People in this chat" (from `conversation` and `channelData`). */
+  conversation: ConversationRef;
   locale: string;
   timeZone?: string;
   /** When the invoke arrived (ms); deadlines count from here. */
@@ -25,7 +28,12 @@ interface ClientInfoEntity {
 
 /** Reads tenant, user, locale and time zone from an activity (channelData first, as Teams fills it). */
 export function turnFacts(activity: Activity, now: number): TurnFacts {
-  const channelData = (activity.channelData ?? {}) as { tenant?: { id?: string } };
+  const channelData = (activity.channelData ?? {}) as {
+    tenant?: { id?: string };
+    channel?: { id?: string; name?: string };
+    team?: { id?: string; name?: string };
+    meeting?: { id?: string };
+  };
   const clientInfo = (activity.entities ?? []).find((e) => e.type === 'clientInfo') as ClientInfoEntity | undefined;
   return {
     tenantId: channelData.tenant?.id ?? activity.conversation?.tenantId ?? '',
@@ -34,6 +42,15 @@ export function turnFacts(activity: Activity, now: number): TurnFacts {
     userName: activity.from?.name || undefined,
     channelId: activity.channelId ?? 'msteams',
     conversationId: activity.conversation?.id ?? '',
+    conversation: conversationRefOf({
+      conversationId: activity.conversation?.id ?? '',
+      conversationType: activity.conversation?.conversationType,
+      conversationName: channelData.channel?.name ?? activity.conversation?.name ?? undefined,
+      channelId: channelData.channel?.id,
+      teamId: channelData.team?.id,
+      teamName: channelData.team?.name,
+      meetingId: channelData.meeting?.id,
+    }),
     locale: activity.locale ?? clientInfo?.locale ?? 'en-US',
     timeZone: normalizeTimeZone(clientInfo?.timezone ?? activity.localTimezone ?? undefined),
     receivedAt: now,

@@ -61,7 +61,7 @@ param teamsAppId string
 @description('Id the organization\'s app catalog gave the app (TEAMS_APP_PUBLISHED_APP_ID after publish); empty before.')
 param teamsAppCatalogId string = ''
 
-param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read openid profile offline_access'
+param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read Chat.ReadBasic openid profile offline_access'
 
 @description('Admin policy, see docs/deploy.md: allowed link scopes, e.g. "organization,users" (empty = all).')
 param policyAllowedScopes string = ''

@@ -7,6 +7,7 @@ import { loadTenantData, type SandboxUser, type TenantData } from './tenant-data
 import { SANDBOX_IDENTITIES } from './identities';
 import { mintGraphToken, mintSsoToken, toOpaqueToken } from './tokens';
 import { createGraphSandbox } from './graph';
+import { createChatsRouter } from './graph/chats';
 import { FaultController, faultMiddleware, type FaultRule } from './faults';
 import { classifyRoute, StatsRecorder, type LatencyProfile, type RouteKind, type SandboxStats } from './state';
 import { createAdminRouter } from './admin';
@@ -259,6 +260,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(createBotFrameworkRouter({ channelKey: keys.botframework, sandboxUrl }));
   app.use(createTokenServiceRouter(tsDeps, tokenService));
   app.use(graph.router);
+  app.use(createChatsRouter({ data, entraKey: keys.entra, baseUrl: sandboxUrl }));
   app.use(
     createEntraRouter({ entraKey: keys.entra, directory, sandboxUrl, tokenLifetimeSeconds, fidelity: () => fidelity }),
   );

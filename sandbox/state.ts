@@ -23,6 +23,7 @@ export type RouteKind =
   | 'graph.shares'
   | 'graph.search'
   | 'graph.permissions'
+  | 'graph.members'
   | 'graph.other'
   | 'admin'
   | 'other';
@@ -38,6 +39,7 @@ const TOKEN_SERVICE: Array<[RegExp, RouteKind]> = [
 
 function graphKind(method: string, rest: string): RouteKind {
   if (/\/createLink$/i.test(rest)) return 'graph.createLink';
+  if (/^\/(me\/)?chats\//i.test(rest)) return 'graph.members';
   if (/^\/search\/query$/i.test(rest) || /\/search\(q=/i.test(rest)) return 'graph.search';
   if (/^\/shares\//i.test(rest)) return 'graph.shares';
   if (/\/permissions(\/|$)/i.test(rest)) return 'graph.permissions';
@@ -78,6 +80,8 @@ export interface LatencyProfile {
   itemLookup?: number;
   search?: number;
   permissions?: number;
+  /** Chat and member lookups (`/chats/…`). */
+  members?: number;
   graph?: number;
 }
 
@@ -99,6 +103,8 @@ export function profileLatency(profile: LatencyProfile | undefined, kind: RouteK
       return pick(profile.search);
     case 'graph.permissions':
       return pick(profile.permissions);
+    case 'graph.members':
+      return pick(profile.members);
     case 'graph.other':
       return pick(profile.graph);
     default:

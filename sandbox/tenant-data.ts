@@ -31,6 +31,41 @@ export interface SandboxUser {
   personalAccount?: boolean;
   /** Teams user id (29:…) used in activities. */
   teamsId: string;
+  /**
+   * Delegated permissions of the app this person has not consented to (the rest are consented): OBO asking for
+   * one answers AADSTS65001, and their stored Token Service token lacks it until they sign in again.
+   */
+  declinedScopes?: string[];
+}
+
+/** A member of a seeded chat or team: a seeded user, or someone from another organization. */
+export type SeedMember =
+  | { userId: string; roles?: string[] }
+  | { displayName: string; userId: string; tenantId: string; email: string | null; roles?: string[] };
+
+/** A Teams chat (group, meeting or one-on-one) as Graph `/chats/{id}` serves it. */
+export interface SeedChat {
+  /** The Graph chat id, which is also the Teams `conversation.id` of the chat. */
+  id: string;
+  chatType: 'group' | 'meeting' | 'oneOnOne';
+  /** The tenant the chat was started in. */
+  tenantId: string;
+  topic: string | null;
+  members: SeedMember[];
+  /** Adds this many generated members of the chat's tenant ("Colleague 001" …), for chats larger than the limit. */
+  generatedMembers?: number;
+}
+
+/** A team with channels, for the Bot Framework roster (`/v3/conversations/{teamThreadId}/pagedmembers`). */
+export interface SeedTeam {
+  /** Thread id of the team (its General channel), as `channelData.team.id` carries it. */
+  id: string;
+  aadGroupId: string;
+  tenantId: string;
+  displayName: string;
+  channels: Array<{ id: string; displayName: string }>;
+  members: SeedMember[];
+  generatedMembers?: number;
 }
 
 /** A Microsoft 365 group: its members can use its group drive (a SharePoint document library). */
@@ -112,6 +147,9 @@ export interface TenantData {
   groups: SandboxGroup[];
   sites: SandboxSite[];
   drives: SeedDrive[];
+  /** Teams chats and teams for "People in this chat" (sandbox/graph/chats.ts, sandbox/botframework/connector.ts). */
+  chats?: SeedChat[];
+  teams?: SeedTeam[];
 }
 
 export const DEFAULT_TENANT_FILE = path.resolve(__dirname, '..', '..', 'sandbox', 'data', 'tenant.json');

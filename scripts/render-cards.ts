@@ -23,6 +23,10 @@ const LANGUAGES_TOO = ['options-business', 'shared-organizationEdit-sharer', 'er
 
 const DARK_TOO = [
   'finder-results',
+  'finder-recent',
+  'options-people',
+  'options-people-consent',
+  'shared-people',
   'options-errors-50-recipients',
   'shared-passwordAndRecipients-sharer',
   'shared-revoked',

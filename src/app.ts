@@ -2,7 +2,17 @@ import * as path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { createCloudAdapter, type ShareLinkAdapter } from '../bot/adapter';
 import { ShareLinkBot } from '../bot/shareLinkBot';
-import { createAuthServices, createBotCredentialsFactory, loadAuthorityMetadata, type AuthServices } from './auth';
+import { warmChannelKeys } from '../bot/channelKeys';
+import { ConversationPeopleService } from './share/conversationPeople';
+import {
+  createAuthServices,
+  createBotCredentialsFactory,
+  loadAuthorityMetadata,
+  MetadataDocuments,
+  warmAuthorityMetadata,
+  warmBotAppToken,
+  type AuthServices,
+} from './auth';
 import { iconDirectory } from './cards';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
@@ -19,6 +29,7 @@ import type { JournaledShareLog } from './store/journaledShareLog';
 import { openShareLog } from './store';
 import { createTabRouter } from './tabApi';
 import { createSharedState, type SharedState } from './state';
+import { WarmUp } from './warmUp';
 
 /** Everything the running app is made of, built once per process from the configuration. */
 export interface AppServices {
@@ -33,8 +44,11 @@ export interface AppServices {
   /** Hot state: per process, or shared by every instance through Redis. */
   state: SharedState;
   shares: ShareService;
+  people: ConversationPeopleService;
   adapter: ShareLinkAdapter;
   bot: ShareLinkBot;
+  /** Start-up warm-up (keys, metadata, the bot's app token), running in the background; /readyz waits for it. */
+  warmUp: WarmUp;
   close(): Promise<void>;
 }
 
@@ -58,14 +72,11 @@ export async function createAppServices(
     clock,
   });
   const entraFetch = createHttpFetch(http, { operation: 'entra' });
-  // msal needs the authority's metadata; fetching it once here keeps instance discovery (a Microsoft host) out.
-  const authorityMetadata = await loadAuthorityMetadata(
-    `${config.sso.authorityHost}/${config.sso.tenantId}`,
-    entraFetch,
-  );
+  // Every msal client finds an authority's metadata here: fetched once per tenant (warmed below), never per request.
+  const documents = new MetadataDocuments();
   const state = createSharedState(config.state.redis, { clock, log });
   await state.start();
-  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, authorityMetadata, state });
+  const auth = createAuthServices(config, { logger: log, clock, fetch: entraFetch, documents, state });
   const graph = createDriveClient({
     baseUrl: config.graph.baseUrl,
     http,
@@ -85,15 +96,20 @@ export async function createAppServices(
     // Every instance derives the same key from the bot's secret, so a dialog opened on one is trusted by another.
     itemSeal: new ItemSeal(config.bot.appPassword, () => clock.now()),
   });
-  const adapter = createCloudAdapter(
-    config,
-    createBotCredentialsFactory(config, createHttpFetch(http, { operation: 'botframework' }), log),
-  );
+  const people = new ConversationPeopleService({
+    graph,
+    policy: config.policy,
+    log: log.child({ component: 'people' }),
+  });
+  const botFetch = createHttpFetch(http, { operation: 'botframework' });
+  const botCredentials = createBotCredentialsFactory(config, botFetch, log, documents);
+  const adapter = createCloudAdapter(config, botCredentials);
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error.message, activityId: context.activity.id }, 'unhandled turn error');
   };
   const bot = new ShareLinkBot({
     shares,
+    people,
     broker: auth.broker,
     tokenService: auth.tokenService,
     log: log.child({ component: 'bot' }),
@@ -104,6 +120,25 @@ export async function createAppServices(
     allowedTenantIds: config.allowedTenantIds,
     organizationName: options.organizationName,
   });
+  const host = config.sso.authorityHost.replace(/\/+$/, '');
+  const warmUp = new WarmUp(
+    [
+      // OBO asks the authority of each person's tenant: one document per allowed tenant.
+      {
+        name: 'entra-metadata',
+        run: async () => {
+          await Promise.all(
+            config.allowedTenantIds.map((tid) => warmAuthorityMetadata(`${host}/${tid}`, documents, entraFetch)),
+          );
+        },
+      },
+      { name: 'entra-keys', run: () => auth.validator.warmKeys(config.allowedTenantIds) },
+      { name: 'botframework-keys', run: () => warmChannelKeys(config.botFramework.openIdMetadataUrl) },
+      { name: 'bot-token', run: () => warmBotAppToken(config, botCredentials) },
+    ],
+    { log: log.child({ component: 'warm-up' }) },
+  );
+  warmUp.start();
   return {
     config,
     log,
@@ -114,9 +149,12 @@ export async function createAppServices(
     shareLog,
     state,
     shares,
+    people,
     adapter,
     bot,
+    warmUp,
     close: async () => {
+      warmUp.stop();
       await auth.broker.drain();
       await shareLog.close();
       await state.close();
@@ -128,6 +166,8 @@ export async function createAppServices(
 export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'beforeBot'> = {}): express.Express {
   const { config, log, shares, auth } = services;
   const readiness: ReadinessCheck[] = [
+    // Not ready until the start-up warm-up is done: the first invokes must not pay for cold fetches.
+    { name: 'warm-up', check: () => services.warmUp.check() },
     { name: 'share-log', check: () => services.shareLog.ping() },
     // Without Redis the app still serves (per-process state): "degraded", not "not ready".
     ...(services.state.engine === 'redis'

@@ -147,6 +147,12 @@ export function createTabRouter(deps: TabApiDeps, extraFrameAncestors: string[] 
           expirationDateTime: graphExpiration(r.expirationDateTime),
           passwordProtected: r.passwordProtected,
           recipients: r.recipients.map(plainText),
+          audience: r.audience && {
+            kind: r.audience.kind,
+            name: r.audience.name === undefined ? undefined : plainText(r.audience.name),
+            people: r.audience.people.map(plainText),
+            excluded: r.audience.excluded.map((e) => ({ displayName: plainText(e.displayName), reason: e.reason })),
+          },
           createdAt: r.createdAt,
           status: status(r, now),
           revokedAt: r.revokedAt,

@@ -26,7 +26,7 @@ param botDomain string
 param oauthConnectionName string = 'GraphConnection'
 
 @description('Delegated scopes the Token Service asks for.')
-param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read openid profile offline_access'
+param graphScopes string = 'Files.ReadWrite.All Sites.ReadWrite.All User.Read Chat.ReadBasic openid profile offline_access'
 
 @secure()
 @description('Client secret of the Entra app (used by the OAuth connection).')

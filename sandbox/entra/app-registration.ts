@@ -52,6 +52,7 @@ export const SANDBOX_APP = {
     'User.Read',
     'Files.ReadWrite',
     'User.ReadBasic.All',
+    'Chat.ReadBasic',
   ],
 } as const;
 

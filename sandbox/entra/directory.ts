@@ -19,6 +19,8 @@ export type InteractionChallenge = 'mfa' | 'mfaRegistration';
 
 export class Directory {
   private consent = new Map<string, boolean>();
+  /** Scopes each person has not consented to (the seed's `declinedScopes`), until they sign in again. */
+  private declined = new Map<string, string[]>();
   private interaction = new Map<string, InteractionChallenge>();
 
   /** Who the app registration admits (aad.manifest.json `signInAudience` unless the sandbox was told otherwise). */
@@ -69,6 +71,7 @@ export class Directory {
 
   reset(): void {
     this.consent = new Map(this.data.users.map((u) => [u.id, u.consented]));
+    this.declined = new Map(this.data.users.map((u) => [u.id, [...(u.declinedScopes ?? [])]]));
     this.interaction = new Map();
   }
 
@@ -123,11 +126,26 @@ export class Directory {
     return this.authorityNames().some((a) => a.toLowerCase() === name.toLowerCase());
   }
 
-  hasConsented(userId: string): boolean {
-    return this.consent.get(userId) ?? false;
+  /** Whether the person consented to the app, and to each of `scopes` when given. */
+  hasConsented(userId: string, scopes: readonly string[] = []): boolean {
+    if (!(this.consent.get(userId) ?? false)) return false;
+    const declined = (this.declined.get(userId) ?? []).map((d) => d.toLowerCase());
+    return !scopes.some((s) => declined.includes(s.toLowerCase()));
   }
 
+  /**
+   * The scopes of `scopes` a sign-in the person completed earlier was granted: all of them (that sign-in's consent
+   * prompt covered the app's permissions, even for someone who had never consented) except the ones the seed says
+   * they had not consented to then (`declinedScopes`: asked for after that sign-in).
+   */
+  scopesOfEarlierSignIn(userId: string, scopes: readonly string[]): string[] {
+    const declined = (this.declined.get(userId) ?? []).map((d) => d.toLowerCase());
+    return scopes.filter((s) => !declined.includes(s.toLowerCase()));
+  }
+
+  /** Grants (all the app's permissions) or withdraws the person's consent. */
   setConsent(userId: string, consented: boolean): void {
     this.consent.set(userId, consented);
+    if (consented) this.declined.set(userId, []);
   }
 }

@@ -229,7 +229,7 @@ async function onBehalfOfGrant(req: Request, authority: string, deps: TokenEndpo
     ? granted
     : scopes.names.map((n) => granted.find((g) => g.toLowerCase() === n.toLowerCase()) ?? n);
   const notGranted = wanted.filter((n) => !granted.includes(n));
-  if (!deps.directory.hasConsented(user.id) || notGranted.length) {
+  if (!deps.directory.hasConsented(user.id, wanted) || notGranted.length) {
     throw new EntraError(
       400,
       'invalid_grant',

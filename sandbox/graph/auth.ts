@@ -1,13 +1,25 @@
 import type { SigningKey } from '../keys';
 import { verifyGraphToken, type GraphCaller } from '../tokens';
-import { accessDenied, invalidToken } from './errors';
+import { GraphError, accessDenied, invalidToken } from './errors';
 
 /** Delegated scopes that allow changing files and sharing them (seed "Permissions" table). */
 export const WRITE_SCOPES = ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All'];
 /** Delegated scopes that allow reading files; every write scope also reads. */
 export const READ_SCOPES = ['Files.Read', 'Files.Read.All', 'Sites.Read.All', ...WRITE_SCOPES];
 
-export type AccessNeed = 'read' | 'write';
+/**
+ * Delegated scopes that allow `GET /chats/{id}` and `/chats/{id}/members`, least privileged first
+ * (learn.microsoft.com/graph/api/chat-list-members: Chat.ReadBasic, then ChatMember.Read(Write), Chat.Read(Write)).
+ */
+export const CHAT_MEMBER_SCOPES = [
+  'Chat.ReadBasic',
+  'ChatMember.Read',
+  'ChatMember.ReadWrite',
+  'Chat.Read',
+  'Chat.ReadWrite',
+];
+
+export type AccessNeed = 'read' | 'write' | 'chatMembers';
 
 /** Verifies the bearer token and the scope the operation needs; 401/403 in Graph's terms otherwise. */
 export async function authenticate(
@@ -27,8 +39,16 @@ export async function authenticate(
   }
   if (!caller.userId || !caller.tenantId)
     throw invalidToken('Access token validation failure. The token carries no user.');
-  const allowed = need === 'write' ? WRITE_SCOPES : READ_SCOPES;
+  const allowed = need === 'write' ? WRITE_SCOPES : need === 'chatMembers' ? CHAT_MEMBER_SCOPES : READ_SCOPES;
   if (!caller.scopes.some((s) => allowed.includes(s))) {
+    // Teams APIs answer a missing scope with 403 Forbidden naming the scopes they accept.
+    if (need === 'chatMembers') {
+      throw new GraphError(
+        403,
+        'Forbidden',
+        `Missing scope permissions on the request. API requires one of '${allowed.join(', ')}'. Scopes on the request '${caller.scopes.join(', ')}'`,
+      );
+    }
     throw accessDenied(`Either scp or roles claim need to be present in the token with one of: ${allowed.join(', ')}.`);
   }
   return caller;

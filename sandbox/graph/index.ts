@@ -391,6 +391,7 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
         query?: { queryString?: unknown };
         from?: unknown;
         size?: unknown;
+        sortProperties?: unknown;
       };
       if (!Array.isArray(rq.entityTypes) || rq.entityTypes.length === 0)
         throw invalidRequest("Each search request needs 'entityTypes'.");
@@ -411,6 +412,15 @@ export function createGraphSandbox(deps: GraphRouterDeps): GraphSandbox {
           if (roleAllows(store.roleOf(drive, item, caller.userId, caller.tenantId), 'read'))
             matches.push({ drive, item });
         }
+      }
+      // sortProperties (search-concept-sort): lastModifiedDateTime (or name) ascending/descending; else seed order.
+      const sort = Array.isArray(rq.sortProperties)
+        ? (rq.sortProperties[0] as { name?: unknown; isDescending?: unknown } | undefined)
+        : undefined;
+      if (sort && (sort.name === 'lastModifiedDateTime' || sort.name === 'name')) {
+        const field = sort.name;
+        const dir = sort.isDescending === true ? -1 : 1;
+        matches.sort((a, b) => dir * String(a.item[field]).localeCompare(String(b.item[field])));
       }
       const hits = matches.slice(from, from + size).map(({ drive, item }, i) => ({
         hitId: item.id,

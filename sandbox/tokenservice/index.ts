@@ -47,7 +47,7 @@ export function defaultConnections(): OAuthConnection[] {
   return [
     {
       name: SANDBOX_IDENTITIES.app.oauthConnectionName,
-      scopes: ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read'],
+      scopes: ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'Chat.ReadBasic'],
       tokenExchangeUrl: SANDBOX_APP.applicationIdUri,
       serviceProviderDisplayName: 'Azure Active Directory v2',
     },
@@ -66,7 +66,10 @@ export class TokenService {
   signIn(userId: string, user: SandboxUser, connectionName: string, channelId: string): void {
     const connection = this.connection(connectionName);
     if (!connection) throw new Error(`No OAuth connection "${connectionName}" on the sandbox bot.`);
-    this.deps.store.put(userId, connection.name, channelId, { user, scopes: connection.scopes });
+    // A sign-in made before the app asked for more carries only what was consented then; never fewer scopes just
+    // because the person had not consented before it (the sign-in's own consent prompt grants them).
+    const scopes = this.deps.directory.scopesOfEarlierSignIn(user.id, connection.scopes);
+    this.deps.store.put(userId, connection.name, channelId, { user, scopes });
   }
 
   /**
@@ -222,7 +225,7 @@ export function createTokenServiceRouter(deps: TokenServiceDeps, service: TokenS
           clientId: SANDBOX_APP.clientId,
           applicationIdUri: connection.tokenExchangeUrl,
         });
-        if (!deps.directory.hasConsented(user.id)) {
+        if (!deps.directory.hasConsented(user.id, connection.scopes)) {
           throw new EntraError(
             400,
             'invalid_grant',

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { SharedState } from '../state';
 import type { FetchLike } from './fetchLike';
 import { createOboMsalClient } from './msalClient';
+import type { MetadataDocuments } from './metadataDocuments';
 import { MsalPartitions } from './msalPartitions';
 import { OboTokenProvider } from './oboProvider';
 import { SsoTokenValidator } from './ssoValidator';
@@ -18,7 +19,10 @@ export {
   createMsalClient,
   createOboMsalClient,
   loadAuthorityMetadata,
+  warmAuthorityMetadata,
+  warmBotAppToken,
 } from './msalClient';
+export { MetadataDocuments } from './metadataDocuments';
 export { DEFAULT_GRAPH_SCOPES, OboTokenProvider, mapOboError, type GraphToken } from './oboProvider';
 export { SsoTokenValidator, type SsoIdentity } from './ssoValidator';
 export { TokenBroker, type GraphTokenRequest, type GraphTokenResult } from './tokenBroker';
@@ -29,8 +33,13 @@ export interface AuthDeps {
   clock: Clock;
   /** The app's shared http layer; the platform fetch when absent. */
   fetch?: FetchLike;
-  /** openid-configuration of `{authorityHost}/{sso.tenantId}` (loadAuthorityMetadata at start-up). */
+  /**
+   * openid-configuration of `{authorityHost}/{sso.tenantId}` as msal's `authorityMetadata` (used for every tenant);
+   * without it msal asks for each tenant's document, through `documents` when given.
+   */
   authorityMetadata?: string;
+  /** Authority metadata shared by every msal client of the process (fetched once per tenant, warmed at start). */
+  documents?: MetadataDocuments;
   /** Graph scopes for OBO; DEFAULT_GRAPH_SCOPES when absent. */
   graphScopes?: readonly string[];
   /** Token caches and leases: per process when absent. */
@@ -58,7 +67,12 @@ export function createAuthServices(config: AppConfig, deps: AuthDeps): AuthServi
     logger,
     fetch: deps.fetch,
   });
-  const msalDeps = { logger, fetch: deps.fetch, authorityMetadata: deps.authorityMetadata };
+  const msalDeps = {
+    logger,
+    fetch: deps.fetch,
+    authorityMetadata: deps.authorityMetadata,
+    documents: deps.documents,
+  };
   const msal = createOboMsalClient(config, msalDeps);
   // Shared state in Redis: msal's cache is one encrypted partition per person there, so any instance reuses an OBO.
   const partitions =

@@ -2,15 +2,19 @@ import {
   ConfidentialClientApplication,
   LogLevel,
   ServerError,
+  type AuthenticationResult,
+  type ClientCredentialRequest,
   type ICachePlugin,
   type INetworkModule,
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
+import { AppCredentials, MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AppConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { fetchJson, platformFetch, type FetchLike } from './fetchLike';
+import type { MetadataDocuments } from './metadataDocuments';
+import { InFlight } from '../util/inFlight';
 
 /** Deadline of one msal request to Entra when the caller passes none. */
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -30,15 +34,18 @@ function parseBody(status: number, text: string): unknown {
 /**
  * msal's network interface over one fetch function, so msal's traffic goes through the app's http layer.
  * Errors carry the URL and cause, never request bodies (they hold the client secret and the user's assertion).
+ * With `documents`, msal's GETs (authority metadata) are shared with every other msal client of the process.
  */
 export class FetchNetworkModule implements INetworkModule {
   constructor(
     private readonly fetchFn: FetchLike = platformFetch,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    private readonly documents?: MetadataDocuments,
   ) {}
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    return this.send<T>('GET', url, options, timeout);
+    const load = () => this.send<T>('GET', url, options, timeout);
+    return this.documents ? this.documents.get(url, load) : load();
   }
 
   sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
@@ -147,6 +154,8 @@ export interface MsalClientOptions {
   logger: Logger;
   /** Where msal persists its token cache (e.g. a person's encrypted partition in Redis); memory when absent. */
   cachePlugin?: ICachePlugin;
+  /** Authority metadata shared with the process's other msal clients (see MetadataDocuments). */
+  documents?: MetadataDocuments;
 }
 
 /**
@@ -170,7 +179,7 @@ export function createMsalClient(options: MsalClientOptions): ConfidentialClient
     },
     cache: options.cachePlugin ? { cachePlugin: options.cachePlugin } : undefined,
     system: {
-      networkClient: new FetchNetworkModule(options.fetch, options.timeoutMs),
+      networkClient: new FetchNetworkModule(options.fetch, options.timeoutMs, options.documents),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: msalLevel(options.logger),
@@ -183,18 +192,38 @@ export function createMsalClient(options: MsalClientOptions): ConfidentialClient
   });
 }
 
-/** Fetches an authority's openid-configuration (once, at start-up) as the JSON string msal takes. */
+/** Where msal (and Entra's docs) find an authority's OpenID configuration. */
+function openIdConfigurationUrl(authority: string): string {
+  return `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`;
+}
+
+/** Fetches an authority's openid-configuration as the JSON string msal takes. */
 export async function loadAuthorityMetadata(
   authority: string,
   fetchFn: FetchLike = platformFetch,
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<string> {
-  const doc = await fetchJson(
-    fetchFn,
-    `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`,
-    timeoutMs,
-  );
+  const doc = await fetchJson(fetchFn, openIdConfigurationUrl(authority), timeoutMs);
   return JSON.stringify(doc);
+}
+
+/**
+ * Loads an authority's openid-configuration into `documents` through msal's own network path (start-up warm-up),
+ * so the first token request for that authority finds it in memory. Throws when Entra does not serve it.
+ */
+export async function warmAuthorityMetadata(
+  authority: string,
+  documents: MetadataDocuments,
+  fetchFn: FetchLike = platformFetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<void> {
+  const url = openIdConfigurationUrl(authority);
+  const res = await new FetchNetworkModule(fetchFn, timeoutMs, documents).sendGetRequestAsync<{
+    token_endpoint?: unknown;
+  }>(url);
+  if (res.status !== 200 || typeof res.body?.token_endpoint !== 'string') {
+    throw new Error(`GET ${url} answered HTTP ${res.status} without an OpenID configuration`);
+  }
 }
 
 export interface AppMsalDeps {
@@ -204,6 +233,7 @@ export interface AppMsalDeps {
   authorityMetadata?: string;
   timeoutMs?: number;
   cachePlugin?: ICachePlugin;
+  documents?: MetadataDocuments;
 }
 
 /** The process's one OBO client: the SSO app's credentials against `{authorityHost}/{sso.tenantId}`. */
@@ -217,17 +247,21 @@ export function createOboMsalClient(config: AppConfig, deps: AppMsalDeps): Confi
     timeoutMs: deps.timeoutMs,
     logger: deps.logger,
     cachePlugin: deps.cachePlugin,
+    documents: deps.documents,
   });
 }
 
 /**
  * botbuilder's credentials factory for the bot's outbound app tokens (replies, Token Service calls), backed by a
  * CCA whose authority is the configured Bot Framework login URL, so it works in every cloud and in the sandbox.
+ * botframework-connector asks msal with `skipCache` on every miss of its own token cache, so concurrent cold
+ * invokes would each send a client-credentials request: concurrent requests for the same scopes share one here.
  */
 export function createBotCredentialsFactory(
   config: AppConfig,
   fetch?: FetchLike,
   logger?: Logger,
+  documents?: MetadataDocuments,
 ): MsalServiceClientCredentialsFactory {
   const cca = createMsalClient({
     clientId: config.bot.appId,
@@ -235,8 +269,36 @@ export function createBotCredentialsFactory(
     authority: config.botFramework.loginUrl,
     fetch,
     logger: logger ?? createLogger('silent'),
+    documents,
   });
+  const flights = new InFlight<AuthenticationResult | null>();
+  const shared = {
+    // botframework-connector sends `skipCache` because it keeps the token itself (until 5 min before expiry), but it
+    // fills its cache only after msal answers: callers missing it in that window get msal's cached token (msal
+    // renews 5 min before expiry too) instead of a new request each.
+    acquireTokenByClientCredential: (request: ClientCredentialRequest) =>
+      flights.run(
+        JSON.stringify([[...(request.scopes ?? [])].sort(), request.authority ?? '', request.claims ?? '']),
+        () => cca.acquireTokenByClientCredential({ ...request, skipCache: false }),
+      ),
+  };
   // botframework-connector is typed against its own msal-node 2.x copy; it only calls acquireTokenByClientCredential.
   type BotCca = ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1];
-  return new MsalServiceClientCredentialsFactory(config.bot.appId, cca as unknown as BotCca);
+  return new MsalServiceClientCredentialsFactory(config.bot.appId, shared as unknown as BotCca);
+}
+
+/**
+ * Gets the bot's app token for the Bot Framework scope through botbuilder's own credentials (start-up warm-up), as
+ * CloudAdapter does for its UserTokenClient and connector clients, so it sits in botbuilder's token cache before the
+ * first invoke. Throws when Entra does not issue it.
+ */
+export async function warmBotAppToken(config: AppConfig, factory: MsalServiceClientCredentialsFactory): Promise<void> {
+  const credentials = await factory.createCredentials(
+    config.bot.appId,
+    config.botFramework.oauthScope,
+    config.botFramework.loginUrl,
+    config.botFramework.validateAuthority,
+  );
+  if (!(credentials instanceof AppCredentials)) throw new Error('The bot has no app credentials to warm');
+  await credentials.getToken();
 }

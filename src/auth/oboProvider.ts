@@ -9,6 +9,8 @@ import { LruCache } from '../util/lruCache';
 export const DEFAULT_GRAPH_SCOPES = [
   'https://graph.microsoft.com/Files.ReadWrite.All',
   'https://graph.microsoft.com/Sites.ReadWrite.All',
+  // "People in this chat": GET /chats/{id}/members; needs no admin consent.
+  'https://graph.microsoft.com/Chat.ReadBasic',
 ] as const;
 
 export interface GraphToken {

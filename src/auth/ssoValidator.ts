@@ -12,6 +12,7 @@ import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
 import { InvalidSsoTokenError, type SsoRejectionReason } from './errors';
 import { fetchJson, platformFetch, type FetchLike } from './fetchLike';
+import { InFlight } from '../util/inFlight';
 
 /** The person behind a valid Teams SSO token. */
 export interface SsoIdentity {
@@ -69,7 +70,7 @@ function str(v: unknown): string {
  */
 export class SsoTokenValidator {
   private readonly keys = new Map<string, TenantKeys>();
-  private readonly pendingKeys = new Map<string, Promise<TenantKeys>>();
+  private readonly pendingKeys = new InFlight<TenantKeys>();
   private readonly fetchFn: FetchLike;
   private readonly host: string;
   private readonly allowed: Set<string>;
@@ -102,6 +103,11 @@ export class SsoTokenValidator {
       name: str(payload.name),
       expiresAt: (payload.exp as number) * 1000,
     };
+  }
+
+  /** Loads the signing keys of these tenants now (start-up warm-up), so no person's first sign-in waits for them. */
+  async warmKeys(tenantIds: readonly string[]): Promise<void> {
+    await Promise.all(tenantIds.map((tid) => this.tenantKeys(tid, false)));
   }
 
   /** Issuers this app accepts for a tenant. */
@@ -184,11 +190,7 @@ export class SsoTokenValidator {
   private async tenantKeys(tid: string, refresh: boolean): Promise<TenantKeys> {
     const cached = this.keys.get(tid);
     if (cached && !refresh && this.options.clock.now() - cached.fetchedAt < this.maxAge) return cached;
-    const pending = this.pendingKeys.get(tid);
-    if (pending) return pending;
-    const load = this.fetchKeys(tid).finally(() => this.pendingKeys.delete(tid));
-    this.pendingKeys.set(tid, load);
-    return load;
+    return this.pendingKeys.run(tid, () => this.fetchKeys(tid));
   }
 
   private async fetchKeys(tid: string): Promise<TenantKeys> {

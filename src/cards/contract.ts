@@ -12,9 +12,20 @@ export const SUBMIT_ACTIONS = {
   create: 'create',
   /** Options dialog / error dialog: go back to the finder (inputs are not submitted). */
   back: 'back',
-  /** Sign-in dialog "Continue": `{action, signInCode?}`; the dialog goes on where it would have started. */
+  /**
+   * Options dialog: "People in this chat" needs a permission the person has not given: sign in again (consent),
+   * then reopen the options for `{driveId, itemId}`.
+   */
+  grantPeople: 'grantPeople',
+  /**
+   * Sign-in dialog "Continue": `{action, signInCode?, driveId?, itemId?}`; the dialog goes on where it would have
+   * started, or with the options of `{driveId, itemId}` when the sign-in came from "Give permission".
+   */
   signedIn: 'signedIn',
 } as const;
+
+/** The scope choice value of "People in this chat / channel / meeting" (a users link; not a Graph scope). */
+export const CONVERSATION_SCOPE = 'conversation';
 
 /** `verb` of the Universal Actions (Action.Execute → `adaptiveCard/action`) on the shared-link card. */
 export const EXECUTE_VERBS = {
@@ -44,6 +55,8 @@ export const INPUT_IDS = {
   recipients: 'recipients',
   /** Free text email addresses of outside people, separated by commas or semicolons. */
   externalRecipients: 'externalRecipients',
+  /** "People in this chat": keys of the people kept (comma-separated); unticked ones are left out. */
+  conversationPeople: 'conversationPeople',
   /** Message for the notification email. */
   message: 'message',
   /** "true" | "false". */

@@ -9,6 +9,7 @@ export {
 } from './link-options';
 export { linkCardWithoutDetails, refreshUserIds, sharedLinkCard, type SharedLinkOptions } from './shared-link';
 export { MY_SHARED_LINKS_ENTITY_ID, mySharedLinksDeepLink } from './manage-link';
+export { peopleNames, peopleLabel, peopleUnavailableText, excludedText } from './people';
 export { errorCard, errorSummary, type ErrorCardOptions } from './error-card';
 export { signInDialog, type SignInDialogInput } from './sign-in';
 export {
@@ -20,7 +21,7 @@ export {
   type ThumbnailPreview,
 } from './search-result';
 export { adaptiveAttachment, ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCardAttachment } from './envelopes';
-export { EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
+export { CONVERSATION_SCOPE, EXECUTE_VERBS, INPUT_IDS, SUBMIT_ACTIONS } from './contract';
 export type {
   CreateSubmitData,
   FinderSubmitData,

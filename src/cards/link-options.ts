@@ -1,9 +1,11 @@
+import type { PeopleChoice } from '../domain/conversation';
 import type { DomainMessage } from '../domain/messages';
 import type { Availability, DriveItemInfo, LinkChoices, LinkOptions, OptionAvailability } from '../domain/types';
 import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
-import { SUBMIT_ACTIONS } from './contract';
+import { CONVERSATION_SCOPE, SUBMIT_ACTIONS } from './contract';
 import { calendarDate, formatDate, recipientLabel } from './format';
 import { say, sayEither } from './messages';
+import { excludedText, peopleLabel, peopleNames, peopleUnavailableText } from './people';
 import { fill, plural } from './strings';
 import { expandTemplate, type Expansion } from './template';
 import template from './templates/link-options.json';
@@ -33,6 +35,10 @@ export interface LinkOptionsInput extends CardEnv {
   timeZone: string;
   /** Today is computed from this instant (tests pin it). */
   now?: Date;
+  /** "People in this chat / channel / meeting", resolved for this conversation; absent where it does not apply. */
+  people?: PeopleChoice;
+  /** The person chose "People in this chat" before (re-render): keep it chosen, with these people kept (keys). */
+  peopleChosen?: { kept?: string[] };
   /** What the dialog knew about the item, sealed for its submit (ShareService.sealItem), so the submit needs no lookup. */
   sealedItem?: string;
 }
@@ -58,7 +64,16 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
   const typeTitle = (t: string) => env.s.linkTypes[t as keyof typeof env.s.linkTypes] ?? t;
   const scopeTitle = (sc: string) => scopeInWords(sc, env, undefined);
   const typeField = choiceField(choices.types, values.type, 'view', typeTitle, env);
-  const scopeField = choiceField(choices.scopes, values.scope, 'organization', scopeTitle, env);
+  const graphScopes = choiceField(choices.scopes, values.scope, 'organization', scopeTitle, env);
+  const people = peopleField(input, env);
+  const scopeField = people.available
+    ? {
+        ...graphScopes,
+        any: true,
+        choices: [...graphScopes.choices, { title: people.choiceTitle, value: CONVERSATION_SCOPE as string }],
+        value: input.peopleChosen ? CONVERSATION_SCOPE : (graphScopes.value as string),
+      }
+    : graphScopes;
 
   const now = input.now ?? new Date();
   const max = choices.maxExpirationDate ?? '';
@@ -122,11 +137,13 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
           // Graph keeps inherited permissions unless told otherwise; breaking inheritance must be a choice.
           retainInheritedPermissions: String(values.retainInheritedPermissions !== false),
         },
+        people,
         createData: {
           action: SUBMIT_ACTIONS.create,
           driveId: item.driveId,
           itemId: item.itemId,
           timeZone: env.timeZone,
+          ...(people.available ? { shownPeople: people.shownKeys } : {}),
           ...(input.sealedItem ? { item: input.sealedItem } : {}),
         },
         backData: { action: SUBMIT_ACTIONS.back },
@@ -135,6 +152,57 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
     ),
     env,
   );
+}
+
+/** The "People in this chat" part of the dialog: the scope choice's title, the removable people, or why not. */
+function peopleField(input: LinkOptionsInput, env: ResolvedEnv) {
+  const s = env.s;
+  const choice = input.people;
+  const none = {
+    available: false,
+    unavailable: false,
+    canGrant: false,
+    choiceTitle: '',
+    keepLabel: s.people.keepLabel,
+    choices: [] as Array<{ title: string; value: string }>,
+    value: '',
+    shownKeys: '',
+    hint: s.people.keepHint,
+    hasExcluded: false,
+    excludedText: '',
+    unavailableText: '',
+    grant: s.people.grant,
+    grantData: { action: SUBMIT_ACTIONS.grantPeople, driveId: input.item.driveId, itemId: input.item.itemId },
+  };
+  if (!choice) return none;
+  if (!choice.available) {
+    return {
+      ...none,
+      unavailable: true,
+      canGrant: choice.reason === 'needsConsent',
+      unavailableText: peopleUnavailableText(choice.kind, choice.reason, s, choice.count),
+    };
+  }
+  const { people } = choice;
+  const everyone = [...people.included.map((p) => p.displayName), ...people.excluded.map((p) => p.displayName)];
+  const label = people.name ? fill(s.people.named, { name: people.name }) : peopleLabel(people.kind, s);
+  const kept = input.peopleChosen?.kept ? new Set(input.peopleChosen.kept.map((k) => k.toLowerCase())) : undefined;
+  return {
+    ...none,
+    available: true,
+    choiceTitle: fill(s.people.choice, { label, names: peopleNames(everyone, s, env.locale) }),
+    choices: people.included.map((p) => ({
+      title: p.external ? fill(s.people.outside, { name: p.displayName }) : p.displayName,
+      value: p.key,
+    })),
+    value: people.included
+      .map((p) => p.key)
+      .filter((k) => !kept || kept.has(k))
+      .join(','),
+    shownKeys: [...people.included, ...people.excluded].map((p) => p.key).join(','),
+    hasExcluded: people.excluded.length > 0,
+    excludedText: fill(s.people.excludedLine, { list: excludedText(people.excluded, s) }),
+  };
 }
 
 /** Scope in words: "Anyone with the link", "People in Contoso with the link", "Only the people you choose". */

@@ -4,6 +4,7 @@ import { EXECUTE_VERBS, type LinkCardExecuteData, type LinkCardRefreshData, type
 import { formatDate, formatDateTime, formatList, isolate, recipientLabel } from './format';
 import { scopeInWords } from './link-options';
 import { say } from './messages';
+import { audienceHeading, excludedText } from './people';
 import { fill } from './strings';
 import { expandTemplate, type AdaptiveCardJson, type Expansion } from './template';
 import template from './templates/shared-link.json';
@@ -174,7 +175,15 @@ function facts(outcome: ShareOutcome, env: ResolvedEnv, organizationName: string
   }
   rows.push({ label: sh.factExpires, value: expires });
   if (outcome.passwordProtected) rows.push({ label: sh.factPassword, value: sh.passwordProtected });
-  if (outcome.grantedTo.length > 0) {
+  const audience = outcome.audience;
+  if (audience) {
+    // "People in this chat": who can open the link and who of the conversation cannot, and why.
+    const names = audience.people.length ? formatList(audience.people, MAX_NAMES, env.s, env.locale) : '—';
+    rows.push({ label: env.s.people.factWho, value: `${audienceHeading(audience, env.s)}: ${names}` });
+    if (audience.excluded.length > 0) {
+      rows.push({ label: env.s.people.factCannot, value: excludedText(audience.excluded, env.s) });
+    }
+  } else if (outcome.grantedTo.length > 0) {
     rows.push({
       label: sh.factGranted,
       value: formatList(outcome.grantedTo.map(recipientLabel), MAX_NAMES, env.s, env.locale),

@@ -8,6 +8,8 @@ export interface SignInDialogInput extends CardEnv {
   signInLink: string;
   /** Shown above the steps, e.g. "You're not signed in yet" after Continue without a sign-in (already localized). */
   notice?: string;
+  /** The item whose options dialog "Continue" goes back to (the sign-in was for "People in this chat"). */
+  resume?: { driveId: string; itemId: string };
 }
 
 /**
@@ -23,7 +25,10 @@ export function signInDialog(input: SignInDialogInput): Expansion {
     notice: input.notice ?? '',
     signInLink: input.signInLink,
     codeInputId: INPUT_IDS.signInCode,
-    continueData: { action: SUBMIT_ACTIONS.signedIn },
+    continueData: {
+      action: SUBMIT_ACTIONS.signedIn,
+      ...(input.resume ? { driveId: input.resume.driveId, itemId: input.resume.itemId } : {}),
+    },
   });
   return withDirection(expansion, env);
 }

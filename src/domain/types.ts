@@ -144,6 +144,19 @@ export interface ShareOutcome {
   differenceMessages?: DomainMessage[];
   apiVersion: 'v1.0' | 'beta';
   createdAt: string;
+  /** "People in this chat": the conversation the recipients came from, and who could not be given the link. */
+  audience?: ShareAudience;
+}
+
+/** The conversation a "People in this chat / channel / meeting" link was made for, at the time of sharing. */
+export interface ShareAudience {
+  kind: 'groupChat' | 'meeting' | 'channel' | 'oneOnOne';
+  /** Chat topic or channel name; absent for unnamed chats. */
+  name?: string;
+  /** Display names of the people the link was made for. */
+  people: string[];
+  /** People of the conversation who cannot open the link, with why. */
+  excluded: Array<{ displayName: string; reason: 'noAddress' | 'anonymous' }>;
 }
 
 /** Whether one option value can be offered for an item, and if not, why (shown in the dialog). */

@@ -90,6 +90,25 @@ export interface DriveClient {
   search(query: string, page: SearchPage, opts: GraphCallContext): Promise<SearchResult>;
   listPermissions(ref: DriveItemAddress | DriveItemRef, opts: GraphCallContext): Promise<GraphPermission[]>;
   deletePermission(ref: DriveItemAddress | DriveItemRef, permissionId: string, opts: GraphCallContext): Promise<void>;
+  /** The person's recent files: Microsoft Search for every driveItem (`*`), newest change first. */
+  recentFiles(page: SearchPage, opts: GraphCallContext): Promise<SearchResult>;
+  /** A Teams chat's topic and members (`GET /chats/{id}` + `/chats/{id}/members`, delegated Chat.ReadBasic). */
+  chatMembers(chatId: string, opts: GraphCallContext): Promise<ChatMembers>;
+}
+
+/** Graph `aadUserConversationMember` fields the app reads. */
+export interface ChatMember {
+  displayName: string;
+  userId?: string;
+  email?: string;
+  tenantId?: string;
+  roles: string[];
+}
+
+export interface ChatMembers {
+  topic?: string;
+  chatType?: string;
+  members: ChatMember[];
 }
 
 /** Graph's public and national-cloud hosts: the token may go there without being listed in customHosts. */
@@ -262,15 +281,25 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
     });
   }
 
-  async function searchQuery(query: string, page: SearchPage, ctx: GraphCallContext): Promise<SearchResult> {
+  async function searchQuery(
+    query: string,
+    page: SearchPage,
+    ctx: GraphCallContext,
+    sortProperties?: Array<{ name: string; isDescending: boolean }>,
+  ): Promise<SearchResult> {
+    const request: Record<string, unknown> = {
+      entityTypes: ['driveItem'],
+      query: { queryString: query },
+      from: page.skip,
+      size: page.top,
+    };
+    if (sortProperties) request.sortProperties = sortProperties;
     const sent = await send({
       operation: 'graph.searchQuery',
       method: 'POST',
       path: '/search/query',
       version: defaultVersion,
-      body: {
-        requests: [{ entityTypes: ['driveItem'], query: { queryString: query }, from: page.skip, size: page.top }],
-      },
+      body: { requests: [request] },
       // Search has no side effects.
       idempotent: true,
       ctx,
@@ -409,6 +438,42 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
         );
         return driveSearch(q, page, opts);
       }
+    },
+
+    async recentFiles(page, opts) {
+      // KQL `*` matches every item the person can read; sorted by last change, it is the "recent files" list
+      // (the /me/drive/recent feed is deprecated, DESIGN.md).
+      return searchQuery('*', page, opts, [{ name: 'lastModifiedDateTime', isDescending: true }]);
+    },
+
+    async chatMembers(chatId, opts) {
+      if (!chatId.trim()) throw new ShareError('invalidRequest', 'No chat was given.', { field: 'chatId' });
+      const base = `/chats/${encodeURIComponent(chatId)}`;
+      const [chat, members] = await Promise.all([
+        send({ operation: 'graph.getChat', method: 'GET', path: base, version: 'v1.0', idempotent: true, ctx: opts }),
+        send({
+          operation: 'graph.chatMembers',
+          method: 'GET',
+          path: `${base}/members`,
+          version: 'v1.0',
+          idempotent: true,
+          ctx: opts,
+        }),
+      ]);
+      const c = (chat.json ?? {}) as { topic?: string | null; chatType?: string };
+      const value = ((members.json ?? {}) as { value?: Array<Record<string, unknown>> }).value ?? [];
+      const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      return {
+        topic: str(c.topic),
+        chatType: str(c.chatType),
+        members: value.map((m) => ({
+          displayName: str(m.displayName) ?? '',
+          userId: str(m.userId),
+          email: str(m.email),
+          tenantId: str(m.tenantId),
+          roles: Array.isArray(m.roles) ? m.roles.filter((r): r is string => typeof r === 'string') : [],
+        })),
+      };
     },
 
     async listPermissions(ref, opts) {

@@ -21,6 +21,7 @@ import type {
   LinkChoices,
   LinkOptions,
   LinkPolicy,
+  ShareAudience,
   ShareOutcome,
 } from '../domain/types';
 import { LruCache } from '../util/lruCache';
@@ -97,15 +98,23 @@ export class ShareService {
     this.itemTtlMs = deps.itemCacheMs ?? 15 * 60_000;
   }
 
+  /** The admin policy links are made under. */
+  get policy(): LinkPolicy {
+    return this.deps.policy;
+  }
+
   /** The link options the dialog may offer for this item, under the admin policy. */
   linkChoices(item: DriveItemInfo, timeZone?: string): LinkChoices {
     const zone = resolveTimeZone(timeZone).timeZone;
     return linkChoicesFor(item, this.deps.policy, { today: todayIn(zone, this.deps.clock.now()) });
   }
 
-  /** Searches the person's files (an empty query lists recent documents). */
+  /** Searches the person's files; an empty query lists their recent files (newest change first). */
   async findFiles(ctx: CallContext, query: string, page: { top: number; skip: number }) {
-    const result = await this.deps.graph.search(query, page, { token: ctx.token, deadline: ctx.deadline });
+    const opts = { token: ctx.token, deadline: ctx.deadline };
+    const result = query.trim()
+      ? await this.deps.graph.search(query, page, opts)
+      : await this.deps.graph.recentFiles(page, opts);
     // `/search/query` hits may lack size, facets and drive type (FIDELITY.md): only complete items stand in for
     // a lookup; a partial one is looked up when picked, so the options dialog rests on what Graph says of the item.
     await Promise.all(
@@ -179,7 +188,7 @@ export class ShareService {
     ctx: CallContext,
     ref: DriveItemRef,
     options: LinkOptions,
-    extra: { conversationId?: string; sealedItem?: unknown } = {},
+    extra: { conversationId?: string; sealedItem?: unknown; audience?: ShareAudience } = {},
   ): Promise<ShareOutcome> {
     const item = await this.lookupItem(ctx, ref, extra.sealedItem);
     const now = this.deps.clock.now();
@@ -194,7 +203,7 @@ export class ShareService {
       );
       return existing;
     }
-    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId);
+    const attempt = this.shareOnce(ctx, item, validated, key, timeZone, extra.conversationId, extra.audience);
     this.inflight.set(key, attempt);
     try {
       return await attempt;
@@ -212,6 +221,7 @@ export class ShareService {
     key: string,
     timeZone: string | undefined,
     conversationId: string | undefined,
+    audience?: ShareAudience,
   ): Promise<ShareOutcome> {
     const { idempotency } = this.deps.state;
     const pendingMs = Math.max(5000, ctx.deadline - this.deps.clock.now() + 5000);
@@ -240,6 +250,7 @@ export class ShareService {
         validated.apiVersion,
         timeZone,
         conversationId,
+        audience,
       );
       await idempotency.complete(
         key,
@@ -268,8 +279,9 @@ export class ShareService {
     apiVersion: 'v1.0' | 'beta',
     timeZone: string | undefined,
     conversationId: string | undefined,
+    audience: ShareAudience | undefined,
   ): Promise<ShareOutcome> {
-    const intent = intentOf(ctx.caller, item, body, apiVersion, conversationId, this.deps.clock.now());
+    const intent = intentOf(ctx.caller, item, body, apiVersion, conversationId, audience, this.deps.clock.now());
     let id: string;
     try {
       id = await this.deps.shareLog.begin(intent);
@@ -324,6 +336,7 @@ export class ShareService {
         );
         outcome = interpretCreateLink(200, found, { item, body, apiVersion, timeZone }, this.deps.clock.now());
       }
+      if (audience) outcome.audience = audience;
       await settleWithin(
         this.deps.shareLog.complete(id, toRecord(ctx.caller, outcome, body.sendNotification === true, conversationId)),
         500,
@@ -379,6 +392,7 @@ export class ShareService {
             { item: entry.intent.item, body: bodyOf(entry.intent), apiVersion: entry.intent.apiVersion },
             Date.parse(entry.intent.at),
           );
+          if (entry.intent.audience) outcome.audience = entry.intent.audience;
           const record = toRecord(ctx.caller, outcome, entry.intent.sendNotification, entry.intent.conversationId);
           this.deps.log.info({ permissionId: record.permissionId }, 'share: reconciled; the link is recorded');
           await this.deps.shareLog.complete(entry.id, { ...record, createdAt: entry.intent.at });
@@ -530,6 +544,7 @@ function intentOf(
   body: CreateLinkBody,
   apiVersion: 'v1.0' | 'beta',
   conversationId: string | undefined,
+  audience: ShareAudience | undefined,
   now: number,
 ): ShareIntent {
   return {
@@ -552,6 +567,7 @@ function intentOf(
     sendNotification: body.sendNotification === true,
     apiVersion,
     conversationId,
+    ...(audience ? { audience } : {}),
     at: new Date(now).toISOString(),
   };
 }
@@ -591,5 +607,6 @@ function toRecord(caller: Caller, o: ShareOutcome, notified: boolean, conversati
     reused: o.reused,
     createdAt: o.createdAt,
     conversationId,
+    ...(o.audience ? { audience: o.audience } : {}),
   };
 }

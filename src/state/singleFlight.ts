@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { InFlight } from '../util/inFlight';
 import type { Leases } from './types';
 
 export interface SingleFlightOptions {
@@ -16,7 +17,7 @@ export interface SingleFlightOptions {
  * come in time (a slow or dead holder never blocks them past `waitMs` or their deadline).
  */
 export class SingleFlight {
-  private readonly local = new Map<string, Promise<unknown>>();
+  private readonly local = new InFlight<unknown>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly waitMs: number;
@@ -38,11 +39,7 @@ export class SingleFlight {
     produce: () => Promise<T>,
     deadline = Number.POSITIVE_INFINITY,
   ): Promise<T> {
-    const running = this.local.get(key) as Promise<T> | undefined;
-    if (running) return running;
-    const task = this.across(key, read, produce, deadline).finally(() => this.local.delete(key));
-    this.local.set(key, task);
-    return task;
+    return this.local.run(key, () => this.across(key, read, produce, deadline)) as Promise<T>;
   }
 
   private async across<T>(

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
+import type { ShareAudience } from '../domain/types';
 import type { ShareRecord } from './shareLog';
 
 /**
@@ -32,6 +33,8 @@ export interface ShareIntent {
   sendNotification: boolean;
   apiVersion: 'v1.0' | 'beta';
   conversationId?: string;
+  /** "People in this chat": the conversation and the people the link was made for (the record shows them). */
+  audience?: ShareAudience;
   /** When the intent was written (ISO). */
   at: string;
 }

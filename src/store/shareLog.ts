@@ -1,3 +1,5 @@
+import type { ShareAudience } from '../domain/types';
+
 /**
  * The share log: who shared what, when, with which link. It never holds tokens or passwords: only what the
  * "My shared links" tab and revocation need.
@@ -29,6 +31,8 @@ export interface ShareRecord {
   reused: boolean;
   createdAt: string;
   conversationId?: string;
+  /** "People in <chat name>": the conversation and the people the link was made for, as they were then. */
+  audience?: ShareAudience;
   revokedAt?: string;
   revokedBy?: string;
 }

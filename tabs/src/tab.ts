@@ -10,6 +10,8 @@ interface ShareView {
   expirationDateTime?: string;
   passwordProtected: boolean;
   recipients: string[];
+  /** "People in this chat": the conversation and the people as they were when the link was made. */
+  audience?: { kind: string; name?: string; people: string[]; excluded: Array<{ displayName: string }> };
   createdAt: string;
   status: 'active' | 'revoked' | 'expired';
   revokedAt?: string;
@@ -31,6 +33,10 @@ interface TabTexts {
   scopes: Record<string, string>;
   types: Record<string, string>;
   organizationDefault: string;
+  /** "People in {name}", "People in this chat|meeting|channel", "can't open it: {names}". */
+  audiencePeople: string;
+  audienceHere: Record<string, string>;
+  audienceCannot: string;
   openLink: string;
   never: string;
   statusActive: string;
@@ -127,7 +133,31 @@ function linkCell(s: ShareView): Node {
   });
 }
 
+/** A list of names, each in its own <bdi> (names and addresses stay readable inside right-to-left text). */
+function names(list: string[]): Node[] {
+  const out: Node[] = [];
+  list.forEach((n, i) => {
+    if (i > 0) out.push(document.createTextNode(language.separator));
+    out.push(el('bdi', { textContent: n }));
+  });
+  return out;
+}
+
 function audience(s: ShareView): Node[] {
+  if (s.audience) {
+    // "People in this chat": the conversation and the people as they were when the link was made.
+    const a = s.audience;
+    const head = a.name
+      ? fill(t().audiencePeople, { name: isolated(a.name) })
+      : (t().audienceHere[a.kind] ?? t().audienceHere.groupChat);
+    const out: Node[] = [document.createTextNode(`${head}: `), ...names(a.people)];
+    if (a.excluded.length) {
+      const [before, after = ''] = t().audienceCannot.split('{names}');
+      out.push(document.createTextNode(` (${before}`), ...names(a.excluded.map((p) => p.displayName)));
+      out.push(document.createTextNode(`${after})`));
+    }
+    return out;
+  }
   if (!s.scope) return [document.createTextNode(t().organizationDefault)];
   const words = t().scopes[s.scope] ?? s.scope;
   if (s.scope !== 'users' || !s.recipients.length) return [document.createTextNode(words)];
@@ -221,25 +251,40 @@ function setStatus(text: string, kind: 'info' | 'error' = 'info'): void {
   document.body.dataset.state = kind === 'error' ? 'error' : 'ready';
 }
 
-/** Asks before revoking: a native modal dialog (focus moves in, Escape cancels, focus returns afterwards). */
+/** Settles the confirmation still waiting for an answer, if any (a new one replaces it). */
+let settlePendingConfirm: ((answer: boolean) => void) | undefined;
+
+/**
+ * Asks before revoking: a native modal dialog (focus moves in, Escape cancels, focus returns afterwards). Escape
+ * answers through `cancel`, which fires at once; the dialog's `close` event comes a task later and may arrive after
+ * a quick second Revoke has opened the dialog again, so a `close` while the dialog is open is not an answer.
+ */
 function confirmRevoke(s: ShareView): Promise<boolean> {
+  settlePendingConfirm?.(false);
   const dialog = document.getElementById('confirm') as HTMLDialogElement;
   document.getElementById('confirm-text')!.textContent = fill(t().confirmText, { name: isolated(s.itemName) });
   const yes = document.getElementById('confirm-yes') as HTMLButtonElement;
   const no = document.getElementById('confirm-no') as HTMLButtonElement;
   return new Promise((resolve) => {
     const done = (answer: boolean) => {
+      settlePendingConfirm = undefined;
       yes.removeEventListener('click', onYes);
       no.removeEventListener('click', onNo);
+      dialog.removeEventListener('cancel', onCancel);
       dialog.removeEventListener('close', onClose);
       if (dialog.open) dialog.close();
       resolve(answer);
     };
     const onYes = () => done(true);
     const onNo = () => done(false);
-    const onClose = () => done(false);
+    const onCancel = () => done(false);
+    const onClose = () => {
+      if (!dialog.open) done(false);
+    };
+    settlePendingConfirm = done;
     yes.addEventListener('click', onYes);
     no.addEventListener('click', onNo);
+    dialog.addEventListener('cancel', onCancel);
     dialog.addEventListener('close', onClose);
     dialog.showModal();
     // The safe choice has the focus: Enter right away keeps the link.

@@ -23,6 +23,14 @@ const PLAN = {
   webUrl: 'https://contoso-my.sharepoint.example/personal/adele_contoso_example/Documents/Plan.docx',
 };
 const BUDGET = { itemId: '01ADELE_BUDGET_XLSX', name: 'Budget 2025.xlsx' };
+const KICKOFF = { itemId: '01ADELE_KICKOFF_PPTX', name: 'Kickoff.pptx' };
+/** The Playground's group chat and its seeded twin (sandbox/data/tenant.json: Adele, Megan, Alex, Lee, Diego). */
+const GROUP_CHAT = 'Share Link sandbox group';
+const PEOPLE = {
+  megan: '0a1d0000-0000-4000-8000-000000000e9a',
+  alex: '0a1d0000-0000-4000-8000-0000000a11a1',
+  diego: '0a1d0000-0000-4000-8000-00000000d1e9',
+};
 
 /** Labels exactly as src/cards/strings/en.json has them. */
 const UI = {
@@ -44,6 +52,7 @@ const UI = {
 type Permission = {
   id: string;
   roles: string[];
+  grantedToIdentitiesV2?: Array<{ user?: { id?: string } }>;
   expirationDateTime?: string;
   link?: { type: string; scope: string; webUrl: string };
 };
@@ -309,6 +318,60 @@ describe('Share Link end to end in the Agents Playground (sandbox mode, headless
     }
     await driver.closeSearchPanel();
   });
+
+  it('"People in this chat" in the group chat: the finder opens on recent files; Graph grants exactly the people kept', async () => {
+    const t0 = Date.now();
+    await driver.openConversation(GROUP_CHAT);
+    try {
+      await peopleInChatJourney(t0);
+    } finally {
+      await driver.dismissDialogs().catch(() => undefined);
+      await driver.openConversation('Personal Chat');
+    }
+  });
+
+  async function peopleInChatJourney(t0: number): Promise<void> {
+    await driver.openActionCommand('shareLink');
+    assert.match(await driver.dialogText(), /Your recent files/);
+    await driver.screenshot('e2e-13-finder-recent');
+    await driver.fillDialogInput(UI.searchBox, 'kickoff');
+    assert.equal(await driver.clickDialogAction(UI.search), 'newCard');
+    assert.equal(await driver.clickDialogAction(UI.pick, { near: KICKOFF.name }), 'newCard');
+
+    // Names are wrapped in Unicode isolates (bidi-safe); the option is matched with or without them.
+    const choice =
+      /^People in \u2068?Share Link sandbox group\u2069?: \u2068?Megan\u2069?, \u2068?Alex\u2069? and 2 others$/;
+    await driver.dialog().getByRole('radio', { name: choice }).check();
+    const dialog = driver.dialog();
+    await dialog
+      .getByRole('checkbox', { name: /Lee Gu/ })
+      .or(dialog.getByLabel(/Lee Gu/))
+      .first()
+      .uncheck();
+    assert.match(await driver.dialogText(), /nobody is emailed unless you turn on/);
+    await driver.screenshot('e2e-14-people-options');
+    assert.equal(await driver.clickDialogAction(UI.create), 'closed');
+
+    await driver.composeCard();
+    await driver.sendComposeBox();
+    const posted = await driver.lastCardInConversation();
+    timings.peopleInChatJourneyMs = Date.now() - t0;
+    await driver.screenshot('e2e-15-people-card');
+    assert.match(posted.text, /Can open it/);
+    assert.match(posted.text, /Megan Bowen.*Alex Wilber.*Diego Siciliani/s);
+    assert.doesNotMatch(posted.text, /Lee Gu/);
+    const open = posted.links.find((l) => l.title === UI.open);
+    assert.ok(open, JSON.stringify(posted.links));
+    const permission = await linkPermission(KICKOFF.itemId, open.url);
+    assert.ok(permission, `the sandbox Graph has no link ${open.url} on ${KICKOFF.name}`);
+    assert.equal(permission.link?.scope, 'users');
+    assert.deepEqual(
+      (permission.grantedToIdentitiesV2 ?? []).map((g) => g.user?.id).sort(),
+      [PEOPLE.megan, PEOPLE.alex, PEOPLE.diego].sort(),
+      'the grantees in Graph are exactly the people kept',
+    );
+    assert.deepEqual(app.sandbox.outbox(), [], 'nobody was emailed');
+  }
 
   it('revoke from the card in the conversation (Action.Execute): the permission is gone from Graph', async () => {
     assert.ok(planLink, 'needs the link of the action-command test');

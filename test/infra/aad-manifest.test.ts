@@ -48,7 +48,7 @@ describe('aad.manifest.json', () => {
     assert.equal(aad.signInAudience, 'AzureADMyOrg');
   });
 
-  it('asks for exactly the delegated Graph permissions createLink needs across OneDrive and SharePoint', () => {
+  it('asks for exactly the delegated Graph permissions createLink and "People in this chat" need', () => {
     assert.equal(aad.requiredResourceAccess.length, 1);
     assert.equal(aad.requiredResourceAccess[0].resourceAppId, 'Microsoft Graph');
     const access = aad.requiredResourceAccess[0].resourceAccess;
@@ -58,8 +58,23 @@ describe('aad.manifest.json', () => {
     );
     assert.deepEqual(
       access.map((a) => a.id).sort(),
-      ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'offline_access', 'openid', 'profile'].sort(),
+      [
+        'Files.ReadWrite.All',
+        'Sites.ReadWrite.All',
+        'User.Read',
+        // GET /chats/{id}/members for "People in this chat": the least privileged scope, no admin consent.
+        'Chat.ReadBasic',
+        'offline_access',
+        'openid',
+        'profile',
+      ].sort(),
     );
+  });
+
+  it('asks for no permission that would need admin consent beyond what createLink already needs', () => {
+    const access = aad.requiredResourceAccess[0].resourceAccess.map((a) => a.id);
+    for (const adminOnly of ['ChatMember.Read', 'ChannelMember.Read.All', 'Chat.Read.All', 'Group.Read.All'])
+      assert.ok(!access.includes(adminOnly), `${adminOnly} needs admin consent; the roster serves channels instead`);
   });
 
   it('exposes access_as_user and pre-authorizes every Teams, Outlook and Microsoft 365 client for it', () => {

@@ -313,7 +313,7 @@ describe('infra/botRegistration/azurebot.bicep', () => {
     assert.match(botBicep, /var applicationIdUri = 'api:\/\/\$\{botDomain\}\/botid-\$\{botAadAppClientId\}'/);
     assert.match(
       botBicep,
-      /param graphScopes string = 'Files\.ReadWrite\.All Sites\.ReadWrite\.All User\.Read openid profile offline_access'/,
+      /param graphScopes string = 'Files\.ReadWrite\.All Sites\.ReadWrite\.All User\.Read Chat\.ReadBasic openid profile offline_access'/,
     );
     assert.match(conn, /scopes: graphScopes/);
   });

@@ -108,14 +108,16 @@ describe('integration: Entra signing keys unavailable (defect 8)', function () {
   this.timeout(30_000);
   let h: Harness;
   before(async () => {
-    h = await startHarness({ sandbox: { signedInUsers: [USERS.adele] } });
+    // Failing from the start: the start-up warm-up would otherwise have loaded the keys already.
+    h = await startHarness({
+      sandbox: { signedInUsers: [USERS.adele], faults: [{ kind: 'entra.keys', status: 503 }] },
+    });
   });
   after(async () => {
     await h?.close();
   });
 
   it('the tab API answers 503 "try again shortly", not 401 "reopen the tab"; 200 once the keys are back', async () => {
-    h.sandbox.faults.add({ kind: 'entra.keys', status: 503 });
     const auth = { authorization: `Bearer ${await h.sandbox.ssoToken(USERS.adele)}` };
     const res = await fetch(`${h.server.url}/api/shares`, { headers: auth });
     const body = (await res.json()) as { message: string };

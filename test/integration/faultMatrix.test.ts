@@ -180,13 +180,15 @@ describe('integration: fault matrix', function () {
     });
   });
 
-  describe('Entra signing keys (a cold key cache: each row starts the app afresh)', () => {
+  describe('Entra signing keys (a cold key cache: each row starts the app afresh, the keys failing from the start)', () => {
     FAULT_NAMES.forEach((fault) => {
       row(`Entra keys × ${fault}`, async () => {
-        const h = await startHarness({ sandbox: { signedInUsers: [USERS.adele] } });
+        // The fault is there before the app starts: its start-up warm-up fails too, and the key cache stays cold.
+        const h = await startHarness({
+          sandbox: { signedInUsers: [USERS.adele], faults: [{ kind: 'entra.keys', ...FAULTS[fault] }] },
+        });
         try {
           const sso = await h.sandbox.ssoToken(USERS.adele);
-          h.sandbox.faults.add({ kind: 'entra.keys', ...FAULTS[fault] });
           const reply = await h.send(
             invokeActivity(h.user(USERS.adele), 'composeExtension/query', {
               commandId: 'findFile',

@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { productionEnvFor } from '../../sandbox/appEnv';
 /**
  * Integration harness: the local sandbox plus the real app (production-mode configuration, real CloudAdapter,
@@ -77,6 +78,11 @@ export interface HarnessOptions {
   sandbox?: Partial<SandboxOptions>;
   /** Extra environment for loadConfig (e.g. POLICY_*). */
   env?: Record<string, string>;
+  /**
+   * Wait until the app's start-up warm-up has been tried once (default true), so its fetches do not mix into what a
+   * test counts; false returns as soon as the app listens (a cold start).
+   */
+  waitForWarmUp?: boolean;
 }
 
 type Listener = (call: CapturedCall) => void;
@@ -219,6 +225,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const services = await createAppServices(config, log);
   const server = await listen(createHttpApp(services), '127.0.0.1', 0);
+  if (options.waitForWarmUp !== false) await services.warmUp.tried();
 
   const send: Harness['send'] = async (activity, opts = {}) => {
     const authorization =
@@ -294,6 +301,11 @@ export interface ActivityOptions {
   /** Override or drop (null) from.aadObjectId. */
   aadObjectId?: string | null;
   serviceUrl?: string;
+  /** The conversation id (default: one per conversation type); channels also take the team's thread id. */
+  conversationId?: string;
+  teamId?: string;
+  /** `channelData.meeting.id`, as Teams sends it in meeting chats. */
+  meetingId?: string;
   /** The person's Teams language: activity.locale and the clientInfo entity's (null drops activity.locale). */
   locale?: string;
   activityLocale?: string | null;
@@ -304,11 +316,12 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
   const tenantId = opts.tenantId ?? user.tenantId;
   const conversationType = opts.conversationType ?? 'groupChat';
   const conversationId =
-    conversationType === 'channel'
+    opts.conversationId ??
+    (conversationType === 'channel'
       ? '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype'
       : conversationType === 'personal'
         ? `a:1${user.id.replace(/-/g, '')}`
-        : '19:meeting_share-link-it@thread.v2';
+        : '19:meeting_share-link-it@thread.v2');
   const now = new Date().toISOString();
   const from: Record<string, string> = { id: user.teamsId, name: user.displayName };
   if (opts.aadObjectId !== null) from.aadObjectId = opts.aadObjectId ?? user.id;
@@ -336,8 +349,9 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
       tenant: { id: tenantId },
       source: { name: 'compose' },
       ...(conversationType === 'channel'
-        ? { channel: { id: '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype' }, team: { id: '19:team@thread.skype' } }
+        ? { channel: { id: conversationId.split(';')[0] }, team: { id: opts.teamId ?? '19:team@thread.skype' } }
         : {}),
+      ...(opts.meetingId ? { meeting: { id: opts.meetingId } } : {}),
     },
     value,
     ...(opts.activityLocale === null ? {} : { locale: opts.activityLocale ?? opts.locale ?? 'en-US' }),
@@ -394,4 +408,23 @@ export function cardText(card: unknown): string {
   return findAll(card, (o) => typeof o.text === 'string')
     .map((o) => o.text as string)
     .join('\n');
+}
+
+/**
+ * Completes the sandbox Token Service sign-in page as `upn` would (open the link, pick the account) and returns the
+ * magic code it shows; the code is added to `h.secrets` (it must never be logged).
+ */
+export async function signInOnPage(h: Pick<Harness, 'secrets'>, link: string, upn: string): Promise<string> {
+  const page = await plainFetch()(link);
+  const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
+  assert.ok(signinId, 'the account picker form');
+  const done = await plainFetch()(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ signin: signinId, user: upn }).toString(),
+  });
+  const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
+  assert.ok(code, 'a magic code');
+  h.secrets.add(code);
+  return code;
 }

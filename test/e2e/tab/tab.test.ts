@@ -517,6 +517,42 @@ describe('e2e: "My shared links" tab in Chromium inside a stand-in Teams host', 
     });
   });
 
+  it('a Revoke pressed again before the closed dialog has said so opens it again, and one confirm revokes once', async () => {
+    // Escape closes a <dialog> at once but fires its `close` event in a later task; on a busy machine a quick second
+    // Enter ran in between, and that late `close` shut the new dialog (and left the first dialog's handlers armed).
+    const u = sandbox.user(ADELE);
+    await services.shares.share(
+      {
+        caller: { tenantId: u.tenantId, userObjectId: u.id },
+        token: await sandbox.graphToken(ADELE),
+        deadline: Date.now() + 10_000,
+      },
+      { driveId: DRIVE, itemId: GRAPH_SEED.items.adeleDiagramPng },
+      link({ type: 'view', scope: 'organization' }),
+    );
+    const { page, tab, requests } = await openTab({});
+    try {
+      const button = 'button[aria-label="Revoke the link to Architecture diagram.png"]';
+      await tab.locator(button).click();
+      await tab.locator('#confirm[open]').waitFor();
+      // One task: close the dialog as Escape does, then press Revoke again before `close` is delivered.
+      await tab.evaluate(
+        `(() => { document.getElementById('confirm').close(); document.querySelector('${button}').click(); })()`,
+      );
+      await page.waitForTimeout(300);
+      assert.equal(await tab.locator('#confirm[open]').count(), 1, 'the second Revoke keeps its dialog open');
+      await tab.locator('#confirm-yes').click();
+      await tab
+        .locator('#status', { hasText: /Revoked the link to \u2068Architecture diagram\.png\u2069\./ })
+        .waitFor();
+      await page.waitForTimeout(300);
+      assert.equal(requests.filter((r) => r.endsWith('/revoke')).length, 1, 'one confirm, one revoke');
+      assert.equal(await tab.locator('#alert').isHidden(), true, 'and no error');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a hostile file name as typed and never links anything but https (issue 9, defect 9 and "also noted")', async () => {
     const [planRecord] = await services.shareLog.listByPermission(CONTOSO, planPermissionId);
     assert.ok(planRecord);

@@ -15,6 +15,7 @@ import { createApp, listen } from '../../../src/server';
 import { createCloudAdapter } from '../../../bot/adapter';
 import type { Sandbox } from '../../../sandbox/server';
 import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
+import { defaultConnections } from '../../../sandbox/tokenservice';
 import { productionEnvFor, startTestSandbox } from '../helpers';
 
 const APP = SANDBOX_IDENTITIES.app;
@@ -217,6 +218,20 @@ describe('sandbox Bot Framework Token Service', () => {
       decodeJwt((await client.getUserToken('29:1pat', CONNECTION, 'msteams', ''))!.token!).tid,
       SANDBOX_IDENTITIES.consumerTenantId,
     );
+  });
+
+  it("signed in up front: the connection's scopes whether or not the person consented before; only scopes they declined earlier are missing", async () => {
+    // Lee never consented to the app (OBO and the exchange refuse him), but a completed sign-in includes the consent
+    // prompt: his token carries what the connection asks for, and Graph serves his files with it.
+    sandbox.signIn('lee@contoso.example');
+    const lee = decodeJwt((await client.getUserToken('29:1lee', CONNECTION, 'msteams', ''))!.token!);
+    assert.deepEqual(String(lee.scp).split(' ').sort(), [...defaultConnections()[0].scopes].sort());
+    // Diego consented before the app asked for Chat.ReadBasic: the token he holds from then lacks only that scope.
+    sandbox.signIn('diego@contoso.example');
+    const diego = decodeJwt((await client.getUserToken('29:1diego', CONNECTION, 'msteams', ''))!.token!);
+    const diegoScopes = String(diego.scp).split(' ');
+    assert.ok(!diegoScopes.includes('Chat.ReadBasic'), diego.scp as string);
+    assert.ok(diegoScopes.includes('Files.ReadWrite.All'), diego.scp as string);
   });
 
   it('serves the UserTokenClient that CloudAdapter builds from a production AppConfig', async () => {

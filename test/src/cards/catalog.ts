@@ -30,6 +30,21 @@ import {
   TIME_ZONE,
   trickyName,
 } from './fixtures';
+import { planRecipients } from '../../../src/domain/conversation';
+import type { ShareOutcome } from '../../../src/domain/types';
+
+/** "People in this chat": a group chat with a colleague of another organization and one without an address. */
+const chatPeople = planRecipients(
+  [
+    { displayName: 'Megan Bowen', objectId: 'megan', tenantId: 'contoso' },
+    { displayName: 'Alex Wilber', objectId: 'alex', tenantId: 'contoso' },
+    { displayName: 'Lee Gu', objectId: 'lee', tenantId: 'contoso' },
+    { displayName: 'Jordan Rivera', objectId: 'jordan', tenantId: 'northwind', email: 'jordan@northwind.example' },
+    { displayName: 'Sam Okafor', objectId: 'sam', tenantId: 'northwind' },
+  ],
+  { tenantId: 'contoso', objectId: SHARER },
+  { kind: 'groupChat', name: 'Falcon launch' },
+);
 
 export interface CatalogEntry {
   name: string;
@@ -102,6 +117,40 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
       values: { password: PASSWORD, type: 'embed' },
     }),
   );
+  add(
+    'options-people',
+    '1.5',
+    linkOptionsDialog({
+      ...env,
+      item: docx,
+      choices: businessChoices,
+      now: NOW,
+      people: { available: true, people: chatPeople },
+      peopleChosen: { kept: ['megan', 'alex', 'jordan'] },
+    }),
+  );
+  add(
+    'options-people-consent',
+    '1.5',
+    linkOptionsDialog({
+      ...env,
+      item: docx,
+      choices: businessChoices,
+      now: NOW,
+      people: { available: false, kind: 'meeting', reason: 'needsConsent' },
+    }),
+  );
+  add(
+    'options-people-too-many',
+    '1.5',
+    linkOptionsDialog({
+      ...env,
+      item: docx,
+      choices: businessChoices,
+      now: NOW,
+      people: { available: false, kind: 'channel', reason: 'tooMany', count: 312 },
+    }),
+  );
   add('options-folder', '1.5', linkOptionsDialog({ ...env, item: folder, choices: businessChoices, now: NOW }));
   for (const [key, outcome] of Object.entries(outcomes)) {
     add(
@@ -136,6 +185,24 @@ export function catalog(locale = 'en-US'): CatalogEntry[] {
       forSharer: true,
       revoked: { at: '2026-03-11T16:45:00Z', by: 'Ellen Adams' },
     }),
+  );
+  const peopleOutcome: ShareOutcome = {
+    ...outcomes.organizationEdit!,
+    type: 'view',
+    scope: 'users',
+    roles: ['read'],
+    grantedTo: chatPeople.included.map((p) => p.recipient),
+    audience: {
+      kind: 'groupChat',
+      name: 'Falcon launch',
+      people: chatPeople.included.map((p) => p.displayName),
+      excluded: chatPeople.excluded.map((p) => ({ displayName: p.displayName, reason: p.reason })),
+    },
+  };
+  add(
+    'shared-people',
+    '1.4',
+    sharedLinkCard(peopleOutcome, { ...env, manageLinksUrl: MANAGE_URL, sharerAadObjectId: SHARER }),
   );
   for (const err of shareErrors)
     add(`error-${err.kind}`, '1.4', errorCard(err, { locale, inDialog: err.kind !== 'consentRequired' }));

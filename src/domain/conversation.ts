@@ -1,0 +1,196 @@
+import type { DriveItemInfo, LinkPolicy, Recipient } from './types';
+
+/**
+ * "People in this chat / channel / meeting": which conversation an invoke came from, who is in it, and how those
+ * people become createLink recipients (Graph `driveRecipient`). Pure rules; the member lists come from Graph
+ * (`GET /chats/{id}/members`) or the Bot Framework roster, fetched elsewhere.
+ */
+
+/** Where a message extension was used, read from the invoke's `conversation` and `channelData`. */
+export type ConversationKind = 'groupChat' | 'meeting' | 'channel' | 'oneOnOne' | 'botChat' | 'unknown';
+
+export interface ConversationRef {
+  kind: ConversationKind;
+  /** `conversation.id` (a Graph chat id for chats and meeting chats: `19:…@thread.v2`, `19:…@unq.gbl.spaces`). */
+  id: string;
+  /** Channels: the channel's thread id (`channelData.channel.id`) and the team's (`channelData.team.id`). */
+  channelId?: string;
+  teamId?: string;
+  /** Names Teams sends for channels (`conversation.name`, `channelData.team.name`); chats get theirs from Graph. */
+  name?: string;
+}
+
+/** One person in the conversation as the member API reported them. */
+export interface ConversationMember {
+  displayName: string;
+  /** Entra object id in the person's home tenant (Graph `userId`, roster `aadObjectId`). */
+  objectId?: string;
+  /** The person's home tenant. */
+  tenantId?: string;
+  email?: string;
+  /** Roster `userRole` / Graph guest flag: `guest` means a B2B guest account in this tenant. */
+  role?: 'user' | 'guest' | 'anonymous';
+}
+
+/** Most people one "People in this chat" link is made for (see docs: larger conversations get the reason). */
+export const MAX_CONVERSATION_PEOPLE = 50;
+
+/** Why someone in the conversation cannot be given the link. */
+export type ExclusionReason = 'noAddress' | 'anonymous';
+
+/** A person of the conversation the link cannot be made for, with why (shown on the card, never dropped). */
+export interface ExcludedPerson {
+  key: string;
+  displayName: string;
+  reason: ExclusionReason;
+}
+
+/** A person of the conversation the link is made for. */
+export interface IncludedPerson {
+  key: string;
+  displayName: string;
+  recipient: Recipient;
+  /** From another organization (shared by email address; tenant sharing policy decides). */
+  external: boolean;
+}
+
+export interface ConversationPeople {
+  kind: ConversationKind;
+  /** Chat topic, channel name or meeting title; undefined when the conversation has none (unnamed group chat). */
+  name?: string;
+  included: IncludedPerson[];
+  excluded: ExcludedPerson[];
+}
+
+/** Why the choice cannot be offered here. */
+export type PeopleUnavailableReason =
+  | 'botChat'
+  | 'unknownConversation'
+  | 'tooMany'
+  | 'onlyYou'
+  | 'needsConsent'
+  | 'notInstalled'
+  | 'membersUnavailable'
+  | 'policy'
+  | 'recipientsUnsupported';
+
+export type PeopleChoice =
+  | { available: true; people: ConversationPeople }
+  | { available: false; kind: ConversationKind; reason: PeopleUnavailableReason; count?: number };
+
+/** Reads the conversation kind from Teams' `conversation.conversationType` and ids. */
+export function conversationRefOf(activity: {
+  conversationId: string;
+  conversationType?: string;
+  conversationName?: string;
+  channelId?: string;
+  teamId?: string;
+  teamName?: string;
+  meetingId?: string;
+}): ConversationRef {
+  const id = activity.conversationId;
+  const type = (activity.conversationType ?? '').toLowerCase();
+  if (type === 'channel' || activity.channelId) {
+    return {
+      kind: 'channel',
+      id,
+      channelId: activity.channelId ?? id.split(';')[0],
+      teamId: activity.teamId,
+      name: activity.conversationName ?? activity.teamName,
+    };
+  }
+  if (activity.meetingId || /^19:meeting_/i.test(id)) return { kind: 'meeting', id, name: activity.conversationName };
+  if (type === 'groupchat') return { kind: 'groupChat', id, name: activity.conversationName };
+  // A chat between two people has a Graph chat id; the chat with the bot itself has a Bot Framework id (a:…).
+  if (/^19:.+@unq\.gbl\.spaces$/i.test(id)) return { kind: 'oneOnOne', id };
+  if (type === 'personal' || /^a:/i.test(id)) return { kind: 'botChat', id };
+  if (/^19:.+@thread\.v2$/i.test(id)) return { kind: 'groupChat', id, name: activity.conversationName };
+  return { kind: 'unknown', id };
+}
+
+/** A stable key for a member: the object id, else the email address, else the name. */
+export function memberKey(m: ConversationMember): string {
+  return (m.objectId || m.email || `name:${m.displayName}`).toLowerCase();
+}
+
+/**
+ * Turns the conversation's members into createLink recipients for the sharer's tenant: people of this tenant
+ * (members and B2B guests, who have an object id here) by object id; people of other organizations by email
+ * address (Graph `driveRecipient.email`); anyone without either is listed as excluded, never dropped. The sharer
+ * is left out (they own or can already open the file).
+ */
+export function planRecipients(
+  members: readonly ConversationMember[],
+  sharer: { tenantId: string; objectId: string },
+  meta: { kind: ConversationKind; name?: string },
+): ConversationPeople {
+  const included: IncludedPerson[] = [];
+  const excluded: ExcludedPerson[] = [];
+  const seen = new Set<string>();
+  for (const m of members) {
+    const key = memberKey(m);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (m.objectId && m.objectId.toLowerCase() === sharer.objectId.toLowerCase()) continue;
+    const displayName = (m.displayName || m.email || '').trim() || m.objectId || '?';
+    if (m.role === 'anonymous') {
+      excluded.push({ key, displayName, reason: 'anonymous' });
+      continue;
+    }
+    const home = !m.tenantId || m.tenantId.toLowerCase() === sharer.tenantId.toLowerCase();
+    if (home && m.objectId) {
+      included.push({ key, displayName, recipient: { objectId: m.objectId, displayName }, external: false });
+    } else if (m.email) {
+      included.push({ key, displayName, recipient: { email: m.email, displayName }, external: !home });
+    } else {
+      excluded.push({ key, displayName, reason: 'noAddress' });
+    }
+  }
+  return { kind: meta.kind, name: meta.name, included, excluded };
+}
+
+/** Whether the admin policy and the item allow a specific-people link at all. */
+export function peopleLinkAllowed(
+  item: DriveItemInfo,
+  policy: LinkPolicy,
+): { ok: true } | { ok: false; reason: 'policy' | 'recipientsUnsupported' } {
+  if (policy.allowedScopes.length > 0 && !policy.allowedScopes.includes('users'))
+    return { ok: false, reason: 'policy' };
+  // OneDrive personal ignores recipients (seed remarks): a "specific people" link would reach nobody.
+  if (item.driveType === 'personal') return { ok: false, reason: 'recipientsUnsupported' };
+  return { ok: true };
+}
+
+/** The choice for a resolved member list: unavailable when too large or when nobody but the sharer is there. */
+export function choiceFor(people: ConversationPeople, memberCount: number): PeopleChoice {
+  if (memberCount > MAX_CONVERSATION_PEOPLE) {
+    return { available: false, kind: people.kind, reason: 'tooMany', count: memberCount };
+  }
+  if (people.included.length === 0 && people.excluded.length === 0) {
+    return { available: false, kind: people.kind, reason: 'onlyYou' };
+  }
+  return { available: true, people };
+}
+
+/**
+ * The people the link is made for at submit time: the conversation's members now, minus the ones the person
+ * removed in the dialog (shown there but unticked). Someone who joined after the dialog opened is included:
+ * the choice is "the people in this chat".
+ */
+export function keepChosen(people: ConversationPeople, shownKeys: readonly string[], keptKeys: readonly string[]) {
+  const kept = new Set(keptKeys.map((k) => k.toLowerCase()));
+  const removed = new Set(shownKeys.map((k) => k.toLowerCase()).filter((k) => !kept.has(k)));
+  return {
+    ...people,
+    included: people.included.filter((p) => !removed.has(p.key)),
+    // The ones who cannot be given the link were never choosable: they stay listed on the card.
+    excluded: people.excluded,
+  };
+}
+
+/** First names for "Megan, Alex and 4 others": the first word of each display name. */
+export function firstName(displayName: string): string {
+  const trimmed = displayName.trim();
+  if (trimmed.includes('@')) return trimmed;
+  return trimmed.split(/\s+/)[0] || trimmed;
+}

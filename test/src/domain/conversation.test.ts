@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import {
+  MAX_CONVERSATION_PEOPLE,
+  choiceFor,
+  conversationRefOf,
+  firstName,
+  keepChosen,
+  peopleLinkAllowed,
+  planRecipients,
+  type ConversationMember,
+} from '../../../src/domain/conversation';
+import type { DriveItemInfo, LinkPolicy } from '../../../src/domain/types';
+import { peopleNames, strings } from '../../../src/cards';
+
+const TENANT = 'a1b2c3d4-0000-4000-8000-00000000c0de';
+const OTHER = '7e57a7e5-0000-4000-8000-0000000e0d01';
+const sharer = { tenantId: TENANT, objectId: 'me' };
+const member = (m: Partial<ConversationMember> & { displayName: string }): ConversationMember => ({
+  tenantId: TENANT,
+  ...m,
+});
+
+describe('domain/conversation', () => {
+  describe('conversationRefOf: which conversation an invoke came from', () => {
+    const cases: Array<[string, Parameters<typeof conversationRefOf>[0], string]> = [
+      ['group chat', { conversationId: '19:abc@thread.v2', conversationType: 'groupChat' }, 'groupChat'],
+      ['meeting chat by id', { conversationId: '19:meeting_x@thread.v2', conversationType: 'groupChat' }, 'meeting'],
+      [
+        'meeting by channelData',
+        { conversationId: '19:x@thread.v2', conversationType: 'groupChat', meetingId: 'm' },
+        'meeting',
+      ],
+      [
+        'channel',
+        {
+          conversationId: '19:c@thread.skype;messageid=1',
+          conversationType: 'channel',
+          channelId: '19:c@thread.skype',
+        },
+        'channel',
+      ],
+      ['chat of two people', { conversationId: '19:a_b@unq.gbl.spaces', conversationType: 'personal' }, 'oneOnOne'],
+      ['chat with the bot', { conversationId: 'a:1xyz', conversationType: 'personal' }, 'botChat'],
+      ['nothing known', { conversationId: 'x' }, 'unknown'],
+    ];
+    for (const [what, input, kind] of cases) {
+      it(what, () => assert.equal(conversationRefOf(input).kind, kind));
+    }
+    it('a channel reply thread id is cut to the channel id', () => {
+      const ref = conversationRefOf({ conversationId: '19:c@thread.skype;messageid=42', conversationType: 'channel' });
+      assert.equal(ref.channelId, '19:c@thread.skype');
+    });
+  });
+
+  describe('planRecipients: members → driveRecipients', () => {
+    const people = planRecipients(
+      [
+        member({ displayName: 'Me', objectId: 'me' }),
+        member({ displayName: 'Megan Bowen', objectId: 'megan' }),
+        member({ displayName: 'Megan Bowen', objectId: 'MEGAN' }),
+        member({ displayName: 'Guest B2B', objectId: 'guest', role: 'guest' }),
+        member({ displayName: 'Jordan', objectId: 'j', tenantId: OTHER, email: 'jordan@northwind.example' }),
+        member({ displayName: 'Sam', objectId: 's', tenantId: OTHER }),
+        member({ displayName: 'Anon', role: 'anonymous' }),
+      ],
+      sharer,
+      { kind: 'groupChat', name: 'Falcon' },
+    );
+    it('leaves the sharer out and counts a person once', () => {
+      assert.deepEqual(
+        people.included.map((p) => p.displayName),
+        ['Megan Bowen', 'Guest B2B', 'Jordan'],
+      );
+    });
+    it('people of this tenant (guests too) by object id, other organizations by email', () => {
+      assert.deepEqual(
+        people.included.map((p) => p.recipient),
+        [
+          { objectId: 'megan', displayName: 'Megan Bowen' },
+          { objectId: 'guest', displayName: 'Guest B2B' },
+          { email: 'jordan@northwind.example', displayName: 'Jordan' },
+        ],
+      );
+      assert.deepEqual(
+        people.included.map((p) => p.external),
+        [false, false, true],
+      );
+    });
+    it('people without an address in this tenant are listed with why, never dropped', () => {
+      assert.deepEqual(
+        people.excluded.map((p) => [p.displayName, p.reason]),
+        [
+          ['Sam', 'noAddress'],
+          ['Anon', 'anonymous'],
+        ],
+      );
+    });
+    it('keepChosen removes the unticked people only; someone who joined since stays in', () => {
+      const kept = keepChosen(people, ['megan', 'guest', 'j'], ['megan']);
+      assert.deepEqual(
+        kept.included.map((p) => p.key),
+        ['megan'],
+      );
+      const joined = keepChosen(people, ['megan'], ['megan']);
+      assert.equal(joined.included.length, 3, 'not shown in the dialog = not removed');
+      assert.equal(kept.excluded.length, 2);
+    });
+  });
+
+  describe('choiceFor and peopleLinkAllowed', () => {
+    it(`more than ${MAX_CONVERSATION_PEOPLE} people → tooMany with the count`, () => {
+      const many = Array.from({ length: MAX_CONVERSATION_PEOPLE + 2 }, (_, i) =>
+        member({ displayName: `P${i}`, objectId: `p${i}` }),
+      );
+      const c = choiceFor(planRecipients(many, sharer, { kind: 'groupChat' }), many.length);
+      assert.deepEqual(c.available ? null : [c.reason, c.count], ['tooMany', MAX_CONVERSATION_PEOPLE + 2]);
+    });
+    it('only the sharer → onlyYou', () => {
+      const c = choiceFor(
+        planRecipients([member({ displayName: 'Me', objectId: 'me' })], sharer, { kind: 'meeting' }),
+        1,
+      );
+      assert.equal(c.available ? 'available' : c.reason, 'onlyYou');
+    });
+    const item = { driveType: 'business' } as DriveItemInfo;
+    const policy = (allowedScopes: string[]): LinkPolicy => ({
+      allowedScopes,
+      allowedTypes: [],
+      maxExpirationDays: 0,
+      requireExpirationForAnonymous: false,
+    });
+    it('a policy without "users" links or a OneDrive personal item → not allowed, with the reason', () => {
+      assert.deepEqual(peopleLinkAllowed(item, policy(['organization'])), { ok: false, reason: 'policy' });
+      assert.deepEqual(peopleLinkAllowed({ driveType: 'personal' } as DriveItemInfo, policy([])), {
+        ok: false,
+        reason: 'recipientsUnsupported',
+      });
+      assert.deepEqual(peopleLinkAllowed(item, policy([])), { ok: true });
+    });
+  });
+
+  describe('names for the choice', () => {
+    const s = strings('en');
+    const plain = (x: string) => x.replace(/[\u2066-\u2069]/g, '');
+    it('"Megan", "Megan and Alex", "Megan, Alex and 1 other", "Megan, Alex and 4 others"', () => {
+      assert.equal(plain(peopleNames(['Megan Bowen'], s)), 'Megan');
+      assert.equal(plain(peopleNames(['Megan Bowen', 'Alex Wilber'], s)), 'Megan and Alex');
+      assert.equal(plain(peopleNames(['Megan Bowen', 'Alex Wilber', 'Lee Gu'], s)), 'Megan, Alex and 1 other');
+      assert.equal(plain(peopleNames(['Megan B', 'Alex W', 'a', 'b', 'c', 'd'], s)), 'Megan, Alex and 4 others');
+    });
+    it('an email address stays whole; a hostile name is isolated', () => {
+      assert.equal(firstName('jordan@northwind.example'), 'jordan@northwind.example');
+      assert.match(peopleNames(['\u202eevil'], s), /^\u2068/);
+    });
+  });
+});
