@@ -401,6 +401,8 @@ async function main(): Promise<void> {
       iterations: settings.quick ? 1 : 3,
     }),
   ];
+  const journeysC16 = (name: string) =>
+    run({ name, mode: 'journey', concurrency: 16, from: 0, to: 16, durationMs: settings.c16Ms });
   const journeys = async (label: string, openDialogs: boolean, c1Journeys: number) => ({
     warm: await warmUp(label, openDialogs),
     c1: await run({
@@ -411,14 +413,7 @@ async function main(): Promise<void> {
       to: 1,
       iterations: c1Journeys,
     }),
-    c16: await run({
-      name: `${label} journeys c16`,
-      mode: 'journey',
-      concurrency: 16,
-      from: 0,
-      to: 16,
-      durationMs: settings.c16Ms,
-    }),
+    c16: await journeysC16(`${label} journeys c16`),
   });
   const throughput = async (label: string, ms: (c: number) => number) => {
     const out = new Map<number, Phase>();
@@ -489,14 +484,7 @@ async function main(): Promise<void> {
         iterations: 1,
       }),
     ];
-    const c16 = await run({
-      name: '2 instances journeys c16',
-      mode: 'journey',
-      concurrency: 16,
-      from: 0,
-      to: 16,
-      durationMs: settings.c16Ms,
-    });
+    const c16 = await journeysC16('2 instances journeys c16');
     const c64 = await run({
       name: '2 instances submit c64',
       mode: 'submit',
@@ -570,14 +558,7 @@ async function main(): Promise<void> {
     await warmUp('profiled', false);
     const window = { fromUs: monotonicUs(), toUs: Infinity };
     const profiledPhases = [
-      await run({
-        name: 'profiled journeys c16',
-        mode: 'journey',
-        concurrency: 16,
-        from: 0,
-        to: 16,
-        durationMs: settings.c16Ms,
-      }),
+      await journeysC16('profiled journeys c16'),
       await run({
         name: 'profiled submit c64',
         mode: 'submit',
