@@ -81,10 +81,11 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
   private readonly passed = new LruCache<{ result: AuthenticateRequestResult; untilMs: number }>(1000);
 
   override async authenticateRequest(activity: Activity, authHeader: string) {
-    const exp = requireExpiry(authHeader);
-    const key = exp === undefined ? undefined : JSON.stringify([authHeader, activity.channelId, activity.serviceUrl]);
-    const known = key === undefined ? undefined : this.passed.get(key);
+    // Only tokens with an expiry are remembered, so a remembered one needs no second look at its claims.
+    const key = JSON.stringify([authHeader, activity.channelId, activity.serviceUrl]);
+    const known = this.passed.get(key);
     if (known && Date.now() < known.untilMs) return this.withReusedConnectors(known.result);
+    const exp = requireExpiry(authHeader);
     let result: AuthenticateRequestResult;
     try {
       result = await super.authenticateRequest(activity, authHeader);
@@ -95,7 +96,7 @@ export class ChannelAuthentication extends ConfigurationBotFrameworkAuthenticati
       }
       throw err;
     }
-    if (key !== undefined && exp !== undefined) {
+    if (exp !== undefined) {
       this.passed.set(key, { result, untilMs: Math.min(exp * 1000, Date.now() + VALIDATION_REUSE_MS) });
     }
     return this.withReusedConnectors(result);
