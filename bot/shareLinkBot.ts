@@ -12,6 +12,7 @@ import type { CallContext, ShareService } from '../src/share/shareService';
 import type { ConversationPeopleService, RosterReader } from '../src/share/conversationPeople';
 import {
   keepChosen,
+  memberFromRoster,
   type ConversationMember,
   type ConversationPeople,
   type PeopleChoice,
@@ -389,21 +390,13 @@ export class ShareLinkBot extends TeamsActivityHandler {
             TeamsInfo.getPagedMembers(context, Math.min(Math.max(limit, 50), 500), continuationToken),
             timeout,
           ]);
-          for (const m of page.members ?? []) {
-            out.push({
-              displayName: m.name ?? '',
-              objectId: m.aadObjectId || undefined,
-              tenantId: m.tenantId || undefined,
-              email: m.email || undefined,
-              role: m.userRole === 'guest' ? 'guest' : m.userRole === 'anonymous' ? 'anonymous' : 'user',
-            });
-          }
+          for (const m of page.members ?? []) out.push(memberFromRoster(m));
           continuationToken = page.continuationToken || undefined;
         } finally {
           clearTimeout(timer);
         }
       } while (continuationToken && out.length < limit);
-      return out;
+      return { members: out, complete: !continuationToken };
     };
   }
 

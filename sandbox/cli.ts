@@ -35,6 +35,7 @@ Endpoints
                   ${u}/${home}/oauth2/v2.0/token   (client_credentials, on-behalf-of)
   Bot channel     ${sandbox.endpoints.botFrameworkOpenIdMetadata}
   Token Service   ${sandbox.endpoints.tokenService}   (OAuthUrl; connection "${SANDBOX_IDENTITIES.app.oauthConnectionName}")
+  Bot Connector   ${sandbox.endpoints.connectorServiceUrl}   (an activity's serviceUrl: v3/conversations/{id}/pagedmembers)
   Graph           ${u}/v1.0/…  ${u}/beta/…
 
 App: client id ${SANDBOX_IDENTITIES.app.clientId}, App ID URI ${SANDBOX_IDENTITIES.app.applicationIdUri}

@@ -22,6 +22,11 @@ export interface FidelitySwitches {
    * driveType). Off by default: documented hits carry fewer (see FIDELITY.md).
    */
   richSearchHits: boolean;
+  /**
+   * Bot Framework roster members carry the Entra object id as `objectId` instead of `aadObjectId` (the Teams
+   * roster docs' example and botbuilder-dotnet#3856 show `objectId`; botbuilder's schema reads `aadObjectId`).
+   */
+  rosterObjectIdField: boolean;
 }
 
 export const FIDELITY_SWITCH_NAMES = [
@@ -29,6 +34,7 @@ export const FIDELITY_SWITCH_NAMES = [
   'v1RefusesRecipients',
   'opaqueGraphTokens',
   'richSearchHits',
+  'rosterObjectIdField',
 ] as const satisfies ReadonlyArray<keyof FidelitySwitches>;
 
 export const DEFAULT_FIDELITY: FidelitySwitches = {
@@ -36,6 +42,7 @@ export const DEFAULT_FIDELITY: FidelitySwitches = {
   v1RefusesRecipients: false,
   opaqueGraphTokens: false,
   richSearchHits: false,
+  rosterObjectIdField: false,
 };
 
 /** Thrown for a switch name the sandbox does not know. */

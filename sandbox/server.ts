@@ -17,6 +17,7 @@ import { openIdConfiguration } from './entra/metadata';
 import { SANDBOX_APP, type SignInAudience } from './entra/app-registration';
 import { createBotFrameworkRouter } from './botframework';
 import { signChannelToken, type ChannelTokenOptions } from './botframework/channel-token';
+import { CONNECTOR_PREFIX, createConnectorRouter } from './botframework/connector';
 import { createTokenServiceRouter, defaultConnections, TokenService } from './tokenservice';
 import { TokenStore, type OAuthConnection } from './tokenservice/store';
 import { DEFAULT_FIDELITY, fidelityFromEnv, parseFidelity, type FidelitySwitches } from './fidelity';
@@ -78,6 +79,11 @@ export interface SandboxEndpointUrls {
   tokenService: string;
   botFrameworkOpenIdMetadata: string;
   botFrameworkLoginUrl: string;
+  /**
+   * A serviceUrl of the sandbox's Bot Connector (`…/smba/amer/`): activities that carry it (signed with it) make
+   * the app call the connector here, as Teams' `https://smba.trafficmanager.net/amer/` does.
+   */
+  connectorServiceUrl: string;
 }
 
 export interface Sandbox {
@@ -123,6 +129,11 @@ export interface Sandbox {
   fidelity(): FidelitySwitches;
   /** Changes fidelity switches until the next reset (unknown names or non-booleans throw). */
   setFidelity(switches: Partial<FidelitySwitches>): FidelitySwitches;
+  /**
+   * Most roster members the connector serves per page whatever the bot asks (undefined: the documented sizes
+   * alone), until the next reset.
+   */
+  setRosterPageSize(size: number | undefined): void;
   /** msal-node settings that keep it offline: authority, knownAuthorities and authorityMetadata. */
   msalAuthority(tenant?: string): { authority: string; knownAuthorities: string[]; authorityMetadata: string };
 }
@@ -144,6 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     fidelity = { ...fidelity, ...parseFidelity(switches) };
     return { ...fidelity };
   };
+  let rosterPageSize: number | undefined;
   let baseUrl = '';
   const sandboxUrl = () => baseUrl;
   const faults = new FaultController({ ...options.latencyProfile });
@@ -179,6 +191,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults.latencyProfile = { ...options.latencyProfile };
     stats.reset();
     fidelity = { ...startFidelity };
+    rosterPageSize = undefined;
     for (const u of options.signedInUsers ?? []) signIn(u);
   };
   for (const u of options.signedInUsers ?? []) signIn(u);
@@ -259,6 +272,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   );
   app.use(createBotFrameworkRouter({ channelKey: keys.botframework, sandboxUrl }));
   app.use(createTokenServiceRouter(tsDeps, tokenService));
+  app.use(
+    createConnectorRouter({
+      entraKey: keys.entra,
+      directory,
+      sandboxUrl,
+      data,
+      fidelity: () => fidelity,
+      servedPageSize: () => rosterPageSize,
+    }),
+  );
   app.use(graph.router);
   app.use(createChatsRouter({ data, entraKey: keys.entra, baseUrl: sandboxUrl }));
   app.use(
@@ -299,6 +322,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tokenService: `${url}/tokenservice`,
       botFrameworkOpenIdMetadata: `${url}/botframework/v1/.well-known/openidconfiguration`,
       botFrameworkLoginUrl: `${url}/${SANDBOX_IDENTITIES.botFrameworkTenantId}`,
+      connectorServiceUrl: `${url}${CONNECTOR_PREFIX}/amer/`,
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -334,6 +358,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     fidelity: () => ({ ...fidelity }),
     setFidelity,
     requireInteraction,
+    setRosterPageSize: (size) => {
+      if (size !== undefined && !(Number.isInteger(size) && size > 0))
+        throw new Error('The roster page size must be a positive whole number (or undefined).');
+      rosterPageSize = size;
+    },
     msalAuthority: (tenant = SANDBOX_IDENTITIES.homeTenantId) => ({
       authority: `${url}/${tenant}`,
       knownAuthorities: [`127.0.0.1:${port}`],

@@ -11,6 +11,7 @@ export type RouteKind =
   | 'entra.token.other'
   | 'botframework.metadata'
   | 'botframework.keys'
+  | 'botframework.connector'
   | 'tokenservice.getToken'
   | 'tokenservice.exchange'
   | 'tokenservice.signInResource'
@@ -56,6 +57,7 @@ export function classifyRoute(method: string, path: string): RouteKind {
     const rest = path.slice('/tokenservice'.length);
     return TOKEN_SERVICE.find(([re]) => re.test(rest))?.[1] ?? 'tokenservice.other';
   }
+  if (path.startsWith('/smba/')) return 'botframework.connector';
   if (path.startsWith('/botframework/')) {
     return /openidconfiguration$/i.test(path) ? 'botframework.metadata' : 'botframework.keys';
   }
@@ -80,7 +82,7 @@ export interface LatencyProfile {
   itemLookup?: number;
   search?: number;
   permissions?: number;
-  /** Chat and member lookups (`/chats/…`). */
+  /** Chat and member lookups (Graph `/chats/…`, the Bot Connector roster). */
   members?: number;
   graph?: number;
 }
@@ -90,7 +92,12 @@ export function profileLatency(profile: LatencyProfile | undefined, kind: RouteK
   if (!profile) return 0;
   const pick = (v: number | undefined) => (typeof v === 'number' && v > 0 ? v : 0);
   if (kind.startsWith('entra.token')) return pick(profile.token);
-  if (kind === 'entra.metadata' || kind === 'entra.keys' || kind.startsWith('botframework.'))
+  if (
+    kind === 'entra.metadata' ||
+    kind === 'entra.keys' ||
+    kind === 'botframework.metadata' ||
+    kind === 'botframework.keys'
+  )
     return pick(profile.metadata);
   if (kind.startsWith('tokenservice.') && kind !== 'tokenservice.signInPage') return pick(profile.tokenService);
   switch (kind) {
@@ -104,6 +111,7 @@ export function profileLatency(profile: LatencyProfile | undefined, kind: RouteK
     case 'graph.permissions':
       return pick(profile.permissions);
     case 'graph.members':
+    case 'botframework.connector':
       return pick(profile.members);
     case 'graph.other':
       return pick(profile.graph);

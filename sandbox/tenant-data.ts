@@ -36,6 +36,8 @@ export interface SandboxUser {
    * one answers AADSTS65001, and their stored Token Service token lacks it until they sign in again.
    */
   declinedScopes?: string[];
+  /** `Guest`: a B2B guest account in `tenantId` for someone of another organization (Entra `userType`). */
+  userType?: 'Member' | 'Guest';
 }
 
 /** A member of a seeded chat or team: a seeded user, or someone from another organization. */
@@ -66,6 +68,8 @@ export interface SeedTeam {
   channels: Array<{ id: string; displayName: string }>;
   members: SeedMember[];
   generatedMembers?: number;
+  /** Whether Share Link is installed in the team (default true); the connector answers 403 where it is not. */
+  botInstalled?: boolean;
 }
 
 /** A Microsoft 365 group: its members can use its group drive (a SharePoint document library). */

@@ -123,16 +123,18 @@ export async function createAppServices(
   const host = config.sso.authorityHost.replace(/\/+$/, '');
   const warmUp = new WarmUp(
     [
-      // OBO asks the authority of each person's tenant: one document per allowed tenant.
-      {
-        name: 'entra-metadata',
+      // OBO asks the authority of each person's tenant, and SSO tokens are checked with its keys: one task per
+      // allowed tenant, so a tenant whose documents fail (say, one deleted from Entra) degrades only itself.
+      ...config.allowedTenantIds.map((tid) => ({
+        name: `tenant ${tid}`,
+        group: 'tenants',
         run: async () => {
-          await Promise.all(
-            config.allowedTenantIds.map((tid) => warmAuthorityMetadata(`${host}/${tid}`, documents, entraFetch)),
-          );
+          await Promise.all([
+            warmAuthorityMetadata(`${host}/${tid}`, documents, entraFetch),
+            auth.validator.warmKeys([tid]),
+          ]);
         },
-      },
-      { name: 'entra-keys', run: () => auth.validator.warmKeys(config.allowedTenantIds) },
+      })),
       { name: 'botframework-keys', run: () => warmChannelKeys(config.botFramework.openIdMetadataUrl) },
       { name: 'bot-token', run: () => warmBotAppToken(config, botCredentials) },
     ],
@@ -168,6 +170,8 @@ export function createHttpApp(services: AppServices, extra: Pick<ServerDeps, 'be
   const readiness: ReadinessCheck[] = [
     // Not ready until the start-up warm-up is done: the first invokes must not pay for cold fetches.
     { name: 'warm-up', check: () => services.warmUp.check() },
+    // An allowed tenant whose Entra documents cannot be loaded yet: that tenant's people wait, others are served.
+    { name: 'warm-up-tenants', degradesOnly: true, check: () => services.warmUp.checkGroups() },
     { name: 'share-log', check: () => services.shareLog.ping() },
     // Without Redis the app still serves (per-process state): "degraded", not "not ready".
     ...(services.state.engine === 'redis'

@@ -71,6 +71,8 @@ export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const readiness = (deps.readiness ?? []).map((r) => cachedCheck(r, deps.readinessCacheMs ?? READINESS_CACHE_MS));
+  /** Checks failing at the last probe, with their error, so a lasting failure is warned about once. */
+  const failing = new Map<string, string>();
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
     req.id = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -103,9 +105,15 @@ export function createApp(deps: ServerDeps): express.Express {
               READINESS_CHECK_TIMEOUT_MS,
               `${r.name}: no answer within ${READINESS_CHECK_TIMEOUT_MS} ms`,
             );
+            failing.delete(r.name);
             return { name: r.name, ok: true, degradesOnly };
           } catch (err) {
-            req.log.warn({ check: r.name, err: (err as Error).message }, 'readiness check failed');
+            // One warning when a check starts failing, not one per probe: probes come every few seconds.
+            const message = (err as Error).message;
+            if (failing.get(r.name) !== message)
+              req.log.warn({ check: r.name, err: message }, 'readiness check failed');
+            else req.log.debug({ check: r.name, err: message }, 'readiness check still failing');
+            failing.set(r.name, message);
             return { name: r.name, ok: false, degradesOnly, error: (err as Error).message };
           }
         }),

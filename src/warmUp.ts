@@ -4,6 +4,12 @@ import type { Logger } from './log';
 export interface WarmUpTask {
   name: string;
   run(): Promise<void>;
+  /**
+   * Tasks of one group stand in for each other (e.g. one per allowed tenant): the instance is ready once any of them
+   * is warm, and the cold rest only degrade it, so one tenant's failing Entra documents never take the instance (and
+   * every other tenant) out of service.
+   */
+  group?: string;
 }
 
 export interface WarmUpOptions {
@@ -61,14 +67,25 @@ export class WarmUp {
     return [...this.states].filter(([, s]) => !s.warm).map(([name]) => name);
   }
 
-  /** Readiness: rejects naming every task that is not warm yet, with its last error. */
+  /**
+   * Readiness: rejects naming what keeps the instance from serving: every cold task outside a group, and every group
+   * with no warm task, each with its last error.
+   */
   async check(): Promise<void> {
-    const cold = [...this.states].filter(([, s]) => !s.warm);
-    if (!cold.length) return;
-    const what = cold.map(([name, s]) =>
-      s.lastError ? `${name} (${s.lastError})` : s.attempts ? name : `${name} (not started)`,
-    );
-    throw new Error(`not warm yet: ${what.join(', ')}`);
+    const groupsWarm = new Set(this.tasks.filter((t) => t.group && this.states.get(t.name)!.warm).map((t) => t.group));
+    const blocking = this.tasks.filter((t) => !this.states.get(t.name)!.warm && !(t.group && groupsWarm.has(t.group)));
+    if (blocking.length) throw new Error(`not warm yet: ${blocking.map((t) => this.describe(t)).join(', ')}`);
+  }
+
+  /** Degraded readiness: rejects naming the cold tasks of groups that are otherwise warm (check() covers the rest). */
+  async checkGroups(): Promise<void> {
+    const cold = this.tasks.filter((t) => t.group && !this.states.get(t.name)!.warm);
+    if (cold.length) throw new Error(`not warm yet: ${cold.map((t) => this.describe(t)).join(', ')}`);
+  }
+
+  private describe(task: WarmUpTask): string {
+    const s = this.states.get(task.name)!;
+    return s.lastError ? `${task.name} (${s.lastError})` : s.attempts ? task.name : `${task.name} (not started)`;
   }
 
   /** Stops retrying (shutdown). */

@@ -58,10 +58,16 @@ export function membersOf(
     add(u.id, u.displayName, u.tenantId, u.mail, m.roles ?? ['owner']);
   }
   for (let i = 1; i <= (seed.generatedMembers ?? 0); i++) {
-    const n = String(i).padStart(3, '0');
-    add(`0a1d0000-0000-4000-9000-000000000${n}`, `Colleague ${n}`, seed.tenantId, null, ['owner']);
+    const g = generatedMember(i);
+    add(g.userId, g.displayName, seed.tenantId, null, ['owner']);
   }
   return out;
+}
+
+/** The i-th generated member of a large seeded chat or team ("Colleague 001" …): the same person in both. */
+export function generatedMember(i: number): { userId: string; displayName: string } {
+  const n = String(i).padStart(3, '0');
+  return { userId: `0a1d0000-0000-4000-9000-000000000${n}`, displayName: `Colleague ${n}` };
 }
 
 /** Builds the chats router; mount it at the server root (it ignores paths that are not chat paths). */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SigningKey } from '../keys';
-import { verifyJwt } from '../jwt';
-import { entraIssuer, mintGraphToken, toOpaqueToken } from '../tokens';
+import { mintGraphToken, toOpaqueToken } from '../tokens';
+import { verifyBotAppToken } from '../botframework/bot-token';
 import { SANDBOX_IDENTITIES } from '../identities';
 import type { SandboxUser } from '../tenant-data';
 import { validateUserAssertion } from '../entra/assertion';
-import { BOT_FRAMEWORK_RESOURCE, SANDBOX_APP } from '../entra/app-registration';
+import { SANDBOX_APP } from '../entra/app-registration';
 import type { FidelitySwitches } from '../fidelity';
 import type { Directory } from '../entra/directory';
 import { EntraError, interactionRequiredError } from '../entra/errors';
@@ -97,16 +97,10 @@ export class TokenService {
 /** Checks the bot's app token: issued by the sandbox's Entra for the Bot Framework, to the sandbox app. */
 function requireBotToken(deps: TokenServiceDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const m = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
-    if (!m) return sendError(res, 401, 'Unauthorized', 'Authorization header with a Bearer token is required.');
+    if (!/^Bearer\s+\S/i.test(req.header('authorization') ?? ''))
+      return sendError(res, 401, 'Unauthorized', 'Authorization header with a Bearer token is required.');
     try {
-      const claims = await verifyJwt(deps.entraKey, m[1], { audience: BOT_FRAMEWORK_RESOURCE });
-      const tid = String(claims.tid ?? '');
-      if (!deps.directory.isAuthority(tid) || claims.iss !== entraIssuer(deps.sandboxUrl(), tid))
-        throw new Error('issuer');
-      const appId = String(claims.appid ?? claims.azp ?? '');
-      if (appId !== SANDBOX_APP.clientId) throw new Error('app');
-      res.locals.botAppId = appId;
+      res.locals.botAppId = await verifyBotAppToken(deps, req.header('authorization'));
       next();
     } catch {
       sendError(res, 401, 'Unauthorized', 'The bot token is not valid for the Bot Framework Token Service.');

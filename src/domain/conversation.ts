@@ -32,6 +32,28 @@ export interface ConversationMember {
   role?: 'user' | 'guest' | 'anonymous';
 }
 
+/** A member as the Bot Framework roster returns it (botframework-schema `TeamsChannelAccount`, fields as sent). */
+export interface RosterAccount {
+  name?: string;
+  aadObjectId?: string;
+  /** Some roster answers name the Entra object id `objectId` instead of `aadObjectId` (sandbox/FIDELITY.md). */
+  objectId?: string;
+  tenantId?: string;
+  email?: string;
+  userRole?: string;
+}
+
+/** A roster account as a conversation member: the object id under either name, the role as Teams gives it. */
+export function memberFromRoster(m: RosterAccount): ConversationMember {
+  return {
+    displayName: m.name ?? '',
+    objectId: m.aadObjectId || m.objectId || undefined,
+    tenantId: m.tenantId || undefined,
+    email: m.email || undefined,
+    role: m.userRole === 'guest' ? 'guest' : m.userRole === 'anonymous' ? 'anonymous' : 'user',
+  };
+}
+
 /** Most people one "People in this chat" link is made for (see docs: larger conversations get the reason). */
 export const MAX_CONVERSATION_PEOPLE = 50;
 
@@ -67,6 +89,7 @@ export type PeopleUnavailableReason =
   | 'botChat'
   | 'unknownConversation'
   | 'tooMany'
+  | 'tooManyUncounted'
   | 'onlyYou'
   | 'needsConsent'
   | 'notInstalled'
@@ -161,10 +184,15 @@ export function peopleLinkAllowed(
   return { ok: true };
 }
 
-/** The choice for a resolved member list: unavailable when too large or when nobody but the sharer is there. */
-export function choiceFor(people: ConversationPeople, memberCount: number): PeopleChoice {
+/**
+ * The choice for a resolved member list: unavailable when too large or when nobody but the sharer is there.
+ * `complete` false: the list stopped early (a paged roster), so its length is only a lower bound and not shown.
+ */
+export function choiceFor(people: ConversationPeople, memberCount: number, complete = true): PeopleChoice {
   if (memberCount > MAX_CONVERSATION_PEOPLE) {
-    return { available: false, kind: people.kind, reason: 'tooMany', count: memberCount };
+    return complete
+      ? { available: false, kind: people.kind, reason: 'tooMany', count: memberCount }
+      : { available: false, kind: people.kind, reason: 'tooManyUncounted' };
   }
   if (people.included.length === 0 && people.excluded.length === 0) {
     return { available: false, kind: people.kind, reason: 'onlyYou' };

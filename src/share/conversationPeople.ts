@@ -17,8 +17,9 @@ import type { CallContext } from './shareService';
 /**
  * The Bot Framework roster of the conversation (`TeamsInfo.getPagedMembers`), for channels: no Graph permission,
  * but the app must be installed in the team. The bot passes it in (it needs the turn); errors carry `statusCode`.
+ * It stops paging once it holds `limit` people: `complete` says whether it read the whole roster.
  */
-export type RosterReader = (limit: number) => Promise<ConversationMember[]>;
+export type RosterReader = (limit: number) => Promise<{ members: ConversationMember[]; complete: boolean }>;
 
 export interface ConversationPeopleDeps {
   graph: DriveClient;
@@ -50,8 +51,8 @@ export class ConversationPeopleService {
     try {
       if (kind === 'channel') {
         if (!roster) return { available: false, kind, reason: 'notInstalled' };
-        const members = await roster(MAX_CONVERSATION_PEOPLE + 1);
-        return choiceFor(planRecipients(members, sharer, { kind, name: conversation.name }), members.length);
+        const { members, complete } = await roster(MAX_CONVERSATION_PEOPLE + 1);
+        return choiceFor(planRecipients(members, sharer, { kind, name: conversation.name }), members.length, complete);
       }
       const chat = await this.deps.graph.chatMembers(conversation.id, { token: call.token, deadline: call.deadline });
       const members: ConversationMember[] = chat.members.map((m) => ({

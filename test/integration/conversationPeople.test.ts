@@ -20,6 +20,8 @@ const ID = {
   lee: '0a1d0000-0000-4000-8000-0000000001ee',
   alex: '0a1d0000-0000-4000-8000-0000000a11a1',
   diego: '0a1d0000-0000-4000-8000-00000000d1e9',
+  /** Riley of Northwind: a B2B guest account in Contoso, a member of the Project Falcon team. */
+  riley: '0a1d0000-0000-4000-8000-0000000e1e57',
 };
 const DIEGO = 'diego@contoso.example';
 /** Seeded conversations (sandbox/data/tenant.json `chats`). */
@@ -29,6 +31,13 @@ const CHAT = {
   oneOnOne: `19:${ID.adele}_${ID.megan}@unq.gbl.spaces`,
   guests: '19:falcon-northwind@thread.v2',
   large: '19:contoso-all-hands@thread.v2',
+};
+/** Seeded teams (`teams` in sandbox/data/tenant.json), whose members the Bot Framework roster serves. */
+const TEAM = {
+  /** The team and channel of the harness's channel invokes; Share Link is installed there. */
+  falcon: { teamId: '19:team@thread.skype', channelId: '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype' },
+  noApp: { teamId: '19:contoso-sales@thread.tacv2', channelId: '19:contoso-sales-deals@thread.tacv2' },
+  everyone: { teamId: '19:contoso-everyone@thread.tacv2', channelId: '19:contoso-everyone-news@thread.tacv2' },
 };
 
 /**
@@ -305,5 +314,174 @@ describe('integration: People in this chat', function () {
     const card = dialogCard(slow.body);
     assert.match(text(card), /Your recent files didn't load in time/);
     assert.ok(inputById(card, 'q'), 'the search box');
+  });
+  describe("channels: members from the Bot Framework roster, reached through the activity's serviceUrl", () => {
+    /** A channel invoke as Teams sends it, with the sandbox connector as its (signed) serviceUrl. */
+    const inChannel = (team: { teamId: string; channelId: string }): ActivityOptions => ({
+      conversationType: 'channel',
+      conversationId: team.channelId,
+      teamId: team.teamId,
+      serviceUrl: h.sandbox.endpoints.connectorServiceUrl,
+    });
+    const connector = () => h.sandbox.stats().byKind['botframework.connector'];
+
+    it('"People in this channel": the roster\'s people (a guest too); the link is for exactly the ones kept, nobody emailed', async () => {
+      const opts = inChannel(TEAM.falcon);
+      const card = await optionsFor(USERS.adele, opts);
+      assert.equal(peopleChoice(card)?.title, 'People in this channel: Megan, Alex and 3 others');
+      const people = (inputById(card, 'conversationPeople')?.choices ?? []) as Array<{ title: string; value: string }>;
+      assert.deepEqual(
+        people.map((p) => p.value),
+        [ID.megan, ID.alex, ID.lee, ID.diego, ID.riley],
+        'everyone in the team but the sharer, in roster order, removable',
+      );
+      assert.equal(inputById(card, 'sendNotification')?.value, 'false', 'notify is off by default');
+      assert.deepEqual(connector()?.statuses, { '200': 1 }, 'one roster page, with a valid bot token');
+
+      const kept = [ID.megan, ID.alex, ID.diego, ID.riley];
+      const reply = await submit(
+        USERS.adele,
+        createFrom(card, { scope: 'conversation', conversationPeople: kept.join(',') }),
+        opts,
+      );
+      const bodies = createLinkBodies();
+      assert.equal(bodies.length, 1);
+      assert.equal(bodies[0].scope, 'users');
+      assert.deepEqual(
+        bodies[0].recipients,
+        kept.map((objectId) => ({ objectId })),
+        'exactly the people kept (Lee was removed), the guest by their object id in this tenant',
+      );
+      assert.notEqual(bodies[0].sendNotification, true);
+      assert.deepEqual(h.sandbox.outbox(), [], 'no email');
+      assert.equal(connector()?.count, 2, 'the members are read again at submit');
+      const posted = text(linkCard(reply.body));
+      assert.match(posted, /People in this channel: Megan Bowen, Alex Wilber, Diego Siciliani, Riley Chen/);
+      assert.doesNotMatch(posted, /Lee Gu/);
+      const grantees = (await h.permissionsOf(USERS.adele, D.adele, I.adelePlanDocx))
+        .filter((p) => p.link?.scope === 'users')
+        .flatMap((p) => (p.grantedToIdentitiesV2 ?? []).map((g: { user?: { id?: string } }) => g.user?.id));
+      assert.deepEqual([...grantees].sort(), [...kept].sort(), 'Graph grants exactly the people kept');
+    });
+
+    it('with "Email the people above" on: exactly the kept people of the channel are emailed, the guest at their address', async () => {
+      const opts = inChannel(TEAM.falcon);
+      const card = await optionsFor(USERS.adele, opts, D.adele, I.adeleKickoffPptx);
+      await submit(
+        USERS.adele,
+        createFrom(card, {
+          scope: 'conversation',
+          conversationPeople: [ID.megan, ID.riley].join(','),
+          sendNotification: 'true',
+          message: 'Design review notes',
+        }),
+        opts,
+      );
+      assert.equal(createLinkBodies()[0].sendNotification, true);
+      const mails = h.sandbox.outbox() as Array<{ to: string; message?: string }>;
+      assert.deepEqual(mails.map((m) => m.to).sort(), ['megan@contoso.example', 'riley@northwind.example']);
+      assert.ok(mails.every((m) => m.message === 'Design review notes'));
+    });
+
+    it('the roster comes in two pages: the app follows the continuation token and lists everyone', async () => {
+      h.sandbox.setRosterPageSize(4);
+      const card = await optionsFor(USERS.adele, inChannel(TEAM.falcon));
+      assert.equal(peopleChoice(card)?.title, 'People in this channel: Megan, Alex and 3 others');
+      assert.deepEqual(
+        ((inputById(card, 'conversationPeople')?.choices ?? []) as Array<{ value: string }>).map((c) => c.value),
+        [ID.megan, ID.alex, ID.lee, ID.diego, ID.riley],
+        'the people of both pages (4 + 2, the sharer left out)',
+      );
+      assert.deepEqual(connector()?.statuses, { '200': 2 }, 'two pages');
+    });
+
+    it('roster members that carry `objectId` instead of `aadObjectId` are still shared by object id', async () => {
+      h.sandbox.setFidelity({ rosterObjectIdField: true });
+      const opts = inChannel(TEAM.falcon);
+      const card = await optionsFor(USERS.adele, opts);
+      const kept = [ID.megan, ID.riley];
+      await submit(USERS.adele, createFrom(card, { scope: 'conversation', conversationPeople: kept.join(',') }), opts);
+      assert.deepEqual(
+        createLinkBodies()[0].recipients,
+        kept.map((objectId) => ({ objectId })),
+      );
+    });
+
+    it('a team Share Link is not added to: no choice, the dialog says why; a forged submit makes no link', async () => {
+      const opts = inChannel(TEAM.noApp);
+      const card = await optionsFor(USERS.adele, opts);
+      assert.equal(peopleChoice(card), undefined);
+      assert.match(
+        text(card),
+        /“People in this channel” isn't available: Share Link isn't added to this team, so it can't see who is in the channel/,
+      );
+      assert.deepEqual(connector()?.statuses, { '403': 1 }, 'the connector answered BotNotInConversationRoster');
+      const forged = await submit(
+        USERS.adele,
+        { ...createFrom(card, { scope: 'conversation', conversationPeople: ID.megan }) },
+        opts,
+      );
+      assert.match(text(dialogCard(forged.body)), /Share Link isn't added to this team/);
+      assert.equal(createLinkBodies().length, 0, 'no link was made');
+    });
+
+    it('a team larger than the limit: no choice, and the dialog does not claim an exact count it never read', async () => {
+      const card = await optionsFor(USERS.adele, inChannel(TEAM.everyone));
+      assert.equal(peopleChoice(card), undefined);
+      assert.match(
+        text(card),
+        /it has more than 50 people, and Share Link makes a link for specific people for at most 50/,
+      );
+      assert.equal(connector()?.count, 1, 'one page of 51 is enough to know');
+    });
+
+    it("search and share in one step in a channel: a view link for the channel's people, nobody emailed", async () => {
+      const reply = await h.send(
+        invokeActivity(
+          h.user(USERS.adele),
+          'composeExtension/selectItem',
+          { driveId: D.adele, itemId: I.adeleBudgetXlsx },
+          inChannel(TEAM.falcon),
+        ),
+      );
+      const body = createLinkBodies()[0];
+      assert.equal(body.scope, 'users');
+      assert.equal(body.type, 'view');
+      assert.deepEqual(
+        body.recipients,
+        [ID.megan, ID.alex, ID.lee, ID.diego, ID.riley].map((objectId) => ({ objectId })),
+      );
+      assert.notEqual(body.sendNotification, true);
+      assert.deepEqual(h.sandbox.outbox(), []);
+      assert.match(text(linkCard(reply.body)), /People in this channel/);
+    });
+
+    it('a roster that fails (503) or hangs: the dialog still opens in time, without the choice and with the reason', async () => {
+      h.sandbox.faults.set([{ kind: 'botframework.connector', status: 503 }]);
+      const failed = await optionsFor(USERS.adele, inChannel(TEAM.falcon));
+      assert.equal(peopleChoice(failed), undefined);
+      assert.match(text(failed), /the list of people could not be loaded right now/);
+
+      h.sandbox.faults.set([{ kind: 'botframework.connector', latencyMs: 15_000 }]);
+      const started = Date.now();
+      const reply = await submit(
+        USERS.adele,
+        { action: 'pick', driveId: D.adele, itemId: I.adelePlanDocx },
+        inChannel(TEAM.falcon),
+      );
+      const elapsed = Date.now() - started;
+      const card = dialogCard(reply.body);
+      // The roster gets what is left of the invoke budget (3 s), so the answer comes before Teams gives up (~5 s).
+      assert.ok(elapsed < 4_500, `answered after ${elapsed} ms`);
+      assert.equal(peopleChoice(card), undefined);
+      assert.match(text(card), /the list of people could not be loaded right now/);
+      h.sandbox.faults.set([]);
+    });
+
+    it("Diego, who never consented to reading chats, still gets the channel's people: the roster needs no Graph permission", async () => {
+      const card = await optionsFor(DIEGO, inChannel(TEAM.falcon), D.projectFalcon, I.falconSpecDocx);
+      assert.equal(peopleChoice(card)?.title, 'People in this channel: Adele, Megan and 3 others');
+      assert.equal(h.sandbox.count('graph.members'), 0, 'no Graph chat members call for a channel');
+    });
   });
 });

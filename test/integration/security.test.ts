@@ -62,6 +62,37 @@ describe('integration: inbound security and recorded payloads', function () {
       assert.equal(h.sandbox.count('tokenservice.'), 0, 'no token lookup for unauthenticated activities');
       assert.equal(h.sandbox.count('graph.'), 0);
     });
+
+    it('the app calls the Bot Connector only at the serviceUrl the channel signed: a swapped serviceUrl is refused (401) first', async () => {
+      const signedFor = h.sandbox.endpoints.connectorServiceUrl;
+      const channelInvoke = (serviceUrl: string) =>
+        invokeActivity(
+          h.user(USERS.adele),
+          'composeExtension/submitAction',
+          {
+            commandId: 'shareLink',
+            commandContext: 'compose',
+            data: { action: 'pick', driveId: GRAPH_SEED.drives.adele, itemId: GRAPH_SEED.items.adelePlanDocx },
+          },
+          { conversationType: 'channel', teamId: '19:team@thread.skype', serviceUrl },
+        );
+      const authorization = await h.sandbox.signActivity({ serviceUrl: signedFor });
+      h.sandbox.resetStats();
+      for (const hostile of [
+        'https://attacker.example/amer/',
+        `${signedFor}../evil/`,
+        signedFor.replace('https', 'http'),
+      ]) {
+        const reply = await h.send(channelInvoke(hostile), { authorization });
+        assert.equal(reply.status, 401, `${hostile}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      }
+      assert.equal(h.sandbox.count('botframework.connector'), 0, 'no roster call, so no bot token sent anywhere');
+      assert.equal(h.sandbox.count('tokenservice.'), 0);
+      // The baseline: the same token with the serviceUrl it was signed for reaches the connector.
+      const ok = await h.send(channelInvoke(signedFor), { authorization });
+      assert.equal(ok.status, 200);
+      assert.equal(h.sandbox.count('botframework.connector'), 1);
+    });
   });
 
   describe('(6) tenants and payloads', () => {

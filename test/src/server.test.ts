@@ -47,6 +47,45 @@ describe('server', () => {
     assert.equal(((await res.json()) as { checks: Array<{ ok: boolean }> }).checks[0].ok, false);
   });
 
+  it('warns once when a readiness check starts failing, not on every probe; again when it fails differently', async () => {
+    const lines: Array<{ level: number; msg: string; check?: string; err?: string }> = [];
+    let failure: string | undefined;
+    const config = loadConfig(PROD);
+    const app = createApp({
+      log: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      adapter: createCloudAdapter(config),
+      bot: new TeamsActivityHandler(),
+      readinessCacheMs: 0,
+      readiness: [
+        {
+          name: 'store',
+          check: async () => {
+            if (failure) throw new Error(failure);
+          },
+        },
+      ],
+    });
+    const probed = await listen(app, '127.0.0.1', 0);
+    try {
+      const probe = async () => (await fetch(`${probed.url}/readyz`)).status;
+      failure = 'locked';
+      for (let i = 0; i < 5; i++) assert.equal(await probe(), 503);
+      failure = 'disk full';
+      assert.equal(await probe(), 503);
+      failure = undefined;
+      assert.equal(await probe(), 200);
+      failure = 'locked';
+      assert.equal(await probe(), 503);
+      const warnings = lines.filter((l) => l.level === 40 && l.msg === 'readiness check failed');
+      assert.deepEqual(
+        warnings.map((l) => `${l.check}: ${l.err}`),
+        ['store: locked', 'store: disk full', 'store: locked'],
+      );
+    } finally {
+      await probed.close();
+    }
+  });
+
   it('answers 401 to an activity without a Bot Framework JWT in production mode', async () => {
     const res = await fetch(`${running.url}/api/messages`, {
       method: 'POST',

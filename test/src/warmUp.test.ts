@@ -55,6 +55,34 @@ describe('warmUp', () => {
     warmUp.stop();
   });
 
+  it('a group (one task per tenant) is ready once one is warm; the cold rest only degrade, and all cold blocks', async () => {
+    const warmUp = new WarmUp(
+      [
+        { name: 'channel', run: async () => undefined },
+        { name: 'tenant A', group: 'tenants', run: async () => undefined },
+        { name: 'tenant B', group: 'tenants', run: () => Promise.reject(new Error('AADSTS90002: tenant not found')) },
+      ],
+      { log, initialBackoffMs: 1000 },
+    );
+    warmUp.start();
+    await warmUp.tried();
+    await warmUp.check();
+    await assert.rejects(warmUp.checkGroups(), /not warm yet: tenant B \(AADSTS90002: tenant not found\)/);
+    warmUp.stop();
+
+    const allCold = new WarmUp(
+      [
+        { name: 'tenant A', group: 'tenants', run: () => Promise.reject(new Error('HTTP 503')) },
+        { name: 'tenant B', group: 'tenants', run: () => Promise.reject(new Error('HTTP 503')) },
+      ],
+      { log, initialBackoffMs: 1000 },
+    );
+    allCold.start();
+    await allCold.tried();
+    await assert.rejects(allCold.check(), /not warm yet: tenant A \(HTTP 503\), tenant B \(HTTP 503\)/);
+    allCold.stop();
+  });
+
   it('stop() ends the retries (shutdown)', async () => {
     let attempts = 0;
     const warmUp = new WarmUp(

@@ -16,7 +16,7 @@ import { createCloudAdapter } from '../../../bot/adapter';
 import type { Sandbox } from '../../../sandbox/server';
 import { SANDBOX_IDENTITIES } from '../../../sandbox/identities';
 import { defaultConnections } from '../../../sandbox/tokenservice';
-import { productionEnvFor, startTestSandbox } from '../helpers';
+import { botToken, productionEnvFor, startTestSandbox } from '../helpers';
 
 const APP = SANDBOX_IDENTITIES.app;
 const CONNECTION = APP.oauthConnectionName;
@@ -274,17 +274,3 @@ describe('sandbox Bot Framework Token Service', () => {
     }
   });
 });
-
-async function botToken(sandbox: Sandbox): Promise<string> {
-  const res = await fetch(`${sandbox.url}/botframework.com/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: APP.clientId,
-      client_secret: APP.clientSecret,
-      scope: 'https://api.botframework.com/.default',
-    }).toString(),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}

@@ -5,6 +5,7 @@ import {
   conversationRefOf,
   firstName,
   keepChosen,
+  memberFromRoster,
   peopleLinkAllowed,
   planRecipients,
   type ConversationMember,
@@ -107,6 +108,30 @@ describe('domain/conversation', () => {
     });
   });
 
+  describe('memberFromRoster: Bot Framework roster accounts → members', () => {
+    it('reads the object id as `aadObjectId` or `objectId` (roster answers use both), and the role', () => {
+      const base = { name: 'Riley Chen', tenantId: TENANT, email: 'riley@northwind.example' };
+      const expected = {
+        displayName: 'Riley Chen',
+        objectId: 'r1',
+        tenantId: TENANT,
+        email: 'riley@northwind.example',
+      };
+      assert.deepEqual(memberFromRoster({ ...base, aadObjectId: 'r1', userRole: 'guest' }), {
+        ...expected,
+        role: 'guest',
+      });
+      assert.deepEqual(memberFromRoster({ ...base, objectId: 'r1', userRole: 'user' }), { ...expected, role: 'user' });
+      assert.deepEqual(memberFromRoster({ name: 'Anon1 (Guest)', tenantId: TENANT, userRole: 'anonymous' }), {
+        displayName: 'Anon1 (Guest)',
+        objectId: undefined,
+        tenantId: TENANT,
+        email: undefined,
+        role: 'anonymous',
+      });
+    });
+  });
+
   describe('choiceFor and peopleLinkAllowed', () => {
     it(`more than ${MAX_CONVERSATION_PEOPLE} people → tooMany with the count`, () => {
       const many = Array.from({ length: MAX_CONVERSATION_PEOPLE + 2 }, (_, i) =>
@@ -114,6 +139,13 @@ describe('domain/conversation', () => {
       );
       const c = choiceFor(planRecipients(many, sharer, { kind: 'groupChat' }), many.length);
       assert.deepEqual(c.available ? null : [c.reason, c.count], ['tooMany', MAX_CONVERSATION_PEOPLE + 2]);
+    });
+    it('a roster read only up to the limit (more pages left) → tooManyUncounted, without a count it never had', () => {
+      const many = Array.from({ length: MAX_CONVERSATION_PEOPLE + 1 }, (_, i) =>
+        member({ displayName: `P${i}`, objectId: `p${i}` }),
+      );
+      const c = choiceFor(planRecipients(many, sharer, { kind: 'channel' }), many.length, false);
+      assert.deepEqual(c, { available: false, kind: 'channel', reason: 'tooManyUncounted' });
     });
     it('only the sharer → onlyYou', () => {
       const c = choiceFor(
