@@ -1,5 +1,7 @@
 import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import type { Logger } from '../log';
 import type { ShareLog, ShareRecord } from './shareLog';
+import { parseStoredRecord } from './storedRecord';
 
 /**
  * Layout (one partition per tenant, so every write of a share is one entity-group transaction):
@@ -36,6 +38,8 @@ export interface AzureTableShareLogOptions {
   /** SDK retries on transient failures (connection refused, 5xx, 429). */
   maxRetries?: number;
   retryDelayInMs?: number;
+  /** Where a damaged row (not a record) is reported; it is skipped either way. */
+  log?: Logger;
 }
 
 interface ShareColumns {
@@ -58,7 +62,10 @@ export class AzureTableShareLog implements ShareLog {
   private readonly timeoutMs: number;
   private tableReady?: Promise<void>;
 
+  private readonly log?: Logger;
+
   constructor(connectionString: string, table: string, options: AzureTableShareLogOptions = {}) {
+    this.log = options.log;
     this.timeoutMs = options.operationTimeoutMs ?? 5000;
     this.client = TableClient.fromConnectionString(connectionString, table, {
       // Plain http only for an emulator on this machine (Azurite); a cloud endpoint stays https-only.
@@ -115,7 +122,7 @@ export class AzureTableShareLog implements ShareLog {
       });
       for await (const page of rows.byPage({ maxPageSize: Math.min(limit, 1000) })) {
         for (const row of page) {
-          out.push(toRecord(row));
+          out.push(...this.records([row]));
           if (out.length >= limit) return out;
         }
       }
@@ -130,12 +137,12 @@ export class AzureTableShareLog implements ShareLog {
         (await this.readShare(pk, shareRowKey(permissionId, userObjectId))) ??
         (await this.readLegacyShare(pk, permissionId, userObjectId)),
     );
-    return row ? toRecord(row) : undefined;
+    return row ? this.records([row])[0] : undefined;
   }
 
   async listByPermission(tenantId: string, permissionId: string): Promise<ShareRecord[]> {
     const rows = await this.withTable(() => this.readSharesOf(partitionKey(tenantId), permissionId));
-    return rows.map(toRecord).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return this.records(rows).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
   async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
@@ -166,6 +173,23 @@ export class AzureTableShareLog implements ShareLog {
 
   async close(): Promise<void> {
     // The SDK keeps no connection that needs closing; pending requests end with their deadline.
+  }
+
+  /** The rows' records; a damaged row (its parts are not a record) is reported and left out. */
+  private records(rows: ShareColumns[]): ShareRecord[] {
+    const out: ShareRecord[] = [];
+    for (const row of rows) {
+      let json = '';
+      for (let i = 0; i < (Number(row.recordParts) || 0); i++) json += row[`record${i}`] ?? '';
+      const r = parseStoredRecord(json);
+      if (r) out.push({ ...r, revokedAt: row.revokedAt ?? undefined, revokedBy: row.revokedBy ?? undefined });
+      else
+        this.log?.error(
+          { tenantId: row.tenantId, permissionId: row.permissionId },
+          'share log: skipped a damaged record (not valid record JSON)',
+        );
+    }
+    return out;
   }
 
   private async readShare(pk: string, rk: string): Promise<TableEntityResult<ShareColumns> | undefined> {
@@ -303,13 +327,6 @@ function splitJson(json: string): string[] {
     i = end;
   }
   return parts;
-}
-
-function toRecord(row: ShareColumns): ShareRecord {
-  let json = '';
-  for (let i = 0; i < row.recordParts; i++) json += row[`record${i}`];
-  const r = JSON.parse(json) as ShareRecord;
-  return { ...r, revokedAt: row.revokedAt ?? undefined, revokedBy: row.revokedBy ?? undefined };
 }
 
 function errorCode(err: RestError): string | undefined {

@@ -10,10 +10,10 @@ import type { ShareLog, ShareRecord } from './shareLog';
 import { SqliteShareLog } from './sqliteShareLog';
 
 /** Opens the configured store: Azure Table Storage when a connection string is set, else the SQLite file. */
-export function createShareLog(store: StoreConfig): ShareLog {
+export function createShareLog(store: StoreConfig, log?: Logger): ShareLog {
   return store.kind === 'azureTable'
-    ? new AzureTableShareLog(store.connectionString, store.table)
-    : new SqliteShareLog(store.path);
+    ? new AzureTableShareLog(store.connectionString, store.table, { log })
+    : new SqliteShareLog(store.path, { log });
 }
 
 /** Where the share journal lives: beside the SQLite file, or in the data directory. */
@@ -36,7 +36,7 @@ export async function openShareLog(
   log: Logger,
   options: JournaledShareLogOptions & { journalFs?: JournalFs; backend?: ShareLog } = {},
 ): Promise<JournaledShareLog> {
-  const backend = options.backend ?? createShareLog(store);
+  const backend = options.backend ?? createShareLog(store, log.child({ component: 'share-store' }));
   const journal = await ShareJournal.open(shareJournalPath(store, dataDir), {
     log: log.child({ component: 'share-journal' }),
     fs: options.journalFs,

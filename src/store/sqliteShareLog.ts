@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ShareLog, ShareRecord } from './shareLog';
+import type { Logger } from '../log';
+import { parseStoredRecord } from './storedRecord';
 
 interface Row {
   tenant_id: string;
@@ -22,6 +24,8 @@ export interface SqliteShareLogOptions {
    * the whole event loop stands still: it must stay far below an invoke's budget (the writer retries later).
    */
   busyTimeoutMs?: number;
+  /** Where a damaged row (not a record) is reported; it is skipped either way. */
+  log?: Logger;
 }
 
 const SHARES_TABLE = (name: string) => `
@@ -42,7 +46,10 @@ export class SqliteShareLog implements ShareLog {
   /** Statements prepared once (preparing on every write showed in the benchmark profile). */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string, options: SqliteShareLogOptions = {}) {
+  constructor(
+    file: string,
+    private readonly options: SqliteShareLogOptions = {},
+  ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     // Opening and migrating happen before the server listens, so they may wait for a lock a while.
     this.db = new Database(file, { timeout: 5000 });
@@ -107,7 +114,7 @@ export class SqliteShareLog implements ShareLog {
     const rows = this.stmt(
       `SELECT * FROM shares WHERE tenant_id = ? AND user_object_id = ? ORDER BY created_at DESC LIMIT ?`,
     ).all(tenantId, userObjectId, limit) as Row[];
-    return rows.map(toRecord);
+    return this.records(rows);
   }
 
   async get(tenantId: string, permissionId: string, userObjectId: string): Promise<ShareRecord | undefined> {
@@ -116,14 +123,14 @@ export class SqliteShareLog implements ShareLog {
       permissionId,
       userObjectId,
     ) as Row | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? this.records([row])[0] : undefined;
   }
 
   async listByPermission(tenantId: string, permissionId: string): Promise<ShareRecord[]> {
     const rows = this.stmt(
       `SELECT * FROM shares WHERE tenant_id = ? AND permission_id = ? ORDER BY created_at ASC`,
     ).all(tenantId, permissionId) as Row[];
-    return rows.map(toRecord);
+    return this.records(rows);
   }
 
   async markRevoked(tenantId: string, permissionId: string, at: string, by: string): Promise<void> {
@@ -134,6 +141,21 @@ export class SqliteShareLog implements ShareLog {
 
   async ping(): Promise<void> {
     this.stmt('SELECT 1').get();
+  }
+
+  /** The rows' records; a damaged row is reported and left out. */
+  private records(rows: Row[]): ShareRecord[] {
+    const out: ShareRecord[] = [];
+    for (const row of rows) {
+      const r = parseStoredRecord(row.record);
+      if (r) out.push({ ...r, revokedAt: row.revoked_at ?? undefined, revokedBy: row.revoked_by ?? undefined });
+      else
+        this.options.log?.error(
+          { tenantId: row.tenant_id, permissionId: row.permission_id },
+          'share log: skipped a damaged record (not valid record JSON)',
+        );
+    }
+    return out;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -148,9 +170,4 @@ export class SqliteShareLog implements ShareLog {
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-function toRecord(row: Row): ShareRecord {
-  const r = JSON.parse(row.record) as ShareRecord;
-  return { ...r, revokedAt: row.revoked_at ?? undefined, revokedBy: row.revoked_by ?? undefined };
 }

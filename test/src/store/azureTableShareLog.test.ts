@@ -14,7 +14,7 @@ import { createShareLog, shareJournalPath } from '../../../src/store';
 import { SqliteShareLog } from '../../../src/store/sqliteShareLog';
 import type { ShareRecord } from '../../../src/store/shareLog';
 import { loadConfig } from '../../../src/config';
-import { assertRecordPerSharer } from './shareLogContract';
+import { assertDamagedRecordSkipped, assertRecordPerSharer } from './shareLogContract';
 import { createLogger } from '../../../src/log';
 
 /** The emulator's well-known development account (public, documented by Microsoft). */
@@ -181,6 +181,28 @@ describe('Azure Table share log (against Azurite)', function () {
   it("keeps a record per sharer of the same permission: a second sharer never takes the first one's", async () => {
     const log = fresh();
     await assertRecordPerSharer(log);
+  });
+
+  it('a damaged row costs only itself: the others are listed, it reads as absent, and it is reported', async () => {
+    const lines: string[] = [];
+    const name = `ShareLogDamaged${process.pid}`;
+    const log = new AzureTableShareLog(cs, name, {
+      log: createLogger('info', { write: (l: string) => void lines.push(l) }),
+    });
+    const client = TableClient.fromConnectionString(cs, name, { allowInsecureConnection: true });
+    await assertDamagedRecordSkipped(
+      log,
+      async (permissionId, body) => {
+        // Both rows of the record (by permission and by user) carry the JSON: damage each.
+        for await (const e of client.listEntities<{ permissionId: string }>())
+          if (e.permissionId === permissionId)
+            await client.updateEntity(
+              { partitionKey: e.partitionKey!, rowKey: e.rowKey!, recordParts: 1, record0: body },
+              'Merge',
+            );
+      },
+      () => lines,
+    );
   });
 
   it('reads a table written before sharers were keyed, and moves a row to the new key on its next put', async () => {

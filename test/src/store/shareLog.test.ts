@@ -8,7 +8,7 @@ import { ShareJournal } from '../../../src/store/shareJournal';
 import type { ShareLog } from '../../../src/store/shareLog';
 import { createLogger } from '../../../src/log';
 import { shareRecord } from './fixtures';
-import { assertRecordPerSharer } from './shareLogContract';
+import { assertDamagedRecordSkipped, assertRecordPerSharer } from './shareLogContract';
 import Database from 'better-sqlite3';
 
 const record = shareRecord;
@@ -39,6 +39,21 @@ describe('share log', () => {
   it("keeps a record per sharer of the same permission: a second sharer never takes the first one's", async () => {
     const log = new SqliteShareLog(path.join(dir, 'log.sqlite'));
     await assertRecordPerSharer(log);
+    await log.close();
+  });
+
+  it('a damaged row costs only itself: the others are listed, it reads as absent, and it is reported', async () => {
+    const file = path.join(dir, 'log.sqlite');
+    const lines: string[] = [];
+    const log = new SqliteShareLog(file, { log: createLogger('info', { write: (l: string) => void lines.push(l) }) });
+    const other = new Database(file);
+    await assertDamagedRecordSkipped(
+      log,
+      async (permissionId, body) =>
+        void other.prepare('UPDATE shares SET record = ? WHERE permission_id = ?').run(body, permissionId),
+      () => lines,
+    );
+    other.close();
     await log.close();
   });
 

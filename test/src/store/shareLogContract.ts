@@ -47,3 +47,36 @@ export async function assertRecordPerSharer(log: ShareLog): Promise<void> {
   await log.put({ ...megan, itemName: 'late.docx' });
   assert.equal((await log.get('t1', permissionId, 'megan'))?.revokedAt, '2026-11-27T00:00:00.000Z');
 }
+
+/**
+ * A damaged row (not JSON, or JSON that is not a record) costs only itself: the person's list, the permission's
+ * records and the other gets still answer, the damaged one reads as absent, and the store reports it (no exception).
+ * `damage(permissionId, body)` overwrites the stored record JSON of that permission's row(s) by hand.
+ */
+export async function assertDamagedRecordSkipped(
+  log: ShareLog,
+  damage: (permissionId: string, body: string) => Promise<void>,
+  reported: () => string[],
+): Promise<void> {
+  const tag = Math.random().toString(36).slice(2);
+  const good = shareRecord(1, { permissionId: `good-${tag}` });
+  const torn = shareRecord(2, { permissionId: `torn-${tag}` });
+  const alien = shareRecord(3, { permissionId: `alien-${tag}` });
+  for (const r of [good, torn, alien]) await log.put(r);
+  await damage(torn.permissionId, '{"permissionId":"torn');
+  await damage(alien.permissionId, JSON.stringify({ permissionId: alien.permissionId, itemName: 42 }));
+
+  assert.deepEqual(
+    (await log.listByUser('t1', 'u1', 10)).map((r) => r.permissionId).filter((id) => id.endsWith(tag)),
+    [good.permissionId],
+    'the good record is listed; the damaged ones are left out',
+  );
+  assert.equal((await log.get('t1', good.permissionId, 'u1'))?.itemName, good.itemName);
+  assert.equal(await log.get('t1', torn.permissionId, 'u1'), undefined);
+  assert.deepEqual(await log.listByPermission('t1', alien.permissionId), []);
+  const lines = reported();
+  assert.ok(
+    lines.some((l) => l.includes(torn.permissionId)) && lines.some((l) => l.includes(alien.permissionId)),
+    `each damaged record is reported: ${lines.join(' | ')}`,
+  );
+}
