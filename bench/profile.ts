@@ -10,6 +10,8 @@ interface CpuProfile {
   nodes: CpuProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  /** Microseconds on the system's monotonic clock (the same clock as `process.hrtime` in any process). */
+  startTime: number;
 }
 
 export interface ProfileEntry {
@@ -39,12 +41,28 @@ function originOf(url: string, fn: string): string {
   return url;
 }
 
-/** Self time per function and per origin from a V8 .cpuprofile (as written by `node --cpu-prof`). */
-export function summarizeCpuProfile(file: string, top = 15): ProfileSummary {
+/** The monotonic clock `node --cpu-prof` stamps its samples with, in microseconds. */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Self time per function and per origin from a V8 .cpuprofile (as written by `node --cpu-prof`). With a window
+ * (monotonicUs() marks taken by any process of this machine), only the samples inside it count: start-up and
+ * warm-up are left out.
+ */
+export function summarizeCpuProfile(
+  file: string,
+  top = 15,
+  window: { fromUs: number; toUs: number } = { fromUs: -Infinity, toUs: Infinity },
+): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < window.fromUs || at > window.toUs) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const fnMs = new Map<string, number>();
   const originMs = new Map<string, number>();
   let busyUs = 0;

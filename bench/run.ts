@@ -22,14 +22,14 @@ import {
   type JoinedInvoke,
   type KindFigures,
 } from './figures';
-import { summarizeCpuProfile, type ProfileSummary } from './profile';
+import { monotonicUs, summarizeCpuProfile, type ProfileSummary } from './profile';
 import type { FromLoad, LoadUser, PhaseResult, PhaseSpec, ToLoad } from './protocol';
 import { startTestRedis } from '../test/helpers/redisServer';
 import { startRoundRobin } from '../test/helpers/roundRobin';
 
 /**
  * `npm run bench [-- --quick] [-- --profile] [-- --token=250 --createLink=150 --itemLookup=60 --search=120
- * --tokenService=90] [-- --instances 2]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
+ * --tokenService=90] [-- --logLevel=warn] [-- --instances 2]` (the default profile; sources in bench/README.md): starts the sandbox (in this process) with a latency profile, the app as its own process in
  * production auth mode, and a separate load process; runs the journeys; then the framework floor and the
  * samples-pattern baseline under the same load. With `--instances 2`, also two app processes sharing a
  * redis-server behind a round-robin balancer. Prints tables and, last, one JSON line. Asserts nothing.
@@ -38,12 +38,16 @@ import { startRoundRobin } from '../test/helpers/roundRobin';
 interface Settings {
   quick: boolean;
   profile: boolean;
+  /** The app's LOG_LEVEL (warn by default; production's default is info). */
+  logLevel: string;
   latency: Required<Pick<LatencyProfile, 'token' | 'createLink' | 'itemLookup' | 'search' | 'tokenService'>>;
   /** Virtual users of the load phases (one per worker at the highest concurrency). */
   virtualUsers: number;
   /** Fresh users of the "many distinct people" phase (RSS per signed-in user). */
   distinctUsers: number;
   c1Journeys: number;
+  /** The baseline's c1 journeys (each pays an OBO and three Token Service round trips: ~0.9 s). */
+  baselineC1Journeys: number;
   c16Ms: number;
   /** Duration of the submit throughput phase at each concurrency. */
   throughputMs: Record<number, number>;
@@ -70,6 +74,7 @@ function parseArgs(argv: string[]): Settings {
     instances,
     quick,
     profile: flag('profile'),
+    logLevel: argv.find((a) => a.startsWith('--logLevel='))?.split('=')[1] ?? 'warn',
     latency: {
       token: num('token', 250),
       createLink: num('createLink', 150),
@@ -80,9 +85,10 @@ function parseArgs(argv: string[]): Settings {
     virtualUsers: 64,
     distinctUsers: quick ? 64 : 1000,
     c1Journeys: quick ? 8 : 100,
+    baselineC1Journeys: quick ? 5 : 100,
     c16Ms: quick ? 2000 : 20_000,
     throughputMs: quick ? { 1: 1500, 16: 1500, 64: 2000 } : { 1: 10_000, 16: 10_000, 64: 10_000 },
-    floorMs: quick ? 1000 : 10_000,
+    floorMs: quick ? 700 : 10_000,
     baselineC64Ms: quick ? 1500 : 10_000,
     concurrencies: [1, 16, 64],
   };
@@ -315,7 +321,7 @@ async function main(): Promise<void> {
       // The load makes each virtual user share many times a second, far past a person's limit: measure, not limit.
       SHARE_RATE_LIMIT: '0',
     }),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: settings.logLevel,
     NODE_EXTRA_CA_CERTS: ensureTrustBundle(dataDir),
     BENCH_RUN_DIR: runDir,
   };
@@ -371,60 +377,43 @@ async function main(): Promise<void> {
   };
   const V = settings.virtualUsers;
   // Warm-up: the 16 journey users sign in with SSO; every virtual user makes one share (Token Service sign-in).
-  const journeys = async (label: string, openDialogs: boolean) => ({
-    warm: [
-      await run({
-        name: `${label} warm-up journeys c16`,
-        mode: 'journey',
-        concurrency: 16,
-        from: 0,
-        to: 16,
-        iterations: settings.quick ? 1 : 3,
-      }),
-      // Every virtual user opens the options dialog of each file once, as a person does before "Create link":
-      // the submits that follow carry what the dialog sealed (one Graph call per share). Quick: every file of the
-      // 16 journey users, the first three of the others (what their few submits use). The baseline reuses these
-      // dialogs: it is another process with the same bot secret, so it trusts the seals as a second instance would.
-      ...(openDialogs
-        ? settings.quick
-          ? [
-              await run({ name: `${label} warm-up dialogs c16`, mode: 'dialogs', concurrency: 16, from: 0, to: 16 }),
-              await run({
-                name: `${label} warm-up dialogs c32`,
-                mode: 'dialogs',
-                concurrency: 32,
-                from: 16,
-                to: V,
-                filesPerUser: 3,
-              }),
-            ]
-          : [await run({ name: `${label} warm-up dialogs c32`, mode: 'dialogs', concurrency: 32, from: 0, to: V })]
-        : []),
-      await run({
-        name: `${label} warm-up submits c64`,
-        mode: 'submit',
-        concurrency: V,
-        from: 0,
-        to: V,
-        iterations: settings.quick ? 1 : 3,
-      }),
-    ],
+  const warmUp = async (label: string, openDialogs: boolean) => [
+    await run({
+      name: `${label} warm-up journeys c16`,
+      mode: 'journey',
+      concurrency: 16,
+      from: 0,
+      to: 16,
+      iterations: settings.quick ? 1 : 3,
+    }),
+    // Every virtual user opens the options dialog of each file once, as a person does before "Create link": the
+    // submits that follow carry what the dialog sealed (one Graph call per share). The baseline reuses these
+    // dialogs: it is another process with the same bot secret, so it trusts the seals as a second instance would.
+    ...(openDialogs
+      ? [await run({ name: `${label} warm-up dialogs c32`, mode: 'dialogs', concurrency: 32, from: 0, to: V })]
+      : []),
+    await run({
+      name: `${label} warm-up submits c64`,
+      mode: 'submit',
+      concurrency: V,
+      from: 0,
+      to: V,
+      iterations: settings.quick ? 1 : 3,
+    }),
+  ];
+  const journeysC16 = (name: string) =>
+    run({ name, mode: 'journey', concurrency: 16, from: 0, to: 16, durationMs: settings.c16Ms });
+  const journeys = async (label: string, openDialogs: boolean, c1Journeys: number) => ({
+    warm: await warmUp(label, openDialogs),
     c1: await run({
       name: `${label} journeys c1`,
       mode: 'journey',
       concurrency: 1,
       from: 0,
       to: 1,
-      iterations: settings.c1Journeys,
+      iterations: c1Journeys,
     }),
-    c16: await run({
-      name: `${label} journeys c16`,
-      mode: 'journey',
-      concurrency: 16,
-      from: 0,
-      to: 16,
-      durationMs: settings.c16Ms,
-    }),
+    c16: await journeysC16(`${label} journeys c16`),
   });
   const throughput = async (label: string, ms: (c: number) => number) => {
     const out = new Map<number, Phase>();
@@ -445,7 +434,7 @@ async function main(): Promise<void> {
     ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js')],
   );
   await useTarget(app);
-  const appJourneys = await journeys('app', true);
+  const appJourneys = await journeys('app', true, settings.c1Journeys);
   const memoryFile = path.join(runDir, 'app-memory.json');
   const settledMemory = async () => {
     fs.rmSync(memoryFile, { force: true });
@@ -495,14 +484,7 @@ async function main(): Promise<void> {
         iterations: 1,
       }),
     ];
-    const c16 = await run({
-      name: '2 instances journeys c16',
-      mode: 'journey',
-      concurrency: 16,
-      from: 0,
-      to: 16,
-      durationMs: settings.c16Ms,
-    });
+    const c16 = await journeysC16('2 instances journeys c16');
     const c64 = await run({
       name: '2 instances submit c64',
       mode: 'submit',
@@ -549,7 +531,7 @@ async function main(): Promise<void> {
   // ---- the samples-pattern baseline ----------------------------------------------------------------------
   const baseline = await startServer('baseline', path.join(__dirname, 'baseline.js'), env);
   await useTarget(baseline);
-  const baseJourneys = await journeys('baseline', false);
+  const baseJourneys = await journeys('baseline', false, settings.baselineC1Journeys);
   const baseC64 = await run({
     name: 'baseline submit c64',
     mode: 'submit',
@@ -562,6 +544,7 @@ async function main(): Promise<void> {
 
   // ---- one CPU profile of the app under load -------------------------------------------------------------
   let profile: ProfileSummary | undefined;
+  let profiledInvokes = 0;
   if (settings.profile) {
     const profDir = path.join(runDir, 'cpu-profile');
     const profiled = await startServer('app-profiled', path.join(__dirname, '..', 'src', 'main.js'), env, [
@@ -569,23 +552,24 @@ async function main(): Promise<void> {
       `--cpu-prof-dir=${profDir}`,
     ]);
     await useTarget(profiled);
-    await run({ name: 'profiled warm-up', mode: 'journey', concurrency: 16, from: 0, to: 16, iterations: 1 });
-    await run({
-      name: 'profiled journeys c16',
-      mode: 'journey',
-      concurrency: 16,
-      from: 0,
-      to: 16,
-      durationMs: settings.c16Ms,
-    });
-    await run({
-      name: 'profiled submit c64',
-      mode: 'submit',
-      concurrency: 64,
-      from: 0,
-      to: V,
-      durationMs: settings.throughputMs[64],
-    });
+    // Warmed up as the measured app was (sign-ins, the 64 connections of a c64 burst; the load still holds the
+    // dialogs' seals, which this process trusts, as the baseline does); only what follows is summarised, so
+    // start-up, module loading and first-use work stay out of the profile.
+    await warmUp('profiled', false);
+    const window = { fromUs: monotonicUs(), toUs: Infinity };
+    const profiledPhases = [
+      await journeysC16('profiled journeys c16'),
+      await run({
+        name: 'profiled submit c64',
+        mode: 'submit',
+        concurrency: 64,
+        from: 0,
+        to: V,
+        durationMs: settings.throughputMs[64],
+      }),
+    ];
+    window.toUs = monotonicUs();
+    profiledInvokes = profiledPhases.reduce((n, p) => n + p.joined.length, 0);
     await profiled.stop();
     const file = fs
       .readdirSync(profDir)
@@ -594,7 +578,7 @@ async function main(): Promise<void> {
     if (file) {
       const kept = path.join(os.tmpdir(), 'share-link-bench-app.cpuprofile');
       fs.copyFileSync(file, kept);
-      profile = summarizeCpuProfile(kept);
+      profile = summarizeCpuProfile(kept, 15, window);
       log(`CPU profile kept at ${kept} (open it in Chrome DevTools)`);
     }
   }
@@ -848,7 +832,7 @@ async function main(): Promise<void> {
   if (profile) {
     out.push(
       '',
-      `CPU profile of the app under load (journeys c16 + submit c64): busy ${round(profile.busyMs)} ms; self time by origin`,
+      `CPU profile of the app under load, after a warm-up like the measured app's (journeys c16 + submit c64): busy ${round(profile.busyMs)} ms for ${profiledInvokes} invokes (${round(profile.busyMs / profiledInvokes)} ms each); self time by origin`,
     );
     out.push(
       table(

@@ -217,7 +217,10 @@ export function createDriveClient(options: DriveClientOptions): DriveClient {
         code: 'graph.client',
       });
     }
-    const text = await res.text();
+    // The body is the one the HTTP layer read for this very answer (see HttpTerminalMiddleware).
+    if (!callOptions.answer || callOptions.answer.status !== res.status)
+      throw new Error('Graph answer without its body');
+    const text = callOptions.answer.text();
     if (res.status === 404 && call.goneOnRetryIsDone && callOptions.attempts > 1) {
       return { status: 204, headers: res.headers, json: undefined, attempts: callOptions.attempts };
     }

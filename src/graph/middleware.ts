@@ -2,7 +2,7 @@ import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsof
 import type { Clock } from '../clock';
 import { ShareError } from '../domain/errors';
 import type { Logger } from '../log';
-import { type HttpClient, isHttpTransportError } from '../http/httpClient';
+import { type HttpClient, type HttpResponse, isHttpTransportError } from '../http/httpClient';
 import { transportToShareError } from './errors';
 import { type AttemptOutcome, decideRetry, type RetryPolicy } from './retryPolicy';
 
@@ -17,6 +17,8 @@ export class GraphCallOptions implements MiddlewareOptions {
   attempts = 0;
   /** The ShareError that ended the call inside the chain (the SDK wraps thrown errors; the client rethrows this). */
   failure?: ShareError;
+  /** The last answer, body included, as the HTTP layer read it (the body is not carried by the Response). */
+  answer?: HttpResponse;
 
   constructor(
     public readonly token: string,
@@ -38,9 +40,24 @@ function urlOf(context: Context): string {
   return typeof context.request === 'string' ? context.request : context.request.url;
 }
 
+/**
+ * The request's headers as a plain object with lower-case names (as Headers would give them). The Graph client
+ * hands over a plain object; building a Headers from it costs more than the rest of the middleware, so only other
+ * shapes go through one.
+ */
 function plainHeaders(context: Context): Record<string, string> {
   const out: Record<string, string> = {};
-  new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
+  const given = context.options?.headers;
+  if (given && typeof given === 'object' && !(given instanceof Headers) && !Array.isArray(given)) {
+    for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
+      if (v === undefined || v === null) continue;
+      const name = k.toLowerCase();
+      const value = String(v).trim();
+      out[name] = name in out ? `${out[name]}, ${value}` : value;
+    }
+    return out;
+  }
+  new Headers(given as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
     out[k] = v;
   });
   return out;
@@ -149,7 +166,12 @@ export class DeadlineRetryMiddleware implements Middleware {
   }
 }
 
-/** Sends the request through the product's HTTP layer and stores a buffered Response on the context. */
+/**
+ * Sends the request through the product's HTTP layer. The context gets a Response with the answer's status and
+ * headers (what the retry middleware reads, and what the SDK hands back untouched for the RAW response type the
+ * drive client asks for); the body, already read and bounded, travels in GraphCallOptions.answer rather than being
+ * wrapped into a stream and read back (4 % of the app's CPU per submit in the benchmark profile).
+ */
 export class HttpTerminalMiddleware implements Middleware {
   constructor(private readonly http: HttpClient) {}
 
@@ -168,10 +190,7 @@ export class HttpTerminalMiddleware implements Middleware {
       timeoutMs: opts.attemptTimeoutMs,
       operation: opts.operation,
     });
-    context.response = new Response(res.status === 204 || res.status === 304 ? null : res.body, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    opts.answer = res;
+    context.response = new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 }

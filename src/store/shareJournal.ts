@@ -69,9 +69,16 @@ type Line =
 /** Why an entry needs nothing more: in the store, Graph refused, reconciliation found no link. */
 export type SettledHow = 'stored' | 'failed' | 'dropped';
 
+/** A segment held open for appending (one descriptor for all its lines, rather than an open and close per line). */
+export interface JournalAppender {
+  /** Appends all of data (O_APPEND), or rejects. */
+  write(data: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The file operations the journal uses (injectable, e.g. to simulate a full disk in tests). */
 export interface JournalFs {
-  appendFile(file: string, data: string): Promise<void>;
+  openAppend(file: string): Promise<JournalAppender>;
   writeFile(file: string, data: string): Promise<void>;
   readFile(file: string): Promise<string>;
   readdir(dir: string): Promise<string[]>;
@@ -81,8 +88,30 @@ export interface JournalFs {
   utimes(target: string, at: Date): Promise<void>;
 }
 
+/** Writes all of buf at the end of the file behind fd (a short write continues where it stopped). */
+function writeAll(fd: number, buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (offset: number) =>
+      fs.write(fd, buf, offset, buf.length - offset, null, (err, written) => {
+        if (err) reject(err);
+        else if (offset + written < buf.length) from(offset + written);
+        else resolve();
+      });
+    from(0);
+  });
+}
+
 export const nodeJournalFs: JournalFs = {
-  appendFile: (file, data) => fs.promises.appendFile(file, data),
+  openAppend: async (file) => {
+    const fd = await new Promise<number>((resolve, reject) =>
+      fs.open(file, 'a', (err, opened) => (err ? reject(err) : resolve(opened))),
+    );
+    let closed: Promise<void> | undefined;
+    return {
+      write: (data) => writeAll(fd, Buffer.from(data)),
+      close: () => (closed ??= new Promise<void>((resolve) => fs.close(fd, () => resolve()))),
+    };
+  },
   writeFile: (file, data) => fs.promises.writeFile(file, data),
   readFile: (file) => fs.promises.readFile(file, 'utf8'),
   readdir: (dir) => fs.promises.readdir(dir),
@@ -123,6 +152,10 @@ const SEGMENT = /^(\d{12})\.jsonl$/;
 export class ShareJournal {
   private readonly entries = new Map<string, OpenEntry>();
   private chain: Promise<void> = Promise.resolve();
+  /** Lines waiting for the append in progress; they go to disk together in the next one (a group commit). */
+  private queued: Array<{ data: string; done: (err?: Error) => void }> = [];
+  private writing = false;
+  private appender?: JournalAppender;
   private segment = '';
   private segmentSeq = 0;
   private segmentBytes = 0;
@@ -223,6 +256,8 @@ export class ShareJournal {
 
   close(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.appender?.close().catch(() => undefined);
+    this.appender = undefined;
   }
 
   private async appendOrKeep(line: Line): Promise<void> {
@@ -236,23 +271,41 @@ export class ShareJournal {
     }
   }
 
-  /** Appends one line in order with every other append; compacts when the segment has grown. */
+  /**
+   * Appends one line in order with every other append; compacts when the segment has grown. Lines queued while an
+   * append is in progress are written together by the next one, and each resolves (or rejects) with that write.
+   */
   private append(line: Line): Promise<void> {
     const data = `\n${JSON.stringify(line)}\n`;
-    const run = this.chain.then(async () => {
-      // After a failed append, the next segment starts from memory, which holds what the disk missed.
-      if (this.segmentBytes > this.maxSegmentBytes || !this.healthy) await this.compact();
-      try {
-        await this.fs.appendFile(this.segment, data);
-        this.healthy = true;
-      } catch (err) {
-        this.healthy = false;
-        throw err;
-      }
-      this.segmentBytes += Buffer.byteLength(data);
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ data, done: (err) => (err ? reject(err) : resolve()) });
+      if (!this.writing) this.chain = this.drain();
     });
-    this.chain = run.catch(() => undefined);
-    return run;
+  }
+
+  /** Writes the queued lines, batch by batch, until none are left. Never rejects (each batch's lines do). */
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queued.length) {
+        const batch = this.queued.splice(0);
+        const data = batch.length === 1 ? batch[0].data : batch.map((b) => b.data).join('');
+        try {
+          // After a failed append, the next segment starts from memory, which holds what the disk missed.
+          if (this.segmentBytes > this.maxSegmentBytes || !this.healthy) await this.compact();
+          this.appender ??= await this.fs.openAppend(this.segment);
+          await this.appender.write(data);
+          this.healthy = true;
+          this.segmentBytes += Buffer.byteLength(data);
+          for (const b of batch) b.done();
+        } catch (err) {
+          this.healthy = false;
+          for (const b of batch) b.done(err as Error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   /**
@@ -268,6 +321,8 @@ export class ShareJournal {
       (entry) => `\n${JSON.stringify({ op: 'open', id: entry.id, entry })}\n`,
     );
     await this.fs.writeFile(next, data.join(''));
+    await this.appender?.close().catch(() => undefined);
+    this.appender = undefined;
     this.segment = next;
     this.segmentBytes = data.reduce((n, d) => n + Buffer.byteLength(d), 0);
     for (const name of older) await this.fs.rm(path.join(this.dir, name));

@@ -3,16 +3,21 @@ import { productionEnvFor } from '../../sandbox/appEnv';
 /**
  * Integration harness: the local sandbox plus the real app (production-mode configuration, real CloudAdapter,
  * msal-node, Graph client, share core) listening on a free port, talking to each other over https/http.
- * Outbound traffic of the app is observed (not altered) by wrapping the global fetch its HTTP layer calls.
+ * Outbound traffic of the app is observed (not altered) where it leaves: node's http/https `request` that the HTTP
+ * layer's transport calls (requests carrying the app's User-Agent), and the global fetch (anything else using it).
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+// The modules themselves (default imports), not namespace copies, so their `request` can be wrapped.
+import http from 'node:http';
+import https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { forgetBotAppTokens } from '../helpers/botAppTokenCache';
 import { createAppServices, createHttpApp, type AppServices } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
+import { SHARE_LINK_USER_AGENT } from '../../src/http/httpClient';
 import { listen, type RunningServer } from '../../src/server';
 import { SANDBOX_IDENTITIES } from '../../sandbox/identities';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
@@ -106,13 +111,59 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return key ? rec[key] : undefined;
 }
 
+function listenerFor(url: string): [string, Listener] | undefined {
+  return [...listeners.entries()].find(([o]) => url.startsWith(o));
+}
+
+/** Captures a request of the app's HTTP layer (its User-Agent) made with node's http/https `request`. */
+function captureRequest(req: http.ClientRequest): void {
+  if (req.getHeader('user-agent') !== SHARE_LINK_USER_AGENT) return;
+  const url = `${req.protocol}//${String(req.getHeader('host'))}${req.path}`;
+  const target = listenerFor(url);
+  if (!target) return;
+  const call: CapturedCall = {
+    method: req.method.toUpperCase(),
+    url,
+    path: url.slice(target[0].length),
+    authorization: req.getHeader('authorization') as string | undefined,
+  };
+  req.once('response', (res: http.IncomingMessage) => {
+    call.status = res.statusCode;
+  });
+  const end = req.end;
+  req.end = function (this: http.ClientRequest, ...args: unknown[]) {
+    call.body = bodyText(typeof args[0] === 'function' ? undefined : args[0]);
+    target[1](call);
+    return (end as (...a: unknown[]) => http.ClientRequest).apply(this, args);
+  } as typeof req.end;
+}
+
+let restoreRequests: (() => void) | undefined;
+
+function observeRequests(): () => void {
+  const patched = [http, https].map((mod) => {
+    const target = mod as unknown as { request: (...args: unknown[]) => http.ClientRequest };
+    const original = target.request;
+    target.request = function (this: unknown, ...args: unknown[]) {
+      const req = original.apply(this, args);
+      captureRequest(req);
+      return req;
+    };
+    return () => {
+      target.request = original;
+    };
+  });
+  return () => patched.forEach((restore) => restore());
+}
+
 function observe(origin: string, listener: Listener): () => void {
+  restoreRequests ??= observeRequests();
   if (!originalFetch) {
     const inner = globalThis.fetch;
     originalFetch = inner;
     globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const target = [...listeners.entries()].find(([o]) => url.startsWith(o));
+      const target = listenerFor(url);
       if (!target) return inner(input, init);
       const call: CapturedCall = {
         method: (init?.method ?? 'GET').toUpperCase(),
@@ -133,6 +184,10 @@ function observe(origin: string, listener: Listener): () => void {
     if (!listeners.size && originalFetch) {
       globalThis.fetch = originalFetch;
       originalFetch = undefined;
+    }
+    if (!listeners.size && restoreRequests) {
+      restoreRequests();
+      restoreRequests = undefined;
     }
   };
 }

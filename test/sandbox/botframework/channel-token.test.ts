@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
-import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, type TurnContext } from 'botbuilder';
 import type { MessagingExtensionQuery, MessagingExtensionResponse } from 'botbuilder';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
@@ -16,11 +16,18 @@ const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
 
 class RecordingBot extends TeamsActivityHandler {
   turns = 0;
+  /** The per-turn clients botbuilder put on each turn's state. */
+  clients: Array<{ connector: unknown; userToken: unknown }> = [];
   protected override async handleTeamsMessagingExtensionQuery(
-    _ctx: TurnContext,
+    ctx: TurnContext,
     _q: MessagingExtensionQuery,
   ): Promise<MessagingExtensionResponse> {
     this.turns += 1;
+    const adapter = ctx.adapter as unknown as { ConnectorClientKey: symbol; UserTokenClientKey: symbol };
+    this.clients.push({
+      connector: ctx.turnState.get(adapter.ConnectorClientKey),
+      userToken: ctx.turnState.get(adapter.UserTokenClientKey),
+    });
     return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
   }
 }
@@ -88,6 +95,48 @@ describe('sandbox Bot Framework channel', () => {
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(((await res.json()) as MessagingExtensionResponse).composeExtension?.type, 'result');
     assert.equal(bot.turns, before + 1);
+  });
+
+  it('reuses the connector and Token Service clients across turns (one per service URL), not one per turn', async () => {
+    const from = bot.clients.length;
+    for (const serviceUrl of [SERVICE_URL, SERVICE_URL, 'https://smba.trafficmanager.net/emea/']) {
+      const activity = queryActivity({ serviceUrl });
+      const res = await send(activity, await sandbox.signActivity(activity));
+      assert.equal(res.status, 200);
+    }
+    const [a, b, c] = bot.clients.slice(from);
+    assert.ok(a.connector && a.userToken);
+    assert.equal(b.connector, a.connector);
+    assert.equal(b.userToken, a.userToken);
+    assert.notEqual(c.connector, a.connector, 'another service URL gets its own connector');
+    assert.equal((c.connector as { baseUri?: string }).baseUri, 'https://smba.trafficmanager.net/emea/');
+    assert.equal(c.userToken, a.userToken);
+  });
+
+  it('checks a token once per channel and service URL until it expires; anything else is checked in full', async () => {
+    const proto = ConfigurationBotFrameworkAuthentication.prototype;
+    const original = proto.authenticateRequest;
+    let checks = 0;
+    proto.authenticateRequest = function (this: ConfigurationBotFrameworkAuthentication, ...args) {
+      checks++;
+      return original.apply(this, args);
+    };
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const token = `Bearer ${await sandbox.channelToken({ serviceUrl: SERVICE_URL, nowSeconds: now - 3599, lifetimeSeconds: 3601 })}`;
+      for (let i = 0; i < 3; i++) assert.equal((await send(queryActivity(), token)).status, 200);
+      assert.equal(checks, 1, 'the same token for the same channel and service URL is checked once');
+      // The same token for another service URL: checked again, and refused (its serviceurl claim differs).
+      const elsewhere = await send(queryActivity({ serviceUrl: 'https://smba.trafficmanager.net/emea/' }), token);
+      assert.equal(elsewhere.status, 401);
+      assert.equal(checks, 2);
+      // Past its expiry it is checked again in full (botbuilder allows five minutes of clock skew, so it passes).
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.equal((await send(queryActivity(), token)).status, 200);
+      assert.equal(checks, 3);
+    } finally {
+      proto.authenticateRequest = original;
+    }
   });
 
   it('refuses forged or mismatched tokens with 401, never 500', async () => {

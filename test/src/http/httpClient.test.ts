@@ -16,7 +16,8 @@ import { createFakeFetch, drop, HANG, json, logCapture } from './fakeFetch';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function setup(fetchImpl: FetchLike, defaultTimeoutMs = 5000) {
+/** A client over the given fetch, or over the default transport (node:http/https) when none is given. */
+function setup(fetchImpl: FetchLike | undefined, defaultTimeoutMs = 5000) {
   const logs = logCapture();
   const client = createHttpClient({
     userAgent: SHARE_LINK_USER_AGENT,
@@ -211,16 +212,42 @@ describe('http layer', () => {
     );
   });
 
-  describe('with the real fetch against a local server', () => {
+  describe('with the default transport (node:http, keep-alive) against a local server', () => {
     let server: http.Server;
     let base: string;
+    let connections = 0;
     before(async () => {
       server = http.createServer((req, res) => {
         if (req.url === '/hang') return; // never answers
-        res.setHeader('content-type', 'application/json');
-        res.setHeader('request-id', 'local-1');
-        res.end(JSON.stringify({ ua: req.headers['user-agent'], id: req.headers['client-request-id'] }));
+        if (req.url === '/big' || req.url === '/big-error') {
+          res.writeHead(req.url === '/big' ? 200 : 500, { 'content-type': 'text/plain' });
+          res.end('x'.repeat(ERROR_BODY_LIMIT_BYTES * 3));
+          return;
+        }
+        if (req.url === '/cut') {
+          // Promises 1000 bytes, sends 10, then drops the connection.
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+          res.write('{"partial"');
+          setTimeout(() => res.socket?.destroy(), 20);
+          return;
+        }
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          res.setHeader('content-type', 'application/json');
+          res.setHeader('request-id', 'local-1');
+          res.end(
+            JSON.stringify({
+              ua: req.headers['user-agent'],
+              id: req.headers['client-request-id'],
+              accept: req.headers.accept,
+              length: req.headers['content-length'],
+              body,
+            }),
+          );
+        });
       });
+      server.on('connection', () => connections++);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
@@ -229,21 +256,64 @@ describe('http layer', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    it('sends the decoration headers over the wire and times out a silent server', async () => {
-      const { client } = setup((input, init) => fetch(input, init));
-      const res = await client.request({ method: 'GET', url: `${base}/hello`, operation: 't' });
-      const seen = res.json<{ ua: string; id: string }>();
+    it('sends the decoration headers and the body over the wire and times out a silent server', async () => {
+      const { client } = setup(undefined);
+      const res = await client.request({
+        method: 'POST',
+        url: `${base}/hello`,
+        headers: { 'content-type': 'application/json' },
+        body: '{"ä":1}',
+        operation: 't',
+      });
+      const seen = res.json<{ ua: string; id: string; accept: string; length: string; body: string }>();
       assert.equal(seen.ua, SHARE_LINK_USER_AGENT);
       assert.equal(seen.id, res.clientRequestId);
+      assert.equal(seen.accept, '*/*');
+      assert.equal(seen.length, String(Buffer.byteLength('{"ä":1}')));
+      assert.equal(seen.body, '{"ä":1}');
       assert.equal(res.requestId, 'local-1');
+      assert.equal(res.headers.get('content-type'), 'application/json');
       await rejectsWith(
         client.request({ method: 'GET', url: `${base}/hang`, timeoutMs: 100, operation: 't' }),
         'timeout',
       );
     });
 
+    it('keeps the connection alive between calls', async () => {
+      const { client } = setup(undefined);
+      const before = connections;
+      for (let i = 0; i < 5; i++) await client.request({ method: 'GET', url: `${base}/again`, operation: 't' });
+      assert.equal(connections - before, 1);
+    });
+
+    it('reads at most 64 KB of an error body, refuses an oversized success body, and reports a cut answer', async () => {
+      const logs = logCapture();
+      const client = createHttpClient({
+        userAgent: 'UA',
+        log: createLogger('info', logs.stream),
+        defaultTimeoutMs: 2000,
+        maxBodyBytes: 1000,
+      });
+      const err = await client.request({ method: 'GET', url: `${base}/big-error`, operation: 't' });
+      assert.equal(err.status, 500);
+      assert.equal(err.body.length, ERROR_BODY_LIMIT_BYTES);
+      assert.equal(err.truncated, true);
+      await rejectsWith(client.request({ method: 'GET', url: `${base}/big`, operation: 't' }), 'tooLarge');
+      await rejectsWith(client.request({ method: 'GET', url: `${base}/cut`, operation: 't' }), 'network');
+    });
+
+    it('stops when the caller aborts', async () => {
+      const { client } = setup(undefined);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 20);
+      await rejectsWith(
+        client.request({ method: 'GET', url: `${base}/hang`, signal: controller.signal, operation: 't' }),
+        'aborted',
+      );
+    });
+
     it('reports a refused connection as connect', async () => {
-      const { client } = setup((input, init) => fetch(input, init));
+      const { client } = setup(undefined);
       const closed = http.createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;

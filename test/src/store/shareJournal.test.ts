@@ -46,9 +46,15 @@ function fullDiskFs() {
   };
   const fsx: JournalFs = {
     ...nodeJournalFs,
-    appendFile: async (f, d) => {
-      if (state.full) throw enospc();
-      return nodeJournalFs.appendFile(f, d);
+    openAppend: async (f) => {
+      const appender = await nodeJournalFs.openAppend(f);
+      return {
+        write: async (d) => {
+          if (state.full) throw enospc();
+          return appender.write(d);
+        },
+        close: () => appender.close(),
+      };
     },
     writeFile: async (f, d) => {
       if (state.full) throw enospc();
@@ -156,6 +162,36 @@ describe('share journal', () => {
       ['perm-3', 'perm-4'],
     );
     restarted.close();
+  });
+
+  it('appends queued while one is on its way go to disk together, in order, each answered by that write', async () => {
+    const disk = fullDiskFs();
+    let writes = 0;
+    const counting: JournalFs = {
+      ...disk.fs,
+      openAppend: async (f) => {
+        const appender = await disk.fs.openAppend(f);
+        return { write: (d) => (writes++, appender.write(d)), close: () => appender.close() };
+      },
+    };
+    const journal = await ShareJournal.open(root, { log: silent, fs: counting });
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, n) => journal.intent(intent(n))));
+    assert.ok(writes < 20, `${writes} writes for 20 intents`);
+    // A batch the disk refuses rejects every intent in it (none of those shares may call Graph).
+    disk.state.full = true;
+    const refused = await Promise.allSettled(Array.from({ length: 5 }, (_, n) => journal.intent(intent(100 + n))));
+    assert.deepEqual(
+      refused.map((r) => r.status),
+      Array(5).fill('rejected'),
+    );
+    disk.state.full = false;
+    journal.close();
+    const again = await ShareJournal.open(root, { log: silent });
+    assert.deepEqual(
+      again.open().map((e) => e.id),
+      ids,
+    );
+    again.close();
   });
 
   it('skips a torn last line and keeps everything before it', async () => {
