@@ -130,6 +130,12 @@ describe('appPackage/manifest.json', () => {
     assert.equal(shareFromMessage.title, 'Share this file');
   });
 
+  it("is offered in private and shared channels too, where it reads the channel's own members (issue 13)", () => {
+    // Teams enables an app with team scope in standard channels only unless it lists the other channel types.
+    assert.deepEqual(manifest.supportedChannelTypes, ['sharedChannels', 'privateChannels']);
+    assert.ok((manifest.bots as Array<{ scopes: string[] }>)[0].scopes.includes('team'));
+  });
+
   it('wires the bot and the message extension to BOT_ID; link-unfurling domains come from the distribution', () => {
     const bots = manifest.bots as Array<{ botId: string; scopes: string[] }>;
     assert.equal(bots.length, 1);
