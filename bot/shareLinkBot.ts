@@ -1,4 +1,4 @@
-import { TeamsActivityHandler, TeamsInfo, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/log';
@@ -16,6 +16,7 @@ import {
   type ConversationMember,
   type ConversationPeople,
   type PeopleChoice,
+  type RosterAccount,
 } from '../src/domain/conversation';
 import type { ShareAudience } from '../src/domain/types';
 import type { ShareRecord } from '../src/store/shareLog';
@@ -65,7 +66,7 @@ import {
   composeResult,
   taskContinue,
 } from './responses';
-import { turnFacts, type TurnFacts } from './turn';
+import { connectorClientOf, turnFacts, type TurnFacts } from './turn';
 
 /** What the bot needs from the rest of the app (passed in; no singletons). */
 export interface BotDeps {
@@ -371,11 +372,14 @@ export class ShareLinkBot extends TeamsActivityHandler {
   }
 
   /**
-   * The Bot Framework roster (`TeamsInfo.getPagedMembers`): no Graph permission, but only where the app is
-   * installed; the connector answers 403 BotNotInConversationRoster elsewhere.
+   * The Bot Framework roster of the conversation the service names (the channel's own thread, not the team:
+   * `TeamsInfo.getPagedMembers` would read the team's), through the turn's connector client: no Graph permission,
+   * but only where the app is installed; the connector answers 403 BotNotInConversationRoster elsewhere.
    */
   private rosterReader(context: TurnContext, deadline: number): RosterReader {
-    return async (limit) => {
+    return async (conversationId, limit) => {
+      const connector = connectorClientOf(context);
+      if (!connector) throw new Error('roster: no connector client in this turn');
       const out: ConversationMember[] = [];
       let continuationToken: string | undefined;
       do {
@@ -387,10 +391,15 @@ export class ShareLinkBot extends TeamsActivityHandler {
         });
         try {
           const page = await Promise.race([
-            TeamsInfo.getPagedMembers(context, Math.min(Math.max(limit, 50), 500), continuationToken),
+            connector.conversations.getConversationPagedMembers(conversationId, {
+              pageSize: Math.min(Math.max(limit, 50), 500),
+              // Absent on the first page (botbuilder's TeamsInfo passes it the same way).
+              continuationToken: continuationToken as string,
+            }),
             timeout,
           ]);
-          for (const m of page.members ?? []) out.push(memberFromRoster(m));
+          // Teams sends TeamsChannelAccounts (tenantId, email, userRole); the client's typing says ChannelAccount.
+          for (const m of (page.members ?? []) as RosterAccount[]) out.push(memberFromRoster(m));
           continuationToken = page.continuationToken || undefined;
         } finally {
           clearTimeout(timer);

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Activity } from 'botframework-schema';
+import type { ConnectorClient } from 'botframework-connector';
 import { conversationRefOf, type ConversationRef } from '../src/domain/conversation';
 import { normalizeTimeZone } from './invokes';
 
@@ -30,7 +31,7 @@ interface ClientInfoEntity {
 export function turnFacts(activity: Activity, now: number): TurnFacts {
   const channelData = (activity.channelData ?? {}) as {
     tenant?: { id?: string };
-    channel?: { id?: string; name?: string };
+    channel?: { id?: string; name?: string; type?: string };
     team?: { id?: string; name?: string };
     meeting?: { id?: string };
   };
@@ -47,6 +48,7 @@ export function turnFacts(activity: Activity, now: number): TurnFacts {
       conversationType: activity.conversation?.conversationType,
       conversationName: channelData.channel?.name ?? activity.conversation?.name ?? undefined,
       channelId: channelData.channel?.id,
+      channelType: typeof channelData.channel?.type === 'string' ? channelData.channel.type : undefined,
       teamId: channelData.team?.id,
       teamName: channelData.team?.name,
       meetingId: channelData.meeting?.id,
@@ -55,6 +57,12 @@ export function turnFacts(activity: Activity, now: number): TurnFacts {
     timeZone: normalizeTimeZone(clientInfo?.timezone ?? activity.localTimezone ?? undefined),
     receivedAt: now,
   };
+}
+
+/** The per-turn Bot Connector client CloudAdapter puts in turn state (the activity's serviceUrl, the bot's token). */
+export function connectorClientOf(context: TurnContext): ConnectorClient | undefined {
+  const adapter = context.adapter as { ConnectorClientKey?: symbol };
+  return adapter.ConnectorClientKey ? context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey) : undefined;
 }
 
 /** The per-turn Bot Framework Token Service client CloudAdapter puts in turn state. */

@@ -58,6 +58,22 @@ export interface SeedChat {
   generatedMembers?: number;
 }
 
+/**
+ * A channel of a seeded team. Standard channels have the team's members; private and shared channels have their
+ * own (`members`: a subset of the team for private ones, people of other teams or organizations too for shared
+ * ones), and Share Link must be added to each of them (`botInstalled`). Sources in sandbox/FIDELITY.md.
+ */
+export interface SeedChannel {
+  id: string;
+  displayName: string;
+  /** As botframework-schema `ChannelInfo.type` names it; absent: standard. */
+  membershipType?: 'standard' | 'private' | 'shared';
+  /** The channel's own members (private and shared channels); absent: the team's. */
+  members?: SeedMember[];
+  /** Whether Share Link is added to this channel (default: as the team); the connector answers 403 where not. */
+  botInstalled?: boolean;
+}
+
 /** A team with channels, for the Bot Framework roster (`/v3/conversations/{teamThreadId}/pagedmembers`). */
 export interface SeedTeam {
   /** Thread id of the team (its General channel), as `channelData.team.id` carries it. */
@@ -65,7 +81,7 @@ export interface SeedTeam {
   aadGroupId: string;
   tenantId: string;
   displayName: string;
-  channels: Array<{ id: string; displayName: string }>;
+  channels: SeedChannel[];
   members: SeedMember[];
   generatedMembers?: number;
   /** Whether Share Link is installed in the team (default true); the connector answers 403 where it is not. */

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { SandboxUser, SeedTeam, TenantData } from '../tenant-data';
+import type { SandboxUser, SeedChannel, SeedTeam, TenantData } from '../tenant-data';
 import type { FidelitySwitches } from '../fidelity';
 import { generatedMember } from '../graph/chats';
 import { verifyBotAppToken, type BotTokenDeps } from './bot-token';
@@ -49,12 +49,20 @@ function splitName(displayName: string): { givenName: string; surname?: string }
   return { givenName: givenName ?? displayName, ...(rest.length ? { surname: rest.join(' ') } : {}) };
 }
 
-/** The team's roster in order: seeded members, then generated colleagues. */
-export function rosterOf(data: TenantData, team: SeedTeam): Array<Omit<TeamsChannelAccountJson, 'objectId'>> {
+/**
+ * The roster of a team or one of its channels, in order: seeded members, then generated colleagues (the team's).
+ * A private or shared channel has its own members, not the team's (sandbox/FIDELITY.md).
+ */
+export function rosterOf(
+  data: TenantData,
+  team: SeedTeam,
+  channel?: SeedChannel,
+): Array<Omit<TeamsChannelAccountJson, 'objectId'>> {
   const users = new Map<string, SandboxUser>(data.users.map((u) => [u.id.toLowerCase(), u]));
   const domain = data.tenants.find((t) => t.id === team.tenantId)?.domain ?? 'example.test';
   const out: Array<Omit<TeamsChannelAccountJson, 'objectId'>> = [];
-  for (const m of team.members) {
+  const own = channel?.members;
+  for (const m of own ?? team.members) {
     if ('displayName' in m) {
       const anonymous = (m.roles ?? []).includes('anonymous');
       out.push({
@@ -80,7 +88,7 @@ export function rosterOf(data: TenantData, team: SeedTeam): Array<Omit<TeamsChan
       userRole: u.userType === 'Guest' || (m.roles ?? []).includes('guest') ? 'guest' : 'user',
     });
   }
-  for (let i = 1; i <= (team.generatedMembers ?? 0); i++) {
+  for (let i = 1; i <= (own ? 0 : (team.generatedMembers ?? 0)); i++) {
     const g = generatedMember(i);
     const mail = `${g.displayName.replace(/\s+/g, '.').toLowerCase()}@${domain}`;
     out.push({
@@ -99,11 +107,28 @@ export function rosterOf(data: TenantData, team: SeedTeam): Array<Omit<TeamsChan
 
 /** The seeded team a conversation id names: the team's own thread id or one of its channels'. */
 export function teamOf(data: TenantData, conversationId: string): SeedTeam | undefined {
+  return conversationOf(data, conversationId)?.team;
+}
+
+/**
+ * The seeded team and channel a conversation id names (a `;messageid=` suffix ignored). The team's own thread id
+ * is its General channel: no `channel`, the team's roster.
+ */
+export function conversationOf(
+  data: TenantData,
+  conversationId: string,
+): { team: SeedTeam; channel?: SeedChannel } | undefined {
   const id = conversationId.split(';')[0].toLowerCase();
-  return (data.teams ?? []).find((t) => t.id.toLowerCase() === id || t.channels.some((c) => c.id.toLowerCase() === id));
+  for (const team of data.teams ?? []) {
+    if (team.id.toLowerCase() === id) return { team };
+    const channel = team.channels.find((c) => c.id.toLowerCase() === id);
+    if (channel) return { team, channel };
+  }
+  return undefined;
 }
 
 interface PageCursor {
+  /** The conversation (team or channel thread id) the cursor pages through. */
   team: string;
   offset: number;
 }
@@ -151,9 +176,11 @@ export function createConnectorRouter(deps: ConnectorDeps): Router {
       res.status(401).json({ message: 'Authorization has been denied for this request.' });
       return;
     }
-    const team = teamOf(deps.data, conversationId);
-    if (!team) return sendConnectorError(res, 404, 'ConversationNotFound', 'Conversation not found.');
-    if (team.botInstalled === false)
+    const found = conversationOf(deps.data, conversationId);
+    if (!found) return sendConnectorError(res, 404, 'ConversationNotFound', 'Conversation not found.');
+    const { team, channel } = found;
+    // Apps must be added to each private or shared channel, not only to the team (sandbox/FIDELITY.md).
+    if (team.botInstalled === false || channel?.botInstalled === false)
       return sendConnectorError(
         res,
         403,
@@ -163,21 +190,22 @@ export function createConnectorRouter(deps: ConnectorDeps): Router {
     const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     const size = effectivePageSize(query('pageSize'), deps.servedPageSize());
     const token = query('continuationToken');
+    const rosterKey = channel?.members ? channel.id : team.id;
     let offset = 0;
     if (token) {
       const cursor = decodeCursor(token);
-      if (!cursor || cursor.team.toLowerCase() !== team.id.toLowerCase())
+      if (!cursor || cursor.team.toLowerCase() !== rosterKey.toLowerCase())
         return sendConnectorError(res, 400, 'BadArgument', 'Invalid continuation token.');
       offset = cursor.offset;
     }
-    const all = rosterOf(deps.data, team);
+    const all = rosterOf(deps.data, team, channel);
     const asObjectId = deps.fidelity().rosterObjectIdField;
     const members = all
       .slice(offset, offset + size)
       .map(({ aadObjectId, ...rest }) =>
         aadObjectId === undefined ? rest : asObjectId ? { ...rest, objectId: aadObjectId } : { ...rest, aadObjectId },
       );
-    const next = offset + size < all.length ? encodeCursor({ team: team.id, offset: offset + size }) : undefined;
+    const next = offset + size < all.length ? encodeCursor({ team: rosterKey, offset: offset + size }) : undefined;
     res.status(200).json({ ...(next ? { continuationToken: next } : {}), members });
   }
 

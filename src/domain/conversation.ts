@@ -16,6 +16,11 @@ export interface ConversationRef {
   /** Channels: the channel's thread id (`channelData.channel.id`) and the team's (`channelData.team.id`). */
   channelId?: string;
   teamId?: string;
+  /**
+   * Channels: `channelData.channel.type` as Teams sends it (botframework-schema `ChannelInfo.type`: standard,
+   * shared, private), lower-cased; often absent (the recorded payloads have none), so never needed to be safe.
+   */
+  channelType?: string;
   /** Names Teams sends for channels (`conversation.name`, `channelData.team.name`); chats get theirs from Graph. */
   name?: string;
 }
@@ -95,7 +100,8 @@ export type PeopleUnavailableReason =
   | 'notInstalled'
   | 'membersUnavailable'
   | 'policy'
-  | 'recipientsUnsupported';
+  | 'recipientsUnsupported'
+  | 'channelUnclear';
 
 export type PeopleChoice =
   | { available: true; people: ConversationPeople }
@@ -107,6 +113,7 @@ export function conversationRefOf(activity: {
   conversationType?: string;
   conversationName?: string;
   channelId?: string;
+  channelType?: string;
   teamId?: string;
   teamName?: string;
   meetingId?: string;
@@ -114,12 +121,17 @@ export function conversationRefOf(activity: {
   const id = activity.conversationId;
   const type = (activity.conversationType ?? '').toLowerCase();
   if (type === 'channel' || activity.channelId) {
+    const channelId = activity.channelId ?? id.split(';')[0];
+    // Only the General channel (the team's own thread) is named after the team: a private or shared channel's
+    // people are not the team's, so an unnamed one stays "People in this channel".
+    const general = !!activity.teamId && channelId.split(';')[0].toLowerCase() === activity.teamId.toLowerCase();
     return {
       kind: 'channel',
       id,
-      channelId: activity.channelId ?? id.split(';')[0],
+      channelId,
+      ...(activity.channelType ? { channelType: activity.channelType.toLowerCase() } : {}),
       teamId: activity.teamId,
-      name: activity.conversationName ?? activity.teamName,
+      name: activity.conversationName ?? (general ? activity.teamName : undefined),
     };
   }
   if (activity.meetingId || /^19:meeting_/i.test(id)) return { kind: 'meeting', id, name: activity.conversationName };
@@ -129,6 +141,38 @@ export function conversationRefOf(activity: {
   if (type === 'personal' || /^a:/i.test(id)) return { kind: 'botChat', id };
   if (/^19:.+@thread\.v2$/i.test(id)) return { kind: 'groupChat', id, name: activity.conversationName };
   return { kind: 'unknown', id };
+}
+
+/** The conversation id without the reply chain's `;messageid=…` suffix: the channel's own thread id. */
+function threadOf(conversationId: string): string {
+  return conversationId.split(';')[0].trim();
+}
+
+/**
+ * Whose roster "People in this channel" reads: the channel's own conversation (its thread id), never the team's.
+ * Private and shared channels have members of their own, a subset of the team or people from outside it
+ * (sandbox/FIDELITY.md, "Bot Framework channel"); a standard channel's roster is the team's anyway. When Teams
+ * names one channel in `channelData` and another in the conversation id, the channel is unclear: no choice
+ * rather than a guess.
+ */
+export function channelRosterId(
+  ref: ConversationRef,
+): { ok: true; id: string } | { ok: false; reason: 'channelUnclear' } {
+  const thread = threadOf(ref.id);
+  const channel = ref.channelId ? threadOf(ref.channelId) : '';
+  if (thread && channel && thread.toLowerCase() !== channel.toLowerCase())
+    return { ok: false, reason: 'channelUnclear' };
+  const id = thread || channel;
+  return id ? { ok: true, id } : { ok: false, reason: 'channelUnclear' };
+}
+
+/**
+ * Whether a channel's roster leaves someone's organization unknown where it matters: in a shared channel people
+ * of other organizations are members, and one without a tenant id could not be told from a colleague (their
+ * object id is their home tenant's), so the choice is not offered rather than granted by a guess.
+ */
+export function rosterUnclear(ref: ConversationRef, members: readonly ConversationMember[]): boolean {
+  return ref.channelType === 'shared' && members.some((m) => m.role !== 'anonymous' && !m.tenantId);
 }
 
 /** A stable key for a member: the object id, else the email address, else the name. */

@@ -3,9 +3,11 @@ import type { Logger } from '../log';
 import { ShareError, isShareError } from '../domain/errors';
 import {
   MAX_CONVERSATION_PEOPLE,
+  channelRosterId,
   choiceFor,
   peopleLinkAllowed,
   planRecipients,
+  rosterUnclear,
   type ConversationMember,
   type ConversationRef,
   type PeopleChoice,
@@ -15,11 +17,15 @@ import type { DriveItemInfo, LinkPolicy } from '../domain/types';
 import type { CallContext } from './shareService';
 
 /**
- * The Bot Framework roster of the conversation (`TeamsInfo.getPagedMembers`), for channels: no Graph permission,
- * but the app must be installed in the team. The bot passes it in (it needs the turn); errors carry `statusCode`.
- * It stops paging once it holds `limit` people: `complete` says whether it read the whole roster.
+ * The Bot Framework roster of one conversation (`GET v3/conversations/{id}/pagedmembers`), for channels: no Graph
+ * permission, but the app must be installed in the team (and added to a private or shared channel). The bot
+ * passes it in (it needs the turn); errors carry `statusCode`. It stops paging once it holds `limit` people:
+ * `complete` says whether it read the whole roster.
  */
-export type RosterReader = (limit: number) => Promise<{ members: ConversationMember[]; complete: boolean }>;
+export type RosterReader = (
+  conversationId: string,
+  limit: number,
+) => Promise<{ members: ConversationMember[]; complete: boolean }>;
 
 export interface ConversationPeopleDeps {
   graph: DriveClient;
@@ -51,7 +57,11 @@ export class ConversationPeopleService {
     try {
       if (kind === 'channel') {
         if (!roster) return { available: false, kind, reason: 'notInstalled' };
-        const { members, complete } = await roster(MAX_CONVERSATION_PEOPLE + 1);
+        // The channel's own roster: in a private or shared channel the team's members are not the channel's.
+        const target = channelRosterId(conversation);
+        if (!target.ok) return { available: false, kind, reason: target.reason };
+        const { members, complete } = await roster(target.id, MAX_CONVERSATION_PEOPLE + 1);
+        if (rosterUnclear(conversation, members)) return { available: false, kind, reason: 'channelUnclear' };
         return choiceFor(planRecipients(members, sharer, { kind, name: conversation.name }), members.length, complete);
       }
       const chat = await this.deps.graph.chatMembers(conversation.id, { token: call.token, deadline: call.deadline });

@@ -38,7 +38,15 @@ const TEAM = {
   falcon: { teamId: '19:team@thread.skype', channelId: '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype' },
   noApp: { teamId: '19:contoso-sales@thread.tacv2', channelId: '19:contoso-sales-deals@thread.tacv2' },
   everyone: { teamId: '19:contoso-everyone@thread.tacv2', channelId: '19:contoso-everyone-news@thread.tacv2' },
+  /** Project Falcon's private channel "Legal": Adele, Megan and Diego only (not Alex, Lee or Riley of the team). */
+  legal: { teamId: '19:team@thread.skype', channelId: '19:falcon-legal-private@thread.tacv2' },
+  /** Project Falcon's shared channel "Partners": Adele, Alex and Noah of Fabrikam (another organization). */
+  partners: { teamId: '19:team@thread.skype', channelId: '19:falcon-partners-shared@thread.tacv2' },
+  /** Project Falcon's private channel "HR", which Share Link was not added to (the team has it). */
+  hr: { teamId: '19:team@thread.skype', channelId: '19:falcon-hr-private@thread.tacv2' },
 };
+/** Project Falcon members who are in none of the channels above but the standard one. */
+const NOT_IN_LEGAL = [ID.alex, ID.lee, ID.riley];
 
 /**
  * Issue 13: "People in this chat / channel / meeting" over HTTP with channel JWTs, per context. The createLink body
@@ -413,7 +421,7 @@ describe('integration: People in this chat', function () {
       assert.equal(peopleChoice(card), undefined);
       assert.match(
         text(card),
-        /“People in this channel” isn't available: Share Link isn't added to this team, so it can't see who is in the channel/,
+        /“People in this channel” isn't available: Share Link isn't added to this team or channel, so it can't see who is in the channel/,
       );
       assert.deepEqual(connector()?.statuses, { '403': 1 }, 'the connector answered BotNotInConversationRoster');
       const forged = await submit(
@@ -476,6 +484,124 @@ describe('integration: People in this chat', function () {
       assert.equal(peopleChoice(card), undefined);
       assert.match(text(card), /the list of people could not be loaded right now/);
       h.sandbox.faults.set([]);
+    });
+
+    describe('private and shared channels: the members of the channel itself, never the whole team', () => {
+      const offered = (card: unknown) =>
+        ((inputById(card, 'conversationPeople')?.choices ?? []) as Array<{ value: string }>).map((c) => c.value);
+      const recipients = () => createLinkBodies().flatMap((b) => b.recipients ?? []) as Array<Record<string, string>>;
+
+      // A different file per case: the same request from the same person is answered once (idempotency).
+      for (const [channelType, itemId] of [
+        [undefined, I.adeleBriefDocx],
+        ['private', I.adeleTimelineXlsx],
+      ] as const) {
+        it(`a private channel (channelData.channel.type ${channelType ?? 'absent'}): only its people are offered and given the link`, async () => {
+          const opts = { ...inChannel(TEAM.legal), channelType };
+          const card = await optionsFor(USERS.adele, opts, D.adele, itemId);
+          assert.equal(peopleChoice(card)?.title, 'People in this channel: Megan and Diego');
+          assert.deepEqual(offered(card), [ID.megan, ID.diego], 'the channel, not the team');
+          const reply = await submit(
+            USERS.adele,
+            createFrom(card, { scope: 'conversation', conversationPeople: [ID.megan, ID.diego].join(',') }),
+            opts,
+          );
+          assert.deepEqual(
+            recipients(),
+            [ID.megan, ID.diego].map((objectId) => ({ objectId })),
+          );
+          assert.doesNotMatch(text(linkCard(reply.body)), /Alex Wilber|Lee Gu|Riley Chen/);
+        });
+      }
+
+      it('a private channel: a submit naming team members outside the channel never gives them the link', async () => {
+        const opts = { ...inChannel(TEAM.legal), conversationId: `${TEAM.legal.channelId};messageid=1700000000001` };
+        const card = await optionsFor(USERS.adele, opts, D.adele, I.adeleContractPdf);
+        assert.deepEqual(offered(card), [ID.megan, ID.diego], 'a reply in the channel: the channel');
+        await submit(
+          USERS.adele,
+          createFrom(card, {
+            scope: 'conversation',
+            conversationPeople: [ID.megan, ID.diego, ...NOT_IN_LEGAL].join(','),
+          }),
+          opts,
+        );
+        const ids = recipients().map((r) => r.objectId);
+        assert.deepEqual(ids, [ID.megan, ID.diego]);
+        assert.ok(!NOT_IN_LEGAL.some((id) => ids.includes(id)), 'nobody of the team outside the channel');
+      });
+
+      it("search and share in one step in a private channel: the link is for the channel's people only", async () => {
+        await h.send(
+          invokeActivity(
+            h.user(USERS.adele),
+            'composeExtension/selectItem',
+            { driveId: D.adele, itemId: I.adeleBudgetXlsx },
+            inChannel(TEAM.legal),
+          ),
+        );
+        assert.deepEqual(
+          recipients(),
+          [ID.megan, ID.diego].map((objectId) => ({ objectId })),
+        );
+      });
+
+      it('a shared channel: its own members; the one from another organization by email, marked as outside', async () => {
+        for (const [channelType, itemId] of [
+          [undefined, I.adeleNotesTxt],
+          ['shared', I.adeleDiagramPng],
+        ] as const) {
+          h.clearCalls();
+          const opts = { ...inChannel(TEAM.partners), channelType };
+          const card = await optionsFor(USERS.adele, opts, D.adele, itemId);
+          assert.equal(peopleChoice(card)?.title, 'People in this channel: Alex and Noah');
+          assert.deepEqual(offered(card), [ID.alex, '0fab0000-0000-4000-8000-0000000f0e11']);
+          assert.match(text(card), /Noah Fabrikam \(outside your organization\)/);
+          await submit(
+            USERS.adele,
+            createFrom(card, { scope: 'conversation', conversationPeople: offered(card).join(',') }),
+            opts,
+          );
+          assert.deepEqual(
+            recipients(),
+            [{ objectId: ID.alex }, { email: 'noah@fabrikam.example' }],
+            String(channelType),
+          );
+          assert.ok(!recipients().some((r) => [ID.megan, ID.lee, ID.diego, ID.riley].includes(r.objectId)));
+        }
+      });
+
+      it("a private channel Share Link was not added to: no choice (the team's roster is not used instead), with the reason", async () => {
+        const opts = inChannel(TEAM.hr);
+        const card = await optionsFor(USERS.adele, opts);
+        assert.equal(peopleChoice(card), undefined);
+        assert.match(
+          text(card),
+          /Share Link isn't added to this team or channel, so it can't see who is in the channel/,
+        );
+        const forged = await submit(
+          USERS.adele,
+          createFrom(card, { scope: 'conversation', conversationPeople: ID.lee }),
+          opts,
+        );
+        assert.match(text(dialogCard(forged.body)), /isn't added to this team or channel/);
+        assert.equal(createLinkBodies().length, 0, 'no link was made');
+      });
+
+      it('Teams names one channel in channelData and another in the conversation: no choice rather than a guess', async () => {
+        const opts = { ...inChannel(TEAM.legal), channelDataChannelId: TEAM.falcon.channelId };
+        const card = await optionsFor(USERS.adele, opts);
+        assert.equal(peopleChoice(card), undefined);
+        assert.match(text(card), /Share Link can't tell for sure who is in this channel/);
+        assert.equal(connector()?.count ?? 0, 0, 'no roster was read');
+        const forged = await submit(
+          USERS.adele,
+          createFrom(card, { scope: 'conversation', conversationPeople: ID.megan }),
+          opts,
+        );
+        assert.match(text(dialogCard(forged.body)), /can't tell for sure who is in this channel/);
+        assert.equal(createLinkBodies().length, 0, 'no link was made');
+      });
     });
 
     it("Diego, who never consented to reading chats, still gets the channel's people: the roster needs no Graph permission", async () => {

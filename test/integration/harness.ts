@@ -304,6 +304,10 @@ export interface ActivityOptions {
   /** The conversation id (default: one per conversation type); channels also take the team's thread id. */
   conversationId?: string;
   teamId?: string;
+  /** `channelData.channel.type` (botframework-schema `ChannelInfo.type`: standard, shared, private); absent if not given. */
+  channelType?: string;
+  /** `channelData.channel.id` when it should differ from the conversation id's thread (default: that thread). */
+  channelDataChannelId?: string;
   /** `channelData.meeting.id`, as Teams sends it in meeting chats. */
   meetingId?: string;
   /** The person's Teams language: activity.locale and the clientInfo entity's (null drops activity.locale). */
@@ -349,7 +353,13 @@ export function invokeActivity(user: SandboxUser, name: string, value: unknown, 
       tenant: { id: tenantId },
       source: { name: 'compose' },
       ...(conversationType === 'channel'
-        ? { channel: { id: conversationId.split(';')[0] }, team: { id: opts.teamId ?? '19:team@thread.skype' } }
+        ? {
+            channel: {
+              id: opts.channelDataChannelId ?? conversationId.split(';')[0],
+              ...(opts.channelType ? { type: opts.channelType } : {}),
+            },
+            team: { id: opts.teamId ?? '19:team@thread.skype' },
+          }
         : {}),
       ...(opts.meetingId ? { meeting: { id: opts.meetingId } } : {}),
     },

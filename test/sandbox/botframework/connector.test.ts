@@ -12,6 +12,9 @@ import { botToken as botTokenOf, startTestSandbox } from '../helpers';
 const APP = SANDBOX_IDENTITIES.app;
 const FALCON_TEAM = '19:team@thread.skype';
 const FALCON_CHANNEL = '19:9d3c71104f8c49128368b23a5eaeb86d@thread.skype';
+const FALCON_PRIVATE = '19:falcon-legal-private@thread.tacv2';
+const FALCON_SHARED = '19:falcon-partners-shared@thread.tacv2';
+const FALCON_PRIVATE_NO_APP = '19:falcon-hr-private@thread.tacv2';
 const NO_APP_TEAM = '19:contoso-sales@thread.tacv2';
 const EVERYONE_TEAM = '19:contoso-everyone@thread.tacv2';
 
@@ -90,9 +93,47 @@ describe('sandbox Bot Connector: conversation paged members', () => {
     assert.ok(members.every((m) => /^29:/.test(m.id)));
   });
 
-  it("a channel of the team answers with the team's roster", async () => {
+  it("a standard channel of the team answers with the team's roster", async () => {
     const byChannel = await paged(FALCON_CHANNEL, 60);
     assert.equal(byChannel.members?.length, 6);
+  });
+
+  it("a private channel answers with its own members, a strict subset of the team's; the team id still with the team's", async () => {
+    const names = async (id: string) => ((await paged(id, 60)).members as Json[]).map((m) => m.name);
+    assert.deepEqual(await names(FALCON_PRIVATE), ['Adele Vance', 'Megan Bowen', 'Diego Siciliani']);
+    assert.deepEqual(
+      await names(`${FALCON_PRIVATE};messageid=1700000000000`),
+      ['Adele Vance', 'Megan Bowen', 'Diego Siciliani'],
+      'a reply chain of the channel is the channel',
+    );
+    assert.equal((await names(FALCON_TEAM)).length, 6);
+  });
+
+  it('a shared channel answers with its direct members, one of another organization with their home tenant', async () => {
+    const members = (await paged(FALCON_SHARED, 60)).members as Json[];
+    assert.deepEqual(
+      members.map((m) => [m.name, m.tenantId]),
+      [
+        ['Adele Vance', 'a1b2c3d4-0000-4000-8000-00000000c0de'],
+        ['Alex Wilber', 'a1b2c3d4-0000-4000-8000-00000000c0de'],
+        ['Noah Fabrikam', 'f0f0f0f0-0000-4000-8000-0000000fab01'],
+      ],
+    );
+  });
+
+  it('a private channel Share Link was not added to (though the team has it): 403 BotNotInConversationRoster', async () => {
+    await assert.rejects(paged(FALCON_PRIVATE_NO_APP, 51), (err: Json) => err.statusCode === 403);
+    assert.equal((await paged(FALCON_TEAM, 51)).members?.length, 6);
+  });
+
+  it("a continuation token of the team's roster is refused for one of its private channels", async () => {
+    sandbox.setRosterPageSize(4);
+    const page = await paged(FALCON_TEAM, 51);
+    const raw = await get(
+      pagedUrl(FALCON_PRIVATE, { continuationToken: page.continuationToken as string }),
+      `Bearer ${await botToken()}`,
+    );
+    assert.equal(raw.status, 400);
   });
 
   it('page sizes as documented: default 200, below 50 → 50, above 500 → 500; the continuation token walks the rest', async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   MAX_CONVERSATION_PEOPLE,
+  channelRosterId,
   choiceFor,
   conversationRefOf,
   firstName,
@@ -8,6 +9,7 @@ import {
   memberFromRoster,
   peopleLinkAllowed,
   planRecipients,
+  rosterUnclear,
   type ConversationMember,
 } from '../../../src/domain/conversation';
 import type { DriveItemInfo, LinkPolicy } from '../../../src/domain/types';
@@ -50,6 +52,65 @@ describe('domain/conversation', () => {
     it('a channel reply thread id is cut to the channel id', () => {
       const ref = conversationRefOf({ conversationId: '19:c@thread.skype;messageid=42', conversationType: 'channel' });
       assert.equal(ref.channelId, '19:c@thread.skype');
+    });
+  });
+
+  describe("channelRosterId and rosterUnclear: the channel's own roster, no guesses", () => {
+    const channel = (over: Partial<Parameters<typeof conversationRefOf>[0]>) =>
+      conversationRefOf({ conversationId: '19:private@thread.tacv2', conversationType: 'channel', ...over });
+
+    it("reads the channel's own thread (a reply chain's ;messageid= dropped), never the team's", () => {
+      assert.deepEqual(channelRosterId(channel({ teamId: '19:team@thread.tacv2' })), {
+        ok: true,
+        id: '19:private@thread.tacv2',
+      });
+      assert.deepEqual(
+        channelRosterId(
+          channel({
+            conversationId: '19:private@thread.tacv2;messageid=1700000000001',
+            channelId: '19:PRIVATE@thread.tacv2',
+          }),
+        ),
+        { ok: true, id: '19:private@thread.tacv2' },
+      );
+    });
+
+    it('channelData naming another channel than the conversation: unclear, no roster id', () => {
+      assert.deepEqual(channelRosterId(channel({ channelId: '19:other@thread.tacv2' })), {
+        ok: false,
+        reason: 'channelUnclear',
+      });
+      assert.deepEqual(channelRosterId(channel({ conversationId: ' ', channelId: undefined })), {
+        ok: false,
+        reason: 'channelUnclear',
+      });
+    });
+
+    it("a channel without a name never borrows the team's (its people may not be the team's); General does", () => {
+      const team = { teamId: '19:team@thread.tacv2', teamName: 'Project Falcon' };
+      assert.equal(channel(team).name, undefined, 'a private channel is not "People in Project Falcon"');
+      assert.equal(channel({ ...team, conversationName: 'Legal' }).name, 'Legal');
+      assert.equal(
+        channel({ ...team, conversationId: '19:team@thread.tacv2;messageid=1' }).name,
+        'Project Falcon',
+        "the General channel's thread is the team's: its people are the team",
+      );
+    });
+
+    it('keeps channelData.channel.type, lower-cased; absent stays absent', () => {
+      assert.equal(channel({ channelType: 'Shared' }).channelType, 'shared');
+      assert.equal('channelType' in channel({}), false);
+    });
+
+    it('a shared channel whose roster leaves someone without a tenant is unclear; other channels are not', () => {
+      const known = [member({ displayName: 'Megan', objectId: 'm' })];
+      const unknown = [...known, { displayName: 'Noah', objectId: 'n', email: 'noah@fabrikam.example' }];
+      assert.equal(rosterUnclear(channel({ channelType: 'shared' }), known), false);
+      assert.equal(rosterUnclear(channel({ channelType: 'shared' }), unknown), true);
+      assert.equal(rosterUnclear(channel({ channelType: 'private' }), unknown), false);
+      assert.equal(rosterUnclear(channel({}), unknown), false, 'a member without tenant elsewhere is of this tenant');
+      const anonymous = [...known, { displayName: 'Guest', role: 'anonymous' as const }];
+      assert.equal(rosterUnclear(channel({ channelType: 'shared' }), anonymous), false, 'anonymous: excluded anyway');
     });
   });
 
