@@ -1,8 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
-import { APP, USERS, cardText, findAll, invokeActivity, plainFetch, startHarness, type Harness } from './harness';
+import {
+  APP,
+  USERS,
+  cardText,
+  findAll,
+  invokeActivity,
+  plainFetch,
+  signInOnPage,
+  startHarness,
+  type Harness,
+} from './harness';
+import { createData as journeyCreateData } from './journeys';
 
-const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
 
 /**
@@ -31,23 +41,7 @@ describe('integration: real-tenant answer variants (sandbox fidelity switches)',
       context: { theme: 'default' },
       data,
     });
-  const createData = (extra: Record<string, unknown> = {}) => ({
-    action: 'create',
-    driveId: D.adele,
-    itemId: I.adelePlanDocx,
-    timeZone: 'Europe/Berlin',
-    useOrganizationDefault: 'false',
-    type: 'view',
-    scope: 'organization',
-    expirationDate: '',
-    password: '',
-    recipients: '',
-    externalRecipients: '',
-    message: '',
-    sendNotification: 'false',
-    retainInheritedPermissions: 'true',
-    ...extra,
-  });
+  const createData = journeyCreateData;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function linkCardOf(body: any) {
     assert.equal(body?.composeExtension?.type, 'result', JSON.stringify(body).slice(0, 800));
@@ -172,20 +166,7 @@ describe('integration: real-tenant answer variants (sandbox fidelity switches)',
   });
   describe('Conditional Access: interaction_required (AADSTS50076/50079 with a claims challenge) per user', () => {
     /** Completes the Token Service sign-in page as `upn` (an interactive sign-in, so MFA is done); the magic code. */
-    async function signInThrough(link: string, upn: string): Promise<string> {
-      const page = await plainFetch()(link);
-      const signinId = /name="signin" value="([^"]+)"/.exec(await page.text())?.[1];
-      assert.ok(signinId, 'the account picker form');
-      const done = await plainFetch()(link, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ signin: signinId, user: upn }).toString(),
-      });
-      const code = /id="magic-code">(\d{6})</.exec(await done.text())?.[1];
-      assert.ok(code, 'a magic code');
-      h.secrets.add(code);
-      return code;
-    }
+    const signInThrough = (link: string, upn: string) => signInOnPage(h, link, upn);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const authLink = (body: any) => {
       // Action commands ask with a sign-in dialog card (issue 16): its "Sign in" button is the same link.

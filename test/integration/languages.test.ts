@@ -12,6 +12,7 @@ import {
   type ActivityOptions,
   type Harness,
 } from './harness';
+import { createData as journeyCreateData } from './journeys';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -52,23 +53,7 @@ describe('integration: the message extension in the person’s language', functi
     assert.equal(body?.task?.type, 'continue', JSON.stringify(body).slice(0, 500));
     return { title: body.task.value.title as string, card: body.task.value.card.content };
   };
-  const createData = (extra: Record<string, unknown> = {}) => ({
-    action: 'create',
-    driveId: D.adele,
-    itemId: I.adelePlanDocx,
-    timeZone: 'Asia/Tokyo',
-    useOrganizationDefault: 'false',
-    type: 'view',
-    scope: 'organization',
-    expirationDate: '',
-    password: '',
-    recipients: '',
-    externalRecipients: '',
-    message: '',
-    sendNotification: 'false',
-    retainInheritedPermissions: 'true',
-    ...extra,
-  });
+  const createData = (extra: Record<string, unknown> = {}) => journeyCreateData({ timeZone: 'Asia/Tokyo', ...extra });
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
   const cases: Array<{ locale: string; rtl: boolean; expired: RegExp }> = [

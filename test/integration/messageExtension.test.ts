@@ -13,6 +13,7 @@ import {
   type ActivityOptions,
   type Harness,
 } from './harness';
+import { createData as journeyCreateData } from './journeys';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -57,23 +58,7 @@ describe('integration: message extension journeys over HTTP', function () {
   };
   const choiceValues = (card: unknown, id: string) =>
     ((inputById(card, id)?.choices ?? []) as Array<{ value: string }>).map((c) => c.value);
-  const createData = (extra: Record<string, unknown> = {}) => ({
-    action: 'create',
-    driveId: D.adele,
-    itemId: I.adelePlanDocx,
-    timeZone: 'Europe/Berlin',
-    useOrganizationDefault: 'false',
-    type: 'view',
-    scope: 'organization',
-    expirationDate: '',
-    password: '',
-    recipients: '',
-    externalRecipients: '',
-    message: '',
-    sendNotification: 'false',
-    retainInheritedPermissions: 'true',
-    ...extra,
-  });
+  const createData = journeyCreateData;
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function linkCardOf(body: any) {

@@ -11,8 +11,8 @@ import {
   startHarness,
   type Harness,
 } from './harness';
+import { createData } from './journeys';
 
-const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
 
 /**
@@ -81,22 +81,7 @@ describe('integration: opaque Graph tokens + MinValue expirations (real-tenant v
       commandId: 'shareLink',
       commandContext: 'compose',
       context: { theme: 'default' },
-      data: {
-        action: 'create',
-        driveId: D.adele,
-        itemId: I.adeleBudgetXlsx,
-        timeZone: 'Europe/Berlin',
-        useOrganizationDefault: 'false',
-        type: 'edit',
-        scope: 'organization',
-        expirationDate: '',
-        password: '',
-        recipients: '',
-        externalRecipients: '',
-        message: '',
-        sendNotification: 'false',
-        retainInheritedPermissions: 'true',
-      },
+      data: createData({ itemId: I.adeleBudgetXlsx, type: 'edit' }),
     });
     const card = created.body.composeExtension.attachments[0].content;
     const data = card.refresh.action.data as { permissionId: string; driveId: string; itemId: string };
