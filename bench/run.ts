@@ -518,6 +518,15 @@ async function main(): Promise<void> {
   });
   await useTarget(ioFloor);
   await run({ name: 'I/O floor warm-up', mode: 'submit', concurrency: V, from: 0, to: V, iterations: 1 });
+  // One submit at a time, as many as the app's c1 journeys: the overhead a share cannot go below on this machine.
+  const ioFloorC1 = await run({
+    name: 'I/O floor submit c1',
+    mode: 'submit',
+    concurrency: 1,
+    from: 0,
+    to: 1,
+    iterations: settings.c1Journeys,
+  });
   const ioFloorC64 = await run({
     name: 'I/O floor submit c64',
     mode: 'submit',
@@ -861,6 +870,8 @@ async function main(): Promise<void> {
     submit_p99_ms: round(fig(appC1, 'submit')!.p99),
     submit_overhead_p50_ms: round(fig(appC1, 'submit')!.overheadP50),
     submit_overhead_p99_ms: round(fig(appC1, 'submit')!.overheadP99),
+    io_floor_overhead_p50_ms_c1: round(fig(ioFloorC1, 'submit')?.overheadP50 ?? NaN),
+    io_floor_overhead_p99_ms_c1: round(fig(ioFloorC1, 'submit')?.overheadP99 ?? NaN),
     submit_overhead_p50_ms_c16: round(fig(appJourneys.c16, 'submit')!.overheadP50),
     submit_overhead_p99_ms_c16: round(fig(appJourneys.c16, 'submit')!.overheadP99),
     query_p50_ms: round(fig(appC1, 'query')!.p50),
