@@ -3,7 +3,7 @@ import type { DomainMessage } from '../domain/messages';
 import type { Availability, DriveItemInfo, LinkChoices, LinkOptions, OptionAvailability } from '../domain/types';
 import { itemHeader, resolveEnv, withDirection, type CardEnv, type ResolvedEnv } from './common';
 import { CONVERSATION_SCOPE, SUBMIT_ACTIONS } from './contract';
-import { calendarDate, formatDate, recipientLabel } from './format';
+import { calendarDate, formatDate, isolate, recipientLabel } from './format';
 import { say, sayEither } from './messages';
 import { excludedText, peopleLabel, peopleNames, peopleUnavailableText } from './people';
 import { fill, plural } from './strings';
@@ -124,7 +124,7 @@ export function linkOptionsDialog(input: LinkOptionsInput): Expansion {
         },
         recipients: {
           available: choices.recipients.available,
-          choices: picked.map((r) => ({ title: recipientLabel(r), value: r.objectId as string })),
+          choices: picked.map((r) => ({ title: isolate(recipientLabel(r)), value: r.objectId as string })),
           value: picked.map((r) => r.objectId).join(','),
           external: external.join('; '),
           unavailableText: fill(o.recipientsUnavailable, { reason: reasonText(choices.recipients, env) }),
@@ -185,14 +185,14 @@ function peopleField(input: LinkOptionsInput, env: ResolvedEnv) {
   }
   const { people } = choice;
   const everyone = [...people.included.map((p) => p.displayName), ...people.excluded.map((p) => p.displayName)];
-  const label = people.name ? fill(s.people.named, { name: people.name }) : peopleLabel(people.kind, s);
+  const label = people.name ? fill(s.people.named, { name: isolate(people.name) }) : peopleLabel(people.kind, s);
   const kept = input.peopleChosen?.kept ? new Set(input.peopleChosen.kept.map((k) => k.toLowerCase())) : undefined;
   return {
     ...none,
     available: true,
     choiceTitle: fill(s.people.choice, { label, names: peopleNames(everyone, s, env.locale) }),
     choices: people.included.map((p) => ({
-      title: p.external ? fill(s.people.outside, { name: p.displayName }) : p.displayName,
+      title: p.external ? fill(s.people.outside, { name: isolate(p.displayName) }) : isolate(p.displayName),
       value: p.key,
     })),
     value: people.included

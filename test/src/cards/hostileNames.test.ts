@@ -6,6 +6,7 @@ import {
   sharedLinkCard,
   type AdaptiveCardJson,
 } from '../../../src/cards';
+import { planRecipients } from '../../../src/domain/conversation';
 import { htmlText, markdownText, plainText } from '../../../src/domain/displayText';
 import type { DriveItemInfo, Recipient } from '../../../src/domain/types';
 import { businessChoices, docx, MANAGE_URL, NOW, outcomes, PUBLIC_BASE_URL, SHARER, TIME_ZONE } from './fixtures';
@@ -45,6 +46,35 @@ describe('cards: hostile names are shown as typed, never as markup or reordered 
     ['search result card', searchResultAttachment(hostileItem, env).content],
     ['file finder', fileFinderDialog({ ...env, query: HOSTILE, results: [hostileItem] }).card],
     ['link options', linkOptionsDialog({ ...env, item: hostileItem, choices: businessChoices, now: NOW }).card],
+    [
+      // "People in <chat topic>": the topic and members' names are whatever people typed in Teams.
+      'link options with the people of a chat',
+      linkOptionsDialog({
+        ...env,
+        item: docx,
+        choices: businessChoices,
+        now: NOW,
+        people: {
+          available: true,
+          people: planRecipients(
+            [
+              { displayName: HOSTILE, objectId: 'megan', tenantId: 'contoso' },
+              { displayName: `Alex ${HOSTILE}`, objectId: 'alex', tenantId: 'contoso' },
+              {
+                displayName: `Jordan ${HOSTILE}`,
+                objectId: 'jordan',
+                tenantId: 'northwind',
+                email: 'j@northwind.example',
+              },
+              { displayName: `Sam ${HOSTILE}`, objectId: 'sam', tenantId: 'northwind' },
+            ],
+            { tenantId: 'contoso', objectId: SHARER },
+            { kind: 'groupChat', name: `Falcon ${HOSTILE}` },
+          ),
+        },
+        peopleChosen: { kept: ['megan', 'alex', 'jordan'] },
+      }).card,
+    ],
     [
       'shared link card',
       sharedLinkCard(
