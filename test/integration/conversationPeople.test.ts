@@ -308,6 +308,24 @@ describe('integration: People in this chat', function () {
     assert.equal(body.recipients, undefined);
   });
 
+  it("Graph's chat members failing (503) or hanging: the dialog still opens in time, without the choice and with the reason", async () => {
+    const opts: ActivityOptions = { conversationId: CHAT.group };
+    h.sandbox.faults.set([{ kind: 'graph.members', status: 503 }]);
+    const failed = await optionsFor(USERS.adele, opts);
+    assert.equal(peopleChoice(failed), undefined);
+    assert.match(text(failed), /the list of people could not be loaded right now/);
+
+    h.sandbox.faults.set([{ kind: 'graph.members', latencyMs: 15_000 }]);
+    const started = Date.now();
+    const reply = await submit(USERS.adele, { action: 'pick', driveId: D.adele, itemId: I.adelePlanDocx }, opts);
+    const elapsed = Date.now() - started;
+    const card = dialogCard(reply.body);
+    assert.ok(elapsed < 4_500, `answered after ${elapsed} ms`);
+    assert.equal(peopleChoice(card), undefined);
+    assert.match(text(card), /the list of people could not be loaded right now/);
+    h.sandbox.faults.set([]);
+  });
+
   it('the finder opens on the recent files; when Graph is slow it opens empty with a notice, in time', async () => {
     const fetchTask = { commandId: 'shareLink', commandContext: 'compose', context: { theme: 'default' } };
     const first = dialogCard(
