@@ -15,6 +15,7 @@ import {
   type Harness,
   type InvokeReply,
 } from './harness';
+import { searchValue } from './journeys';
 
 const PEOPLE = [USERS.adele, USERS.megan, USERS.alex];
 // Enough to put many misses in flight at once (160 before the fix: 52–87 fetches each), few enough that a busy
@@ -52,12 +53,7 @@ async function coldInvokes(h: Harness, n: number) {
   const activities = Array.from({ length: n }, (_, i) => {
     const upn = PEOPLE[i % PEOPLE.length];
     return i % 2 === 0
-      ? invokeActivity(h.user(upn), 'composeExtension/query', {
-          commandId: 'findFile',
-          parameters: [{ name: 'query', value: 'plan' }],
-          queryOptions: { skip: 0, count: 10 },
-          authentication: { token: sso.get(upn) },
-        })
+      ? invokeActivity(h.user(upn), 'composeExtension/query', searchValue(sso.get(upn)))
       : invokeActivity(h.user(upn), 'composeExtension/fetchTask', {
           commandId: 'shareLink',
           commandContext: 'compose',
@@ -221,12 +217,11 @@ describe('integration: cold start', function () {
         assert.match(tenants?.error ?? '', new RegExp(`tenant ${FABRIKAM} \\(`));
         assert.doesNotMatch(tenants?.error ?? '', new RegExp(CONTOSO));
         const search = await app.send(
-          invokeActivity(sandbox.user(USERS.adele), 'composeExtension/query', {
-            commandId: 'findFile',
-            parameters: [{ name: 'query', value: 'plan' }],
-            queryOptions: { skip: 0, count: 10 },
-            authentication: { token: await sandbox.ssoToken(USERS.adele) },
-          }),
+          invokeActivity(
+            sandbox.user(USERS.adele),
+            'composeExtension/query',
+            searchValue(await sandbox.ssoToken(USERS.adele)),
+          ),
         );
         assert.equal(search.status, 200);
         assert.equal(search.body?.composeExtension?.type, 'result', JSON.stringify(search.body).slice(0, 300));

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { USERS, cardText, invokeActivity, startHarness, type Harness, type InvokeReply } from './harness';
+import { searchValue } from './journeys';
 
 /** Teams' own limit is ~5 s; the app answers every invoke within its 3 s budget. */
 const BUDGET_MS = 3000;
@@ -34,14 +35,7 @@ describe('integration: Entra and Token Service faults', function () {
     // Counted down from a fixed second: "now − n" repeated itself when a test took as long as n grew.
     const sso = await h.sandbox.ssoToken(upn, { nowSeconds: firstSecond - ++issued });
     h.secrets.add(sso);
-    return h.send(
-      invokeActivity(h.user(upn), 'composeExtension/query', {
-        commandId: 'findFile',
-        parameters: [{ name: 'query', value: 'plan' }],
-        queryOptions: { skip: 0, count: 10 },
-        authentication: { token: sso },
-      }),
-    );
+    return h.send(invokeActivity(h.user(upn), 'composeExtension/query', searchValue(sso)));
   }
 
   /** An action command without SSO: the Token Service is the only way to a token. */

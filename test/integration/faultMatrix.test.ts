@@ -5,7 +5,7 @@ import type { FaultRule } from '../../sandbox/faults';
 import { GRAPH_SEED } from '../../sandbox/graph/seedIds';
 import { lockSqlite } from './childApp';
 import { APP, CONTOSO, USERS, invokeActivity, startHarness, type Harness } from './harness';
-import { createData, linkCardOf, submit } from './journeys';
+import { createData, linkCardOf, submit, searchValue } from './journeys';
 
 const D = GRAPH_SEED.drives;
 const I = GRAPH_SEED.items;
@@ -159,14 +159,7 @@ describe('integration: fault matrix', function () {
         const startedAt = new Date().toISOString();
         const sso = await h.sandbox.ssoToken(USERS.adele);
         h.sandbox.faults.add({ kind: 'entra.token.obo', ...FAULTS[fault] });
-        const reply = await h.send(
-          invokeActivity(h.user(USERS.adele), 'composeExtension/query', {
-            commandId: 'findFile',
-            parameters: [{ name: 'query', value: 'plan' }],
-            queryOptions: { skip: 0, count: 10 },
-            authentication: { token: sso },
-          }),
-        );
+        const reply = await h.send(invokeActivity(h.user(USERS.adele), 'composeExtension/query', searchValue(sso)));
         assert.ok(reply.elapsedMs < BUDGET_MS, `answered in ${Math.round(reply.elapsedMs)} ms`);
         assert.ok(reply.status < 500, `status ${reply.status}`);
         assert.match(said(reply.body), ACTIONABLE);
@@ -189,14 +182,7 @@ describe('integration: fault matrix', function () {
         });
         try {
           const sso = await h.sandbox.ssoToken(USERS.adele);
-          const reply = await h.send(
-            invokeActivity(h.user(USERS.adele), 'composeExtension/query', {
-              commandId: 'findFile',
-              parameters: [{ name: 'query', value: 'plan' }],
-              queryOptions: { skip: 0, count: 10 },
-              authentication: { token: sso },
-            }),
-          );
+          const reply = await h.send(invokeActivity(h.user(USERS.adele), 'composeExtension/query', searchValue(sso)));
           assert.ok(reply.elapsedMs < BUDGET_MS, `answered in ${Math.round(reply.elapsedMs)} ms`);
           assert.ok(reply.status < 500, `status ${reply.status}`);
           assert.match(said(reply.body), ACTIONABLE);

@@ -27,6 +27,16 @@ export function createData(extra: Record<string, unknown> = {}): Record<string, 
   };
 }
 
+/** The value of a search (`composeExtension/query` of the findFile command) as Teams sends it, with an SSO token. */
+export function searchValue(token: string | undefined, query = 'plan') {
+  return {
+    commandId: 'findFile',
+    parameters: [{ name: 'query', value: query }],
+    queryOptions: { skip: 0, count: 10 },
+    authentication: { token },
+  };
+}
+
 /** A dialog submit (composeExtension/submitAction of the shareLink command) by upn. */
 export function submit(h: Harness, upn: string, data: Record<string, unknown>, opts?: ActivityOptions) {
   return h.send(

@@ -11,7 +11,7 @@ import {
   startHarness,
   type Harness,
 } from './harness';
-import { createData } from './journeys';
+import { createData, searchValue } from './journeys';
 
 const I = GRAPH_SEED.items;
 
@@ -43,12 +43,7 @@ describe('integration: opaque Graph tokens + MinValue expirations (real-tenant v
   it('search with SSO (OBO answers an opaque token) → select → link card that never expires', async () => {
     const sso = await h.sandbox.ssoToken(USERS.megan);
     h.secrets.add(sso);
-    const results = await as(USERS.megan, 'composeExtension/query', {
-      commandId: 'findFile',
-      parameters: [{ name: 'query', value: 'plan' }],
-      queryOptions: { skip: 0, count: 10 },
-      authentication: { token: sso },
-    });
+    const results = await as(USERS.megan, 'composeExtension/query', searchValue(sso));
     assert.equal(results.body.composeExtension?.type, 'result', JSON.stringify(results.body).slice(0, 300));
     const tap = (
       results.body.composeExtension.attachments as Array<{

@@ -10,6 +10,7 @@ import { startAppProcess, type AppProcess } from '../helpers/appProcess';
 import { requireRedisServer, startTestRedis, type TestRedis } from '../helpers/redisServer';
 import { startRoundRobin, type RoundRobin } from '../helpers/roundRobin';
 import { cardText, invokeActivity, plainFetch, USERS } from './harness';
+import { searchValue } from './journeys';
 
 /** An invoke's answer as the tests read it: any field may be there. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -147,13 +148,7 @@ describe('two instances behind a round-robin balancer, state shared in Redis', f
     const sso = await sandbox.ssoToken(USERS.megan);
     secrets.add(sso);
     const megan = sandbox.user(USERS.megan);
-    const query = () =>
-      invokeActivity(megan, 'composeExtension/query', {
-        commandId: 'findFile',
-        parameters: [{ name: 'query', value: 'plan' }],
-        queryOptions: { skip: 0, count: 10 },
-        authentication: { token: sso },
-      });
+    const query = () => invokeActivity(megan, 'composeExtension/query', searchValue(sso));
     const obo = sandbox.count('entra.token.obo');
     const onA = await post(a.url, query());
     const onB = await post(b.url, query());
